@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.static import serve
+
+from organization import views as org_views
+
+admin.site.site_header = "CCHC Portal – Quản trị"
+admin.site.site_title = "CCHC Portal"
+admin.site.index_title = "Dữ liệu danh mục"
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("don-vi/", include("organization.urls")),
+    path("phong-trao/", include("campaigns.urls")),
+    path("so-lieu/", include("scoring.onestop.urls")),
+    path("cham-diem/", include("scoring.urls")),
+    path("khen-thuong/", include("awards.urls")),
+    path("cuoc-thi/", include("contests.urls")),
+    path("chi-so-cchc/", include("par_index.urls")),
+    path("quan-tri/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the portal with demo data on the embedded default (SQLite, tasks in-process)
+# at http://127.0.0.1:8000 — the README's first command.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+unset DATABASE_URL REDIS_URL
+export DJANGO_DEBUG=1
+.venv/bin/python manage.py migrate --noinput -v0
+echo "==> Nạp dữ liệu mẫu (lần đầu mất khoảng một phút)"
+.venv/bin/python manage.py load_demo
+echo
+echo "==> Cổng CCHC đang chạy tại http://127.0.0.1:8000  (Ctrl+C để dừng)"
+exec .venv/bin/python manage.py runserver 127.0.0.1:${PORT:-8000} --noreload

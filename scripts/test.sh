@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs the whole test suite — the README's second command.
+# With DATABASE_URL (PostgreSQL) and REDIS_URL set, the tests that need a real Celery
+# worker run too; .ci/run sets both. pytest's "no tests collected" is a failure here.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test || exit 1
+.venv/bin/python manage.py check --fail-level WARNING || exit 1
+.venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || { echo "Thiếu migration: chạy makemigrations"; exit 1; }
+.venv/bin/pytest -p no:cacheprovider "$@"
+rc=$?
+if [[ $rc -eq 5 ]]; then echo "LỖI: không có bài kiểm thử nào được chạy."; exit 1; fi
+exit $rc
