@@ -1,0 +1,42 @@
+"""Object permissions (django-rules) shared by the apps."""
+
+from __future__ import annotations
+
+import rules
+
+from .choices import Role
+from .scope import has_role, unit_in_scope
+
+
+@rules.predicate
+def is_emulation_staff(user) -> bool:
+    return has_role(user, Role.STAFF)
+
+
+@rules.predicate
+def is_officer(user) -> bool:
+    return has_role(user, Role.OFFICER)
+
+
+@rules.predicate
+def is_leader(user) -> bool:
+    return has_role(user, Role.LEADER)
+
+
+@rules.predicate
+def is_council_member(user) -> bool:
+    return has_role(user, Role.COUNCIL)
+
+
+@rules.predicate
+def is_judge(user) -> bool:
+    return has_role(user, Role.JUDGE)
+
+
+@rules.predicate
+def unit_is_in_scope(user, unit) -> bool:
+    return unit_in_scope(user, unit)
+
+
+rules.add_perm("organization.view_unit", unit_is_in_scope)
+rules.add_perm("organization.manage_registry", is_emulation_staff)

@@ -1,0 +1,62 @@
+"""Who may see and act on what. Scope fails closed: no profile or no unit → nothing.
+
+Everyone sees their own unit's subtree; what they may *do* there depends on the
+role (checked by the predicates in ``rules.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .choices import Role
+
+
+def profile_of(user: Any):
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.profile
+    except Exception:  # RelatedObjectDoesNotExist: an account without a profile
+        return None
+
+
+def scope_unit(user: Any):
+    """The root of the subtree this user may see, or None (sees nothing)."""
+    profile = profile_of(user)
+    if profile is None or profile.unit_id is None:
+        return None
+    return profile.unit
+
+
+def role_of(user: Any) -> str | None:
+    if getattr(user, "is_superuser", False):
+        return Role.STAFF
+    profile = profile_of(user)
+    return profile.role if profile else None
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return role_of(user) in roles and (getattr(user, "is_superuser", False) or scope_unit(user) is not None)
+
+
+def unit_in_scope(user: Any, unit: Any) -> bool:
+    if unit is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    root = scope_unit(user)
+    return root is not None and unit.path.startswith(root.path)
+
+
+def require_unit_in_scope(user: Any, unit: Any) -> None:
+    """404 rather than 403 so that other units' objects do not reveal they exist."""
+    if not unit_in_scope(user, unit):
+        raise Http404("Không tìm thấy.")
+
+
+def require_role(user: Any, *roles: str) -> None:
+    if not has_role(user, *roles):
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
