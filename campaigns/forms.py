@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django import forms
+from django.forms import inlineformset_factory
+
+from organization.choices import PersonCategory, UnitKind
+from organization.models import Unit
+
+from .models import AwardForm, Campaign, ContentItem, Criterion, ParticipantGroup, Quota, Round
+
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = [
+            "code", "title", "kind", "issuing_unit", "parent", "doc_number", "doc_symbol", "doc_date", "doc_place",
+            "legal_basis", "purpose", "slogan", "start_date", "end_date", "funding_source", "dossier_components",
+            "nomination_note", "signer_title", "signer_name",
+        ]
+        widgets = {"doc_date": DATE_WIDGET, "start_date": DATE_WIDGET, "end_date": DATE_WIDGET,
+                   "legal_basis": forms.Textarea(attrs={"rows": 3}), "purpose": forms.Textarea(attrs={"rows": 3}),
+                   "dossier_components": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuing_unit"].queryset = Unit.objects.for_user(user)
+        self.fields["parent"].queryset = Campaign.objects.for_user(user)
+        for name in ("doc_date", "start_date", "end_date"):
+            self.fields[name].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+def _formset(model, fields, widgets=None, extra=1, form=forms.ModelForm):
+    return inlineformset_factory(Campaign, model, form=form, fields=fields, widgets=widgets or {}, extra=extra, can_delete=True)
+
+
+class ParticipantGroupForm(forms.ModelForm):
+    """Unit kinds and person categories are ticked, not typed as JSON."""
+
+    unit_kinds = forms.MultipleChoiceField(label="Loại đơn vị được tham gia", choices=UnitKind.choices,
+                                           required=False, widget=forms.CheckboxSelectMultiple)
+    person_categories = forms.MultipleChoiceField(label="Đối tượng cá nhân được tham gia", choices=PersonCategory.choices,
+                                                  required=False, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = ParticipantGroup
+        fields = ["order", "code", "name", "subject", "unit_kinds", "person_categories"]
+
+
+SECTIONS = {
+    "contents": ("Nội dung thi đua", _formset(ContentItem, ["order", "title", "description", "max_points"],
+                                            {"description": forms.Textarea(attrs={"rows": 2})})),
+    "groups": ("Nhóm đối tượng", _formset(ParticipantGroup, ParticipantGroupForm.Meta.fields, form=ParticipantGroupForm)),
+    "criteria": ("Tiêu chí", _formset(Criterion, [
+        "order", "code", "subject", "group", "content", "text", "kind", "requirement", "indicator_code",
+        "comparator", "threshold", "max_points", "evidence_required"], {"text": forms.Textarea(attrs={"rows": 2})})),
+    "rounds": ("Đợt xét", _formset(Round, ["order", "name", "kind", "period_start", "period_end", "nomination_deadline"],
+                                   {"period_start": DATE_WIDGET, "period_end": DATE_WIDGET, "nomination_deadline": DATE_WIDGET})),
+    "award_forms": ("Hình thức khen thưởng", _formset(AwardForm, [
+        "order", "name", "award_type", "issuer_title", "level", "subject", "money_kind", "coefficient_override",
+        "fixed_amount", "rank", "vote_threshold_percent", "secret_ballot"])),
+}
+
+
+class QuotaForm(forms.ModelForm):
+    class Meta:
+        model = Quota
+        fields = ["award_form", "group", "subject", "kind", "max_count", "percentage", "rounding", "percentage_base", "label", "note"]
+
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if campaign is not None:
+            self.fields["award_form"].queryset = campaign.award_forms.all()
+            self.fields["group"].queryset = campaign.groups.all()
+
+
+QuotaFormSet = inlineformset_factory(Round, Quota, form=QuotaForm, extra=1, can_delete=True)

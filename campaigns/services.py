@@ -1,0 +1,122 @@
+"""State changes of campaigns. Views call these; they never assign fields themselves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import Signal
+from django.forms import BaseModelFormSet, ModelForm
+from django.utils import timezone
+
+from audit.services import record
+from organization.choices import Role
+from organization.scope import has_role, unit_in_scope
+
+from .choices import CAMPAIGN_TRANSITIONS, CampaignStatus, RoundStatus
+from .models import Campaign, Participant, ParticipantGroup, Round
+
+
+#: Sent inside ``close_round``'s transaction; the scoring app freezes the ranking.
+round_closed = Signal()
+
+
+class CampaignError(Exception):
+    """A refused campaign operation; the message is shown to the user."""
+
+
+def can_manage_campaign(user: Any, campaign: Campaign | None = None, issuing_unit: Any = None) -> bool:
+    """Emulation staff manage campaigns issued within their own subtree."""
+    unit = issuing_unit if issuing_unit is not None else (campaign.issuing_unit if campaign else None)
+    return has_role(user, Role.STAFF) and (unit is None or unit_in_scope(user, unit))
+
+
+def _guard_manage(user: Any, campaign: Campaign | None, issuing_unit: Any = None) -> None:
+    if not can_manage_campaign(user, campaign, issuing_unit):
+        raise CampaignError("Bạn không có quyền quản lý phong trào này.")
+
+
+@transaction.atomic
+def save_campaign(form: ModelForm, *, actor: Any) -> Campaign:
+    """Create or update a campaign from a validated form (staff of the issuing unit's scope)."""
+    is_new = form.instance.pk is None
+    _guard_manage(actor, None if is_new else Campaign.objects.get(pk=form.instance.pk), form.cleaned_data.get("issuing_unit"))
+    campaign = form.save()
+    record(
+        actor=actor, action="campaign.create" if is_new else "campaign.update", obj=campaign,
+        unit=campaign.issuing_unit, data={"fields": sorted(form.changed_data)},
+    )
+    return campaign
+
+
+@transaction.atomic
+def save_campaign_section(campaign: Campaign, formset: BaseModelFormSet, *, actor: Any, section: str) -> None:
+    """Save one inline section (criteria, rounds, award forms, quotas…) of a campaign."""
+    _guard_manage(actor, campaign)
+    formset.save()
+    record(
+        actor=actor, action=f"campaign.{section}.update", obj=campaign, unit=campaign.issuing_unit,
+        data={
+            "added": len(formset.new_objects),
+            "changed": len(formset.changed_objects),
+            "deleted": len(formset.deleted_objects),
+        },
+    )
+
+
+@transaction.atomic
+def change_campaign_status(campaign: Campaign, *, actor: Any, to: str, comment: str = "") -> Campaign:
+    """Launch or close a campaign following the transition map."""
+    _guard_manage(actor, campaign)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if to not in CAMPAIGN_TRANSITIONS[campaign.status]:
+        raise CampaignError(
+            f"Không thể chuyển phong trào từ “{campaign.get_status_display()}” sang “{CampaignStatus(to).label}”."
+        )
+    if to == CampaignStatus.LAUNCHED and not campaign.rounds.exists():
+        raise CampaignError("Phong trào cần có ít nhất một đợt xét trước khi phát động.")
+    previous = campaign.status
+    campaign.status = to
+    campaign.save(update_fields=["status", "updated_at"])
+    record(actor=actor, action="campaign.status", obj=campaign, unit=campaign.issuing_unit,
+           from_state=previous, to_state=to, comment=comment)
+    return campaign
+
+
+@transaction.atomic
+def close_round(round_: Round, *, actor: Any) -> Round:
+    """Close a round; its ranking is frozen from now on (the scoring app snapshots it)."""
+    _guard_manage(actor, round_.campaign)
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status == RoundStatus.CLOSED:
+        raise CampaignError("Đợt xét này đã được khóa.")
+    round_.status = RoundStatus.CLOSED
+    round_.closed_at = timezone.now()
+    round_.save(update_fields=["status", "closed_at"])
+    record(actor=actor, action="round.close", obj=round_, unit=round_.campaign.issuing_unit,
+           from_state=RoundStatus.OPEN, to_state=RoundStatus.CLOSED)
+    round_closed.send(sender=Round, round=round_, actor=actor)
+    return round_
+
+
+@transaction.atomic
+def register_participants(
+    campaign: Campaign, group: ParticipantGroup, *, actor: Any, units: list | None = None, people: list | None = None
+) -> int:
+    """Register units or people in a participant group; already registered ones are skipped."""
+    _guard_manage(actor, campaign)
+    created = 0
+    for unit in units or []:
+        if not group.admits_unit(unit):
+            raise CampaignError(f"Đơn vị “{unit}” không thuộc đối tượng của nhóm “{group}”.")
+        _, was_created = Participant.objects.get_or_create(campaign=campaign, unit=unit, defaults={"group": group})
+        created += was_created
+    for person in people or []:
+        if not group.admits_person(person):
+            raise CampaignError(f"Cá nhân “{person}” không thuộc đối tượng của nhóm “{group}”.")
+        _, was_created = Participant.objects.get_or_create(campaign=campaign, person=person, defaults={"group": group})
+        created += was_created
+    record(actor=actor, action="campaign.participants.register", obj=campaign, unit=campaign.issuing_unit,
+           data={"group": group.code, "created": created})
+    return created
+

@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import services
+from .choices import Subject
+from .forms import SECTIONS, CampaignForm, QuotaFormSet
+from organization.models import Person, Unit
+
+from .models import Campaign, Participant, Quota, Round
+
+
+def get_campaign_for_user(user, code: str) -> Campaign:
+    return get_object_or_404(Campaign.objects.for_user(user), code=code)
+
+
+@login_required
+def campaign_list(request):
+    campaigns = (
+        Campaign.objects.for_user(request.user)
+        .select_related("issuing_unit", "parent")
+        .annotate(n_participants=Count("participants", distinct=True))
+        .order_by("-start_date")
+    )
+    return render(request, "campaigns/campaign_list.html", {
+        "campaigns": campaigns, "can_create": services.can_manage_campaign(request.user),
+    })
+
+
+@login_required
+def campaign_detail(request, code: str):
+    """One page with everything the plan states; constant queries whatever the size."""
+    campaign = get_campaign_for_user(request.user, code)
+    rounds = campaign.rounds.prefetch_related(
+        Prefetch("quotas", queryset=Quota.objects.select_related("award_form", "group"))
+    )
+    criteria = list(campaign.criteria.select_related("group", "content"))
+    participants = (
+        Participant.objects.for_user(request.user).filter(campaign=campaign)
+        .select_related("unit", "person__unit", "group").order_by("group__order", "unit__path", "person__full_name")
+    )
+    return render(request, "campaigns/campaign_detail.html", {
+        "campaign": campaign,
+        "contents": campaign.contents.all(),
+        "groups": campaign.groups.all(),
+        "collective_criteria": [c for c in criteria if c.subject == Subject.COLLECTIVE],
+        "individual_criteria": [c for c in criteria if c.subject == Subject.INDIVIDUAL],
+        "rounds": rounds,
+        "award_forms": campaign.award_forms.all(),
+        "participants": participants,
+        "children": campaign.children.filter(pk__in=Campaign.objects.for_user(request.user)),
+        "can_manage": services.can_manage_campaign(request.user, campaign),
+        "sections": [(key, label) for key, (label, _) in SECTIONS.items()],
+    })
+
+
+@login_required
+def campaign_edit(request, code: str | None = None):
+    campaign = get_campaign_for_user(request.user, code) if code else None
+    if not services.can_manage_campaign(request.user, campaign):
+        raise PermissionDenied("Bạn không có quyền quản lý phong trào.")
+    form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.save_campaign(form, actor=request.user)
+        except services.CampaignError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Đã lưu phong trào.")
+            return redirect("campaigns:detail", campaign.code)
+    return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def campaign_section(request, code: str, section: str):
+    campaign = get_campaign_for_user(request.user, code)
+    if section not in SECTIONS:
+        raise PermissionDenied
+    if not services.can_manage_campaign(request.user, campaign):
+        raise PermissionDenied("Bạn không có quyền quản lý phong trào.")
+    label, formset_class = SECTIONS[section]
+    formset = formset_class(request.POST or None, instance=campaign, prefix=section)
+    for form in formset.forms:
+        for name in ("group", "content"):
+            if name in form.fields:
+                form.fields[name].queryset = getattr(campaign, "groups" if name == "group" else "contents").all()
+        for name in ("period_start", "period_end", "nomination_deadline"):
+            if name in form.fields:
+                form.fields[name].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+    if request.method == "POST" and formset.is_valid():
+        services.save_campaign_section(campaign, formset, actor=request.user, section=section)
+        messages.success(request, f"Đã lưu mục “{label}”.")
+        return redirect("campaigns:detail", campaign.code)
+    return render(request, "campaigns/campaign_section.html", {"campaign": campaign, "formset": formset, "label": label})
+
+
+@login_required
+def round_quotas(request, code: str, round_id: int):
+    campaign = get_campaign_for_user(request.user, code)
+    round_ = get_object_or_404(Round, pk=round_id, campaign=campaign)
+    if not services.can_manage_campaign(request.user, campaign):
+        raise PermissionDenied("Bạn không có quyền quản lý phong trào.")
+    formset = QuotaFormSet(request.POST or None, instance=round_, prefix="quotas", form_kwargs={"campaign": campaign})
+    if request.method == "POST" and formset.is_valid():
+        services.save_campaign_section(campaign, formset, actor=request.user, section="quotas")
+        messages.success(request, "Đã lưu chỉ tiêu số lượng khen thưởng.")
+        return redirect("campaigns:detail", campaign.code)
+    return render(request, "campaigns/campaign_section.html", {
+        "campaign": campaign, "formset": formset, "label": f"Chỉ tiêu khen thưởng – {round_.name}"})
+
+
+@login_required
+@require_POST
+def campaign_status(request, code: str):
+    campaign = get_campaign_for_user(request.user, code)
+    try:
+        services.change_campaign_status(campaign, actor=request.user, to=request.POST.get("to", ""),
+                                        comment=request.POST.get("comment", ""))
+    except services.CampaignError as exc:
+        messages.error(request, str(exc))
+    except ValueError:
+        messages.error(request, "Trạng thái không hợp lệ.")
+    else:
+        messages.success(request, "Đã cập nhật trạng thái phong trào.")
+    return redirect("campaigns:detail", campaign.code)
+
+
+@login_required
+@require_POST
+def round_close(request, code: str, round_id: int):
+    campaign = get_campaign_for_user(request.user, code)
+    round_ = get_object_or_404(Round, pk=round_id, campaign=campaign)
+    try:
+        services.close_round(round_, actor=request.user)
+    except services.CampaignError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Đã khóa {round_.name}; kết quả xếp hạng được đóng băng.")
+    return redirect("campaigns:detail", campaign.code)
+
+
+
+
+@login_required
+def participants_register(request, code: str, group_code: str):
+    """Staff tick the units (or people) of their scope that take part in a group."""
+    campaign = get_campaign_for_user(request.user, code)
+    if not services.can_manage_campaign(request.user, campaign):
+        raise PermissionDenied("Bạn không có quyền quản lý phong trào.")
+    group = get_object_or_404(campaign.groups, code=group_code)
+    units = Unit.objects.for_user(request.user).order_by("path")
+    if group.subject == Subject.COLLECTIVE:
+        candidates = [u for u in units if group.admits_unit(u)]
+        taken = set(campaign.participants.filter(unit__isnull=False).values_list("unit_id", flat=True))
+    else:
+        people = Person.objects.filter(unit__in=units, is_active=True).select_related("unit").order_by("unit__path", "full_name")
+        candidates = [p for p in people if group.admits_person(p)]
+        taken = set(campaign.participants.filter(person__isnull=False).values_list("person_id", flat=True))
+    if request.method == "POST":
+        chosen = {int(x) for x in request.POST.getlist("ids") if x.isdigit()}
+        picked = [c for c in candidates if c.pk in chosen and c.pk not in taken]
+        try:
+            if group.subject == Subject.COLLECTIVE:
+                n = services.register_participants(campaign, group, actor=request.user, units=picked)
+            else:
+                n = services.register_participants(campaign, group, actor=request.user, people=picked)
+        except services.CampaignError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Đã đăng ký thêm {n} đối tượng vào nhóm “{group.name}”.")
+            return redirect("campaigns:detail", campaign.code)
+    return render(request, "campaigns/participants_register.html", {
+        "campaign": campaign, "group": group, "candidates": candidates, "taken": taken})
