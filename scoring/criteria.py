@@ -1,0 +1,372 @@
+"""Criterion results per participant and round, rankings and frozen snapshots.
+
+A criterion of kind "indicator" is measured over the round's period for the
+participant unit's subtree; "max"/"min" compare the participants of the same group;
+"improve" compares this year's published result (score or rank) with last year's.
+Attestation and council-scored criteria get ``met=None`` (not measurable from data).
+
+Ranking: score = Σ criterion points (a criterion without points counts its weight
+when met); standard competition ranking 1-2-2-4 within each participant group.
+When a round closes the ranking is frozen into ``RankingSnapshot`` and the
+criterion results of that round are no longer recomputed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.dispatch import receiver
+from django.utils import timezone
+
+from campaigns.choices import Comparator, CriterionKind, RoundStatus, Subject
+from campaigns.models import Criterion, Participant, ParticipantGroup, Round
+from campaigns.services import round_closed
+from organization.models import Unit
+
+from .choices import Direction, FormulaKind
+from .engine import (
+    IndicatorValue,
+    Period,
+    compute,
+    definitions,
+    element_sums,
+    format_value,
+    index_results,
+    q,
+)
+from .models import CriterionResult, IndexResult, RankingEntry, RankingSnapshot
+
+COMPARE_TEXT = {
+    Comparator.GTE: "≥", Comparator.GT: ">", Comparator.LTE: "≤", Comparator.LT: "<", Comparator.EQ: "=",
+}
+
+
+def _cmp(op: str, value: Decimal, threshold: Decimal) -> bool:
+    return {
+        Comparator.GTE: value >= threshold, Comparator.GT: value > threshold, Comparator.LTE: value <= threshold,
+        Comparator.LT: value < threshold, Comparator.EQ: value == threshold,
+    }[op]
+
+
+def _applies(criterion: Criterion, participant: Participant) -> bool:
+    subject = Subject.COLLECTIVE if participant.unit_id else Subject.INDIVIDUAL
+    return criterion.subject == subject and (criterion.group_id is None or criterion.group_id == participant.group_id)
+
+
+def _fmt(value: Decimal | None, unit_label: str = "") -> str:
+    text = format_value(value, 2)
+    return f"{text}{' ' + unit_label if unit_label and value is not None else ''}".replace(" %", "%")
+
+
+def evaluate_participants(round_: Round, participants: list[Participant], *, save: bool = True) -> dict[int, list[CriterionResult]]:
+    """Evaluate (and store) the criteria of ``round_`` for these participants.
+
+    A fixed number of queries whatever the number of participants: the values of
+    every unit participant of the campaign are computed at once (needed anyway by
+    "max"/"min" comparators, which compare a whole group)."""
+    campaign = round_.campaign
+    criteria = list(Criterion.objects.filter(campaign=campaign).order_by("subject", "order", "id"))
+    all_participants = list(Participant.objects.filter(campaign=campaign).select_related("unit", "person"))
+    wanted = {p.pk for p in participants}
+    period = Period.for_round(round_)
+    year = period.year
+    defs = definitions()
+    by_code = {d.code: d for d in defs}
+    unit_ids = sorted({p.unit_id for p in all_participants if p.unit_id})
+    needs_indicators = any(c.kind == CriterionKind.INDICATOR for c in criteria)
+    sums = element_sums(unit_ids, period) if needs_indicators and unit_ids else {}
+    prev_period = period.previous_year()
+    needs_prev = any(c.comparator in (Comparator.IMPROVE, Comparator.IMPROVE_SCORE)
+                     and by_code.get(c.indicator_code) is not None
+                     and by_code[c.indicator_code].formula_kind != FormulaKind.EXTERNAL for c in criteria)
+    prev_sums = element_sums(unit_ids, prev_period) if needs_prev and unit_ids else {}
+    external = index_results(unit_ids, [year, year - 1]) if needs_indicators and unit_ids else {}
+
+    values: dict[int, dict[str, IndicatorValue]] = {uid: {} for uid in unit_ids}
+    prev_values: dict[int, dict[str, IndicatorValue]] = {uid: {} for uid in unit_ids}
+
+    def value_of(uid: int, code: str, previous: bool = False) -> IndicatorValue:
+        store = prev_values if previous else values
+        if code not in store[uid]:
+            cache: dict[str, IndicatorValue] = {}
+            src = prev_sums if previous else sums
+            store[uid][code] = compute(by_code[code], src.get(uid), by_code=by_code, external=external, unit_id=uid,
+                                       year=year - 1 if previous else year, cache=cache)
+        return store[uid][code]
+
+    now = timezone.now()
+    out: dict[int, list[CriterionResult]] = {p.pk: [] for p in participants}
+    to_save: list[CriterionResult] = []
+    for criterion in criteria:
+        group_members = [p for p in all_participants if _applies(criterion, p)]
+        for participant in group_members:
+            if participant.pk not in wanted:
+                continue
+            met, value, points, detail = _evaluate_one(
+                criterion, participant, group_members, value_of, by_code, external, period, year
+            )
+            if criterion.max_points is not None and met is not None and points is None:
+                points = criterion.max_points if met else Decimal(0)
+            result = CriterionResult(
+                round=round_, criterion=criterion, participant=participant, met=met,
+                value=q(value), points=q(points), detail=detail, computed_at=now,
+            )
+            out[participant.pk].append(result)
+            to_save.append(result)
+    if save and to_save:
+        CriterionResult.objects.bulk_create(
+            to_save, update_conflicts=True, unique_fields=["round", "criterion", "participant"],
+            update_fields=["met", "value", "points", "detail", "computed_at"],
+        )
+    return out
+
+
+def _evaluate_one(criterion, participant, group_members, value_of, by_code, external, period, year):
+    base = {"criterion": criterion.code, "period": period.label, "comparator": criterion.comparator,
+            "threshold": None if criterion.threshold is None else float(criterion.threshold)}
+    if criterion.kind == CriterionKind.ATTESTATION:
+        return None, None, None, {**base, "explanation": "Tiêu chí xác nhận bằng minh chứng, do Hội đồng xem xét."}
+    if criterion.kind == CriterionKind.POINTS:
+        return None, None, None, {**base, "explanation": "Tiêu chí chấm điểm: điểm do Hội đồng chấm."}
+    code = criterion.indicator_code
+    defn = by_code.get(code)
+    if defn is None:
+        return None, None, None, {**base, "explanation": f"Chỉ số “{code}” chưa được định nghĩa trong danh mục chỉ số."}
+    if not participant.unit_id:
+        return None, None, None, {**base, "indicator": code,
+                                  "explanation": "Chỉ số đo cho tập thể; tiêu chí cá nhân được xác nhận bằng minh chứng."}
+    uid = participant.unit_id
+    current = value_of(uid, code)
+    detail = {**base, "indicator": code, "indicator_name": defn.name, "value": _f(current.value),
+              "numerator": _f(current.numerator), "denominator": _f(current.denominator), "unit": defn.unit_label}
+    op = criterion.comparator
+    if op in (Comparator.IMPROVE, Comparator.IMPROVE_SCORE):
+        return _improve(criterion, defn, uid, current, value_of, external, year, detail)
+    if current.value is None:
+        note = current.note or "Chưa có số liệu."
+        extra = " Tiêu chí được xác nhận bằng minh chứng." if criterion.evidence_required else ""
+        return None, None, None, {**detail, "explanation": f"Chưa đo được ({period.label}): {note}{extra}"}
+    v = current.value
+    if op in (Comparator.MAX, Comparator.MIN):
+        others = [value_of(p.unit_id, code).value for p in group_members if p.unit_id]
+        known = [x for x in others if x is not None]
+        best = max(known) if op == Comparator.MAX else min(known)
+        met = v == best
+        better = sum(1 for x in known if (x > v if op == Comparator.MAX else x < v))
+        detail.update(best=_f(best), rank_in_group=better + 1, group_size=len(known),
+                      explanation=f"{defn.name}: {_fmt(v, defn.unit_label)}; "
+                                  f"{'cao' if op == Comparator.MAX else 'thấp'} nhất nhóm: {_fmt(best, defn.unit_label)} "
+                                  f"→ hạng {better + 1}/{len(known)} ({'đạt' if met else 'chưa đạt'}).")
+        return met, v, None, detail
+    threshold = criterion.threshold
+    if threshold is None:
+        return None, v, None, {**detail, "explanation": "Tiêu chí chưa có ngưỡng."}
+    met = _cmp(op, v, threshold)
+    detail["explanation"] = (
+        f"{defn.name} ({period.label}): {_fmt(v, defn.unit_label)}"
+        + (f" = {format_value(current.numerator, 0)}/{format_value(current.denominator, 0)}" if current.denominator is not None else "")
+        + f"; yêu cầu {COMPARE_TEXT[op]} {_fmt(threshold, defn.unit_label)} → {'đạt' if met else 'chưa đạt'}."
+    )
+    return met, v, None, detail
+
+
+def _improve(criterion, defn, uid, current, value_of, external, year, detail):
+    op = criterion.comparator
+    if defn.formula_kind == FormulaKind.EXTERNAL:
+        this: IndexResult | None = external.get((uid, defn.code, year))
+        prev: IndexResult | None = external.get((uid, defn.code, year - 1))
+        detail.update(year=year, score=_f(this.score if this else None), rank=this.rank if this else None,
+                      previous_score=_f(prev.score if prev else None), previous_rank=prev.rank if prev else None)
+        if this is None or prev is None:
+            missing = year if this is None else year - 1
+            return None, None, None, {**detail, "explanation": f"{defn.name}: chưa có kết quả năm {missing} để so sánh."}
+        score_up = this.score > prev.score
+        rank_up = this.rank is not None and prev.rank is not None and this.rank < prev.rank
+        met = score_up or (rank_up and op == Comparator.IMPROVE)
+        text = (f"{defn.name} năm {year}: {_fmt(this.score)} điểm"
+                + (f", hạng {this.rank}" if this.rank else "")
+                + f"; năm {year - 1}: {_fmt(prev.score)} điểm" + (f", hạng {prev.rank}" if prev.rank else ""))
+        rule = "tăng điểm hoặc tăng bậc" if op == Comparator.IMPROVE else "tăng điểm"
+        detail["explanation"] = f"{text} → yêu cầu {rule} so với năm trước: {'đạt' if met else 'chưa đạt'}."
+        return met, this.score, None, detail
+    prev_value = value_of(uid, defn.code, previous=True)
+    detail["previous_value"] = _f(prev_value.value)
+    if current.value is None or prev_value.value is None:
+        return None, current.value, None, {**detail, "explanation": f"{defn.name}: thiếu số liệu kỳ này hoặc cùng kỳ năm trước."}
+    better = current.value > prev_value.value if defn.direction == Direction.HIGHER else current.value < prev_value.value
+    detail["explanation"] = (f"{defn.name}: {_fmt(current.value, defn.unit_label)} so với cùng kỳ năm trước "
+                             f"{_fmt(prev_value.value, defn.unit_label)} → {'cải thiện' if better else 'không cải thiện'}.")
+    return better, current.value, None, detail
+
+
+def _f(v: Decimal | None) -> float | None:
+    return None if v is None else float(v)
+
+
+def reevaluate_for(*, unit_ids: list[int] | None, months: list[datetime.date]) -> int:
+    """Re-evaluate open rounds touched by a recomputation: rounds whose period meets
+    the months and whose campaign has a participant at or above an affected unit.
+    Closed rounds keep their frozen results."""
+    if not months:
+        return 0
+    lo, hi = min(months), max(months)
+    rounds = Round.objects.filter(status=RoundStatus.OPEN, period_start__lte=hi.replace(day=28) + datetime.timedelta(days=4),
+                                  period_end__gte=lo).filter(campaign__criteria__kind=CriterionKind.INDICATOR)
+    if unit_ids is not None:
+        paths = Unit.objects.filter(pk__in=unit_ids).values_list("path", flat=True)
+        ancestors = {int(x) for p in paths for x in p.strip("/").split("/") if x}
+        rounds = rounds.filter(campaign__participants__unit_id__in=ancestors)
+    count = 0
+    for round_ in rounds.distinct().select_related("campaign"):
+        participants = list(Participant.objects.filter(campaign=round_.campaign))
+        evaluate_participants(round_, participants)
+        count += 1
+    return count
+
+
+# --- rankings -------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    participant_id: int
+    name: str
+    unit_id: int | None
+    score: Decimal
+    rank: int = 0
+    criteria_met: int = 0
+    must_failed: int = 0
+    unmeasured: int = 0
+    previous_score: Decimal | None = None
+    previous_rank: int | None = None
+    cells: dict[int, dict] = field(default_factory=dict)
+
+    @property
+    def score_change(self) -> Decimal | None:
+        return None if self.previous_score is None else self.score - self.previous_score
+
+    @property
+    def rank_change(self) -> int | None:
+        # Positive = moved up (a smaller rank number).
+        return None if self.previous_rank is None else self.previous_rank - self.rank
+
+
+def competition_rank(scores: list[Decimal]) -> list[int]:
+    """Standard competition ranking (1-2-2-4) of scores, highest first, in input order."""
+    ordered = sorted(scores, reverse=True)
+    first_index = {}
+    for i, s in enumerate(ordered):
+        first_index.setdefault(s, i + 1)
+    return [first_index[s] for s in scores]
+
+
+def _score(result: CriterionResult) -> Decimal:
+    if result.points is not None:
+        return result.points
+    return result.criterion.weight if result.met else Decimal(0)
+
+
+def live_ranking(round_: Round, groups: list[ParticipantGroup]) -> dict[int, list[Row]]:
+    """Rankings per group from the stored criterion results (a fixed number of queries)."""
+    group_ids = [g.pk for g in groups]
+    participants = list(
+        Participant.objects.filter(campaign_id=round_.campaign_id, group_id__in=group_ids).select_related("unit", "person")
+    )
+    results = list(
+        CriterionResult.objects.filter(round=round_, participant__group_id__in=group_ids).select_related("criterion")
+    )
+    rows: dict[int, Row] = {}
+    for p in participants:
+        rows[p.pk] = Row(p.pk, str(p.unit or p.person), p.unit_id, Decimal(0))
+    for r in results:
+        row = rows.get(r.participant_id)
+        if row is None:
+            continue
+        row.score += _score(r)
+        row.criteria_met += 1 if r.met else 0
+        row.must_failed += 1 if (r.met is False and r.criterion.requirement == "must_meet") else 0
+        row.unmeasured += 1 if r.met is None else 0
+        row.cells[r.criterion_id] = {"met": r.met, "value": r.value, "points": r.points, "explanation": r.explanation,
+                                     "unit": r.detail.get("unit", "")}
+    by_group: dict[int, list[Row]] = {g: [] for g in group_ids}
+    group_of = {p.pk: p.group_id for p in participants}
+    for pk, row in rows.items():
+        by_group[group_of[pk]].append(row)
+    _attach_previous(round_, [r for g in by_group.values() for r in g])
+    for lst in by_group.values():
+        ranks = competition_rank([r.score for r in lst])
+        for r, k in zip(lst, ranks, strict=True):
+            r.rank = k
+        lst.sort(key=lambda r: (r.rank, r.name))
+    return by_group
+
+
+def _attach_previous(round_: Round, rows: list[Row]) -> None:
+    """Year-over-year change from the previous year's frozen snapshot of the same
+    kind of round (same campaign preferred, else a campaign of the same issuer)."""
+    unit_ids = [r.unit_id for r in rows if r.unit_id]
+    if not unit_ids:
+        return
+    prev_year = round_.period_end.year - 1
+    entries = (
+        RankingEntry.objects.filter(
+            unit_id__in=unit_ids, snapshot__round__period_end__year=prev_year, snapshot__round__kind=round_.kind
+        )
+        .filter(Q(snapshot__round__campaign_id=round_.campaign_id)
+                | Q(snapshot__round__campaign__issuing_unit_id=round_.campaign.issuing_unit_id))
+        .values("unit_id", "score", "rank", "snapshot__round__campaign_id", "snapshot__frozen_at")
+    )
+    best: dict[int, dict] = {}
+    for e in entries:
+        key = (e["snapshot__round__campaign_id"] == round_.campaign_id, e["snapshot__frozen_at"])
+        cur = best.get(e["unit_id"])
+        if cur is None or key > cur["_key"]:
+            best[e["unit_id"]] = {**e, "_key": key}
+    for r in rows:
+        e = best.get(r.unit_id) if r.unit_id else None
+        if e:
+            r.previous_score, r.previous_rank = e["score"], e["rank"]
+
+
+@transaction.atomic
+def freeze_round(round_: Round, *, actor: Any = None) -> list[RankingSnapshot]:
+    """Evaluate the round one last time and freeze each group's ranking.
+    Idempotent: an existing snapshot of a group is kept as it is."""
+    from audit.services import record
+
+    participants = list(Participant.objects.filter(campaign_id=round_.campaign_id))
+    evaluate_participants(round_, participants)
+    groups = list(ParticipantGroup.objects.filter(campaign_id=round_.campaign_id))
+    existing = set(RankingSnapshot.objects.filter(round=round_).values_list("group_id", flat=True))
+    todo = [g for g in groups if g.pk not in existing]
+    ranking = live_ranking(round_, todo)
+    snapshots = []
+    now = timezone.now()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    for group in todo:
+        snap = RankingSnapshot.objects.create(round=round_, group=group, frozen_at=now, frozen_by=user)
+        RankingEntry.objects.bulk_create([
+            RankingEntry(
+                snapshot=snap, participant_id=r.participant_id, unit_id=r.unit_id, name=r.name[:300], score=r.score,
+                rank=r.rank, criteria_met=r.criteria_met, must_failed=r.must_failed, previous_score=r.previous_score,
+                previous_rank=r.previous_rank,
+                details={str(k): {"met": v["met"], "value": _f(v["value"]), "points": _f(v["points"]),
+                                  "explanation": v["explanation"]} for k, v in r.cells.items()},
+            )
+            for r in ranking[group.pk]
+        ])
+        snapshots.append(snap)
+        record(actor=actor, action="scoring.ranking.freeze", obj=snap, unit=round_.campaign.issuing_unit,
+               data={"round": round_.pk, "group": group.code, "entries": len(ranking[group.pk])})
+    return snapshots
+
+
+@receiver(round_closed)
+def _on_round_closed(sender: Any, round: Round, actor: Any = None, **kwargs: Any) -> None:  # noqa: A002
+    # Inside close_round's transaction: the freeze commits or rolls back with it.
+    freeze_round(round, actor=actor)

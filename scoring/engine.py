@@ -1,0 +1,480 @@
+"""The indicator engine: values of indicators for any period and any subtree.
+
+Numerators and denominators are always aggregated first (Σ over months, Σ over
+the subtree's units) and divided last: a year's "% hồ sơ trực tuyến" is
+Σonline / Σreceived, never the mean of twelve monthly percentages; a district's
+is Σ over its communes and offices, never the mean of their rates.
+
+``values_for(targets, period)`` costs a fixed number of SQL queries (element sums,
+procedure activity, catalogue, external results) whatever the number of units.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
+from typing import Any
+
+from django.db import connection
+
+from organization.models import Unit
+
+from .choices import FormulaKind
+from .elements import BY_CODE, CATALOG_CODES, DISTINCT_CODES, LAST_CODES, SUM_CODES
+from .models import IndexResult, IndicatorDefinition, ProcedureMonth, UnitMonthData
+from .recompute import month_end
+
+
+class ExpressionError(ValueError):
+    """A wrong indicator expression; the message names the problem in Vietnamese."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# --- periods -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months from ``start`` (first day) to ``end`` (first day of the last month)."""
+
+    start: datetime.date
+    end: datetime.date
+    label: str = ""
+
+    @property
+    def last_day(self) -> datetime.date:
+        return month_end(self.end)
+
+    @property
+    def year(self) -> int:
+        return self.end.year
+
+    def months(self) -> list[datetime.date]:
+        out, m = [], self.start
+        while m <= self.end:
+            out.append(m)
+            m = (m + datetime.timedelta(days=32)).replace(day=1)
+        return out
+
+    def previous_year(self) -> Period:
+        return Period(self.start.replace(year=self.start.year - 1), self.end.replace(year=self.end.year - 1),
+                      f"cùng kỳ năm {self.end.year - 1}")
+
+    @classmethod
+    def between(cls, start: datetime.date, end: datetime.date, label: str = "") -> Period:
+        s, e = start.replace(day=1), end.replace(day=1)
+        if e < s:
+            raise ValueError("Kỳ kết thúc trước kỳ bắt đầu.")
+        return cls(s, e, label or f"{s:%m/%Y} – {e:%m/%Y}")
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        d = datetime.date(year, month, 1)
+        return cls(d, d, f"tháng {month:02d}/{year}")
+
+    @classmethod
+    def quarter(cls, year: int, q: int) -> Period:
+        return cls(datetime.date(year, 3 * q - 2, 1), datetime.date(year, 3 * q, 1), f"quý {q}/{year}")
+
+    @classmethod
+    def half(cls, year: int, h: int) -> Period:
+        return cls(datetime.date(year, 6 * h - 5, 1), datetime.date(year, 6 * h, 1), f"6 tháng {'đầu' if h == 1 else 'cuối'} năm {year}")
+
+    @classmethod
+    def year_of(cls, year: int) -> Period:
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 1), f"năm {year}")
+
+    @classmethod
+    def for_round(cls, round_: Any) -> Period:
+        return cls.between(round_.period_start, round_.period_end,
+                           f"{round_.name} ({round_.period_start:%d/%m/%Y} – {round_.period_end:%d/%m/%Y})")
+
+
+# --- safe expressions ----------------------------------------------------------
+
+_ALLOWED_FUNCS = {"min": min, "max": max}
+
+
+def parse_expression(text: str, field_name: str = "numerator") -> ast.Expression:
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"Biểu thức “{text}” sai cú pháp.", field_name) from exc
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if node.id not in BY_CODE and node.id not in _ALLOWED_FUNCS:
+                raise ExpressionError(f"“{node.id}” không phải là phần tử dữ liệu đã biết.", field_name)
+        elif isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in _ALLOWED_FUNCS or node.keywords:
+                raise ExpressionError("Chỉ được dùng các hàm min(…), max(…).", field_name)
+        elif isinstance(node, ast.Constant):
+            if not isinstance(node.value, int | float) or isinstance(node.value, bool):
+                raise ExpressionError(f"Hằng số “{node.value!r}” không hợp lệ.", field_name)
+        elif not isinstance(node, ast.Expression | ast.BinOp | ast.UnaryOp | ast.Add | ast.Sub | ast.Mult
+                            | ast.Div | ast.USub | ast.UAdd | ast.Load):
+            raise ExpressionError(f"Biểu thức “{text}” chứa phép toán không được phép.", field_name)
+    return tree
+
+
+def expression_names(text: str) -> set[str]:
+    if not text.strip():
+        return set()
+    return {n.id for n in ast.walk(parse_expression(text)) if isinstance(n, ast.Name) and n.id in BY_CODE}
+
+
+def evaluate(text: str, elements: dict[str, Decimal | None]) -> Decimal | None:
+    """Value of an expression; None when an element it uses is blank (not reported)."""
+    tree = parse_expression(text)
+
+    def ev(node: ast.AST) -> Decimal | None:
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Constant):
+            return Decimal(str(node.value))
+        if isinstance(node, ast.Name):
+            return elements.get(node.id)
+        if isinstance(node, ast.UnaryOp):
+            v = ev(node.operand)
+            return None if v is None else (-v if isinstance(node.op, ast.USub) else v)
+        if isinstance(node, ast.BinOp):
+            a, b = ev(node.left), ev(node.right)
+            if a is None or b is None:
+                return None
+            if isinstance(node.op, ast.Add):
+                return a + b
+            if isinstance(node.op, ast.Sub):
+                return a - b
+            if isinstance(node.op, ast.Mult):
+                return a * b
+            if b == 0:
+                return None
+            return a / b
+        if isinstance(node, ast.Call):
+            args = [ev(a) for a in node.args]
+            if any(a is None for a in args):
+                return None
+            return _ALLOWED_FUNCS[node.func.id](args)
+        raise ExpressionError("Biểu thức không hợp lệ.")
+
+    try:
+        return ev(tree)
+    except (InvalidOperation, DivisionByZero):
+        return None
+
+
+def validate_definition(defn: IndicatorDefinition) -> None:
+    """Checks an indicator definition entered by staff (used by the admin form)."""
+    kind = defn.formula_kind
+    if kind == FormulaKind.RATIO:
+        if not defn.numerator.strip():
+            raise ExpressionError("Cần nhập tử số.", "numerator")
+        parse_expression(defn.numerator, "numerator")
+        if defn.denominator.strip():
+            parse_expression(defn.denominator, "denominator")
+    elif kind == FormulaKind.POINTS:
+        params = defn.params or {}
+        comps = params.get("components")
+        if not isinstance(comps, list) or not comps:
+            raise ExpressionError("Cần khai báo các thành phần (components) trong tham số.", "params")
+        for i, comp in enumerate(comps, 1):
+            if not isinstance(comp, dict) or "max" not in comp:
+                raise ExpressionError(f"Thành phần thứ {i} cần có điểm tối đa (max).", "params")
+            if comp.get("numerator"):
+                parse_expression(str(comp["numerator"]), "params")
+            if comp.get("denominator"):
+                parse_expression(str(comp["denominator"]), "params")
+        if "max" not in params:
+            raise ExpressionError("Cần điểm tối đa của nhóm (max) trong tham số.", "params")
+    elif kind == FormulaKind.SUM:
+        codes = (defn.params or {}).get("indicators")
+        if not isinstance(codes, list) or not codes:
+            raise ExpressionError("Cần danh sách mã chỉ số (indicators) trong tham số.", "params")
+
+
+# --- results -------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorValue:
+    code: str
+    name: str
+    value: Decimal | None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    unit_label: str = ""
+    direction: str = "higher"
+    rank: int | None = None
+    note: str = ""
+    components: list[dict] = field(default_factory=list)
+
+    @property
+    def measurable(self) -> bool:
+        return self.value is not None
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code, "name": self.name,
+            "numerator": _num(self.numerator), "denominator": _num(self.denominator),
+            "value": _num(self.value), "unit": self.unit_label, "direction": self.direction,
+            "rank": self.rank, "note": self.note, "components": self.components,
+        }
+
+
+def _num(v: Decimal | None) -> float | None:
+    return None if v is None else float(v)
+
+
+def q(value: Decimal | None, places: int = 4) -> Decimal | None:
+    if value is None:
+        return None
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+# --- element aggregation (a fixed number of queries) ----------------------------
+
+
+def _like_subtree() -> str:
+    return "u.path LIKE t.path || '%%'"
+
+
+def element_sums(target_ids: list[int], period: Period) -> dict[int, dict[str, Decimal | None]]:
+    """Σ of every data element over the period for each target unit's subtree.
+    A target without any data keeps no entry (blank, not zero)."""
+    out: dict[int, dict[str, Decimal | None]] = {}
+    if not target_ids:
+        return out
+    umd = UnitMonthData._meta.db_table
+    unit = Unit._meta.db_table
+    ids_sql = "(" + ", ".join(["%s"] * len(target_ids)) + ")"
+    lo, hi = period.start, period.end
+    sums = ", ".join(f"SUM(d.{c})" for c in SUM_CODES)
+    lasts = ", ".join(f"SUM(CASE WHEN d.month = lm.last_month THEN d.{c} END)" for c in LAST_CODES)
+    sql = f"""
+SELECT t.id, COUNT(d.id), {sums}, {lasts}
+FROM {unit} t
+JOIN {unit} u ON {_like_subtree()}
+JOIN {umd} d ON d.unit_id = u.id AND d.month >= %s AND d.month <= %s
+JOIN (SELECT unit_id, MAX(month) AS last_month FROM {umd} WHERE month >= %s AND month <= %s GROUP BY unit_id) lm
+  ON lm.unit_id = u.id
+WHERE t.id IN {ids_sql}
+GROUP BY t.id
+"""
+    codes = SUM_CODES + LAST_CODES
+    with connection.cursor() as cur:
+        cur.execute(sql, [lo, hi, lo, hi, *target_ids])
+        for row in cur.fetchall():
+            values = {c: (None if v is None else Decimal(v)) for c, v in zip(codes, row[2:], strict=True)}
+            values["_months"] = Decimal(row[1])
+            out[row[0]] = values
+    _distinct(out, target_ids, period)
+    _catalog(out, target_ids)
+    return out
+
+
+def _distinct(out: dict, target_ids: list[int], period: Period) -> None:
+    pm = ProcedureMonth._meta.db_table
+    unit = Unit._meta.db_table
+    ids_sql = "(" + ", ".join(["%s"] * len(target_ids)) + ")"
+    online = "p.online_level IN ('full', 'partial')"
+    sql = f"""
+SELECT t.id,
+  SUM(CASE WHEN a.dossiers > 0 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN a.online > 0 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN a.online > 0 AND {online} THEN 1 ELSE 0 END),
+  SUM(CASE WHEN a.postal > 0 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN a.paid_online > 0 AND p.fee_bearing THEN 1 ELSE 0 END)
+FROM {unit} t
+JOIN {unit} u ON {_like_subtree()}
+JOIN (SELECT unit_id, procedure_code, SUM(dossiers) AS dossiers, SUM(online) AS online, SUM(postal) AS postal,
+             SUM(paid_online) AS paid_online
+      FROM {pm} WHERE month >= %s AND month <= %s GROUP BY unit_id, procedure_code) a ON a.unit_id = u.id
+LEFT JOIN onestop_procedure p ON p.unit_id = a.unit_id AND p.code = a.procedure_code
+WHERE t.id IN {ids_sql}
+GROUP BY t.id
+"""
+    with connection.cursor() as cur:
+        cur.execute(sql, [period.start, period.end, *target_ids])
+        for row in cur.fetchall():
+            values = out.setdefault(row[0], {})
+            for c, v in zip(DISTINCT_CODES, row[1:], strict=True):
+                values[c] = Decimal(v or 0)
+
+
+def _catalog(out: dict, target_ids: list[int]) -> None:
+    unit = Unit._meta.db_table
+    ids_sql = "(" + ", ".join(["%s"] * len(target_ids)) + ")"
+    sql = f"""
+SELECT t.id, COUNT(p.id),
+  SUM(CASE WHEN p.online_level IN ('full', 'partial') THEN 1 ELSE 0 END),
+  SUM(CASE WHEN p.online_level = 'full' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN p.fee_bearing THEN 1 ELSE 0 END),
+  SUM(CASE WHEN p.fee_bearing AND p.online_level IN ('full', 'partial') THEN 1 ELSE 0 END),
+  SUM(CASE WHEN p.postal_enabled THEN 1 ELSE 0 END)
+FROM {unit} t
+JOIN {unit} u ON {_like_subtree()}
+JOIN onestop_procedure p ON p.unit_id = u.id
+WHERE t.id IN {ids_sql}
+GROUP BY t.id
+"""
+    with connection.cursor() as cur:
+        cur.execute(sql, target_ids)
+        for row in cur.fetchall():
+            values = out.setdefault(row[0], {})
+            for c, v in zip(CATALOG_CODES, row[1:], strict=True):
+                values[c] = Decimal(v or 0)
+
+
+def monthly_series(target_id: int, period: Period) -> dict[datetime.date, dict[str, Decimal | None]]:
+    """Element sums per month for one subtree (the trend chart), in one query."""
+    umd = UnitMonthData._meta.db_table
+    unit = Unit._meta.db_table
+    codes = SUM_CODES + LAST_CODES
+    cols = ", ".join(f"SUM(d.{c})" for c in codes)
+    sql = f"""
+SELECT d.month, {cols} FROM {unit} t JOIN {unit} u ON {_like_subtree()}
+JOIN {umd} d ON d.unit_id = u.id
+WHERE t.id = %s AND d.month >= %s AND d.month <= %s GROUP BY d.month ORDER BY d.month
+"""
+    out: dict[datetime.date, dict[str, Decimal | None]] = {}
+    from .recompute import _as_date
+
+    with connection.cursor() as cur:
+        cur.execute(sql, [target_id, period.start, period.end])
+        for row in cur.fetchall():
+            out[_as_date(row[0])] = {c: (None if v is None else Decimal(v)) for c, v in zip(codes, row[1:], strict=True)}
+    return out
+
+
+def index_results(unit_ids: list[int], years: list[int]) -> dict[tuple[int, str, int], IndexResult]:
+    rows = IndexResult.objects.filter(unit_id__in=unit_ids, year__in=years)
+    return {(r.unit_id, r.index_code, r.year): r for r in rows}
+
+
+# --- indicator values -----------------------------------------------------------
+
+
+def definitions() -> list[IndicatorDefinition]:
+    return list(IndicatorDefinition.objects.active())
+
+
+def compute(
+    defn: IndicatorDefinition,
+    elements: dict[str, Decimal | None] | None,
+    *,
+    by_code: dict[str, IndicatorDefinition],
+    external: dict[tuple[int, str, int], IndexResult],
+    unit_id: int,
+    year: int,
+    cache: dict[str, IndicatorValue] | None = None,
+) -> IndicatorValue:
+    """One indicator's value from already aggregated element sums."""
+    cache = {} if cache is None else cache
+    if defn.code in cache:
+        return cache[defn.code]
+    elements = elements or {}
+    result = IndicatorValue(defn.code, defn.name, None, unit_label=defn.unit_label, direction=defn.direction)
+    kind = defn.formula_kind
+    if kind == FormulaKind.RATIO:
+        num = evaluate(defn.numerator, elements)
+        den = evaluate(defn.denominator, elements) if defn.denominator.strip() else None
+        result.numerator, result.denominator = num, den
+        if num is None:
+            result.note = "Chưa có số liệu."
+        elif defn.denominator.strip():
+            if den is None:
+                result.note = "Chưa có số liệu mẫu số."
+            elif den == 0:
+                result.note = "Mẫu số bằng 0: không tính được tỷ lệ."
+            else:
+                result.value = q(defn.factor * num / den)
+        else:
+            result.value = q(num * defn.factor)
+    elif kind == FormulaKind.POINTS:
+        params = defn.params or {}
+        total, measured = Decimal(0), 0
+        for comp in params.get("components", []):
+            cmax = Decimal(str(comp["max"]))
+            # A component without numerator has no data element yet (not measurable).
+            num = evaluate(str(comp["numerator"]), elements) if comp.get("numerator") else None
+            den = evaluate(str(comp["denominator"]), elements) if comp.get("denominator") else Decimal(1)
+            full_at = Decimal(str(comp.get("full_at", 1)))
+            entry = {"label": comp.get("label", ""), "max": float(cmax), "numerator": _num(num), "denominator": _num(den)}
+            if num is not None and den not in (None, Decimal(0)):
+                ratio = num / den
+                pts = min(cmax, max(Decimal(0), cmax * ratio / full_at))
+                entry.update(ratio=float(q(ratio)), points=float(q(pts, 2)))
+                total += pts
+                measured += 1
+            elif comp.get("when_blank") is not None:
+                pts = Decimal(str(comp["when_blank"]))
+                entry.update(points=float(pts), note="Không có số liệu: tính theo mặc định")
+                total += pts
+            else:
+                entry.update(points=None, note="Chưa có số liệu")
+            result.components.append(entry)
+        if measured:
+            gmax = Decimal(str(params.get("max", total)))
+            result.value = q(min(total, gmax), 2)
+            if measured < len(result.components):
+                result.note = "Một số thành phần chưa có số liệu."
+        else:
+            result.note = "Chưa có số liệu cho thành phần nào."
+    elif kind == FormulaKind.SUM:
+        parts = []
+        for code in (defn.params or {}).get("indicators", []):
+            sub = by_code.get(code)
+            if sub is None:
+                continue
+            v = compute(sub, elements, by_code=by_code, external=external, unit_id=unit_id, year=year, cache=cache)
+            parts.append(v)
+            result.components.append({"label": sub.name, "code": code, "points": _num(v.value)})
+        known = [p.value for p in parts if p.value is not None]
+        if known:
+            result.value = q(sum(known, Decimal(0)), 2)
+            if len(known) < len(parts):
+                result.note = "Tổng của các nhóm đã có số liệu."
+        else:
+            result.note = "Chưa có số liệu."
+    elif kind == FormulaKind.EXTERNAL:
+        res = external.get((unit_id, defn.code, year))
+        if res is None:
+            result.note = f"Chưa có kết quả năm {year}."
+        else:
+            result.value = res.score
+            result.rank = res.rank
+            result.note = res.source
+    cache[defn.code] = result
+    return result
+
+
+def values_for(
+    target_ids: list[int], period: Period, defs: list[IndicatorDefinition] | None = None
+) -> dict[int, dict[str, IndicatorValue]]:
+    """All active indicators for each target unit's subtree over the period.
+    A fixed number of queries: 3 for elements, 1 for external results, 1 for definitions."""
+    defs = definitions() if defs is None else defs
+    by_code = {d.code: d for d in defs}
+    sums = element_sums(target_ids, period)
+    external = index_results(target_ids, [period.year])
+    out: dict[int, dict[str, IndicatorValue]] = {}
+    for tid in target_ids:
+        cache: dict[str, IndicatorValue] = {}
+        out[tid] = {
+            d.code: compute(d, sums.get(tid), by_code=by_code, external=external, unit_id=tid, year=period.year, cache=cache)
+            for d in defs
+        }
+    return out
+
+
+def format_value(value: Decimal | None, places: int = 1) -> str:
+    """Vietnamese number: 1.234,5 (blank → "–")."""
+    if value is None:
+        return "–"
+    from django.utils.formats import number_format
+
+    return number_format(q(value, places), decimal_pos=places if value != value.to_integral() else 0, use_l10n=True, force_grouping=True)

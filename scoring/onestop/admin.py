@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from .models import Dossier, ImportBatch, MonthLock, MonthlyReport, Procedure
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "unit", "kind", "file_name", "status", "uploaded_by", "error_count")
+    list_filter = ("kind", "status")
+    search_fields = ("file_name", "file_sha256", "unit__name", "unit__code")
+    readonly_fields = [f.name for f in ImportBatch._meta.fields]
+
+    def has_add_permission(self, request):  # uploads go through the services
+        return False
+
+
+@admin.register(MonthLock)
+class MonthLockAdmin(admin.ModelAdmin):
+    list_display = ("unit", "month", "is_locked", "reason", "locked_by", "locked_at")
+    list_filter = ("is_locked",)
+    readonly_fields = [f.name for f in MonthLock._meta.fields]
+
+    def has_add_permission(self, request):  # lock_month / reopen_month write the audit trail
+        return False
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):
+    list_display = ("unit", "code", "name", "online_level", "fee_bearing")
+    list_filter = ("online_level", "fee_bearing")
+    search_fields = ("code", "name", "unit__name")
+
+
+@admin.register(Dossier)
+class DossierAdmin(admin.ModelAdmin):
+    list_display = ("code", "unit", "procedure_code", "channel", "received_on", "resolved_on", "status")
+    list_filter = ("channel",)
+    search_fields = ("code", "procedure_code")
+    readonly_fields = [f.name for f in Dossier._meta.fields]
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(admin.ModelAdmin):
+    list_display = ("unit", "month", "received_total", "received_online", "resolved_total", "resolved_late")
+    readonly_fields = [f.name for f in MonthlyReport._meta.fields]

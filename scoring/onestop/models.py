@@ -1,0 +1,231 @@
+"""Facts from the one-stop-shop software (Một cửa điện tử / Cổng DVC), per unit.
+
+Three upload kinds feed these tables: the per-dossier export (``Dossier``), the
+monthly statistical report of form II.06a (``MonthlyReport``) and the procedure
+catalogue (``Procedure``). Every upload is an ``ImportBatch``: parsed and
+validated first, committed in one transaction only when the officer confirms.
+
+Zero is not blank: optional counts are nullable, and "not reported" is NULL.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+
+from organization.models import Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+class ScopedQuerySet(models.QuerySet):
+    unit_field = "unit"
+
+    def for_user(self, user: AbstractBaseUser):
+        return self.filter(**{f"{self.unit_field}__in": Unit.objects.for_user(user)})
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", "Trực tuyến"
+    DIRECT = "direct", "Trực tiếp"
+    POSTAL = "postal", "Dịch vụ bưu chính công ích"
+
+
+class OnlineLevel(models.TextChoices):
+    FULL = "full", "Toàn trình"
+    PARTIAL = "partial", "Một phần"
+    NONE = "none", "Không cung cấp trực tuyến"
+
+
+class Procedure(models.Model):
+    """An administrative procedure (TTHC) in a unit's catalogue."""
+
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="procedures")
+    code = models.CharField("mã TTHC", max_length=60)
+    name = models.CharField("tên TTHC", max_length=500)
+    field = models.CharField("lĩnh vực", max_length=200, blank=True)
+    online_level = models.CharField("mức độ trực tuyến", max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE)
+    fee_bearing = models.BooleanField("có phí, lệ phí", default=False)
+    postal_enabled = models.BooleanField("triển khai qua bưu chính công ích", default=True)
+    last_batch = models.ForeignKey("ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "thủ tục hành chính"
+        verbose_name_plural = "danh mục thủ tục hành chính"
+        unique_together = [("unit", "code")]
+        ordering = ["unit", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+class Dossier(models.Model):
+    """One hồ sơ. It appears in several monthly exports as its status changes:
+    upserted by ``code``, the latest state wins, it is never counted twice."""
+
+    code = models.CharField("mã hồ sơ", max_length=80, unique=True)
+    # No single-column index on unit: the (unit, received_on) index serves every
+    # lookup by unit, and each index costs time on a 100,000-row import.
+    unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị tiếp nhận", on_delete=models.PROTECT, related_name="dossiers", db_index=False
+    )
+    procedure_code = models.CharField("mã TTHC", max_length=60, blank=True)
+    procedure_name = models.CharField("tên TTHC", max_length=500, blank=True)
+    field = models.CharField("lĩnh vực", max_length=200, blank=True)
+    channel = models.CharField("kênh thực hiện", max_length=10, choices=Channel.choices)
+    online_level = models.CharField("mức độ trực tuyến", max_length=10, choices=OnlineLevel.choices, blank=True)
+    received_on = models.DateField("ngày tiếp nhận", db_index=True)
+    due_on = models.DateField("ngày hẹn trả", null=True, blank=True)
+    resolved_on = models.DateField("ngày giải quyết xong", null=True, blank=True)
+    returned_on = models.DateField("ngày trả kết quả", null=True, blank=True)
+    status = models.CharField("trạng thái hồ sơ", max_length=100, blank=True)
+    fee_bearing = models.BooleanField("có nghĩa vụ tài chính", default=False)
+    paid_online = models.BooleanField("thanh toán trực tuyến", default=False)
+    electronic_result = models.BooleanField("có kết quả điện tử", default=False)
+    e_certified_copy = models.BooleanField("chứng thực bản sao điện tử", default=False)
+    returned_by_post = models.BooleanField("trả kết quả qua bưu chính", default=False)
+    satisfaction = models.PositiveSmallIntegerField(
+        "mức độ hài lòng", null=True, blank=True, help_text="1 = không hài lòng … 3 = rất hài lòng; trống = chưa đánh giá"
+    )
+    # Informative link to the upload that last wrote the row: no database constraint
+    # and no index (a per-row foreign-key check doubles the cost of a bulk import;
+    # batches are never deleted, and the ORM still nulls it if one were).
+    last_batch = models.ForeignKey(
+        "ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False, db_index=False
+    )
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    # Digest of the imported values: a re-upload with the same digest is "unchanged"
+    # and is not written again (preview counts come from one query of code + digest).
+    row_hash = models.CharField("mã băm dòng", max_length=32, blank=True, default="")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "hồ sơ TTHC"
+        verbose_name_plural = "hồ sơ TTHC"
+        indexes = [models.Index(fields=["unit", "received_on"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class MonthlyReport(models.Model):
+    """A unit's monthly statistical report, columns of form II.06a plus optional counts."""
+
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="monthly_reports")
+    month = models.DateField("tháng báo cáo", help_text="Ngày đầu tháng")
+    received_total = models.PositiveIntegerField("tiếp nhận: tổng số")
+    received_online = models.PositiveIntegerField("tiếp nhận trong kỳ: trực tuyến")
+    received_direct_postal = models.PositiveIntegerField("tiếp nhận trong kỳ: trực tiếp, bưu chính")
+    carried_over = models.PositiveIntegerField("từ kỳ trước chuyển sang")
+    resolved_total = models.PositiveIntegerField("đã giải quyết: tổng số")
+    resolved_early = models.PositiveIntegerField("đã giải quyết: trước hạn")
+    resolved_on_time = models.PositiveIntegerField("đã giải quyết: đúng hạn")
+    resolved_late = models.PositiveIntegerField("đã giải quyết: quá hạn")
+    pending_total = models.PositiveIntegerField("đang giải quyết: tổng số")
+    pending_in_time = models.PositiveIntegerField("đang giải quyết: trong hạn")
+    pending_overdue = models.PositiveIntegerField("đang giải quyết: quá hạn")
+    # Optional counts: NULL means "not reported", which is not zero.
+    paid_online = models.PositiveIntegerField("thanh toán trực tuyến", null=True, blank=True)
+    fee_bearing = models.PositiveIntegerField("hồ sơ có nghĩa vụ tài chính", null=True, blank=True)
+    electronic_results = models.PositiveIntegerField("kết quả điện tử", null=True, blank=True)
+    e_certified_copies = models.PositiveIntegerField("chứng thực bản sao điện tử", null=True, blank=True)
+    postal_received = models.PositiveIntegerField("tiếp nhận qua BCCI", null=True, blank=True)
+    postal_returned = models.PositiveIntegerField("trả kết quả qua BCCI", null=True, blank=True)
+    satisfied = models.PositiveIntegerField("lượt đánh giá hài lòng", null=True, blank=True)
+    rated = models.PositiveIntegerField("lượt đánh giá", null=True, blank=True)
+    batch = models.ForeignKey("ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "báo cáo tháng"
+        verbose_name_plural = "báo cáo tháng"
+        unique_together = [("unit", "month")]
+        ordering = ["unit", "month"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.month:%m/%Y}"
+
+
+class ImportKind(models.TextChoices):
+    DOSSIERS = "dossiers", "Danh sách hồ sơ (mỗi dòng một hồ sơ)"
+    REPORT = "report", "Báo cáo thống kê tháng (mẫu II.06a)"
+    CATALOG = "catalog", "Danh mục thủ tục hành chính"
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", "Đã tải lên"
+    PARSING = "parsing", "Đang kiểm tra"
+    READY = "ready", "Chờ xác nhận"
+    INVALID = "invalid", "Có lỗi"
+    COMMITTED = "committed", "Đã ghi nhận"
+    FAILED = "failed", "Lỗi hệ thống"
+    CANCELLED = "cancelled", "Đã hủy"
+
+
+class ImportBatch(models.Model):
+    """One uploaded file: who, when, which unit, its hash, and what came of it."""
+
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="import_batches")
+    kind = models.CharField("loại số liệu", max_length=20, choices=ImportKind.choices)
+    month = models.DateField("tháng", null=True, blank=True)
+    status = models.CharField("trạng thái", max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+    file = models.FileField("tệp gốc", upload_to="imports/%Y/%m/")
+    file_name = models.CharField("tên tệp", max_length=255)
+    file_sha256 = models.CharField("mã băm SHA-256", max_length=64, db_index=True)
+    file_size = models.PositiveIntegerField("dung lượng (byte)", default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người tải lên", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
+    parsed_at = models.DateTimeField("kiểm tra xong lúc", null=True, blank=True)
+    committed_at = models.DateTimeField("ghi nhận lúc", null=True, blank=True)
+    progress = models.PositiveSmallIntegerField("tiến độ (%)", default=0)
+    total_rows = models.PositiveIntegerField("số dòng", default=0)
+    counts = models.JSONField("thống kê", default=dict, blank=True, help_text="new / updated / unchanged / invalid")
+    errors = models.JSONField("lỗi", default=list, blank=True)
+    message = models.TextField("kết quả", blank=True)
+    # Normalised rows written by the parse task and read back by the confirmation,
+    # so confirming does not parse the spreadsheet a second time.
+    staging_file = models.FileField("dữ liệu đã kiểm tra", upload_to="imports/staging/", blank=True)
+    error_count = models.PositiveIntegerField("số lỗi", default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "lượt tải số liệu"
+        verbose_name_plural = "lịch sử tải số liệu"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
+class MonthLock(models.Model):
+    """A unit × month approved by staff: no further upload until reopened."""
+
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="month_locks")
+    month = models.DateField("tháng")
+    is_locked = models.BooleanField("đang khóa", default=True)
+    reason = models.CharField("lý do", max_length=500)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người khóa", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    locked_at = models.DateTimeField("khóa lúc", auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "khóa số liệu tháng"
+        verbose_name_plural = "khóa số liệu tháng"
+        unique_together = [("unit", "month")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.month:%m/%Y}"

@@ -1,0 +1,469 @@
+"""Row validation for the three upload kinds: plain loops over row lists.
+
+Each ``validate_*`` takes the sheet's rows (as python-calamine returns them), the
+located header and a ``Context`` preloaded with everything the checks need (units
+of the batch's subtree, procedure codes, month locks) so that no query runs per
+row. It returns normalised records and the errors, each addressed as
+"Dòng 12, cột 'Ngày hẹn trả': …" with the spreadsheet's own row number.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .models import Channel, OnlineLevel
+from .parsing import (
+    CATALOG_COLUMNS,
+    DOSSIER_COLUMNS,
+    MAX_ERRORS_KEPT,
+    REPORT_COLUMNS,
+    REPORT_OPTIONAL,
+    REPORT_REQUIRED,
+    Located,
+    fold,
+    is_column_number_row,
+    is_total_row,
+    month_from_title,
+    to_date,
+    to_text,
+)
+
+LABELS = {
+    "dossiers": {c.key: c.label for c in DOSSIER_COLUMNS},
+    "report": {c.key: c.label for c in REPORT_COLUMNS},
+    "catalog": {c.key: c.label for c in CATALOG_COLUMNS},
+}
+
+# Field order of a staged dossier record (also the column order of the upsert).
+DOSSIER_FIELDS = (
+    "code", "unit_id", "procedure_code", "procedure_name", "field", "channel", "online_level",
+    "received_on", "due_on", "resolved_on", "returned_on", "status", "fee_bearing", "paid_online",
+    "electronic_result", "e_certified_copy", "returned_by_post", "satisfaction",
+)
+REPORT_COUNT_KEYS = [k for k, _, _ in REPORT_REQUIRED] + [k for k, _, _ in REPORT_OPTIONAL]
+
+
+def month_label(m: datetime.date) -> str:
+    return f"{m.month:02d}/{m.year}"
+
+
+@dataclass
+class Context:
+    """Everything the row checks need, loaded with a fixed number of queries."""
+
+    batch_unit_id: int
+    batch_unit_label: str
+    units: dict[str, int]  # folded code and folded name → unit id (the batch's subtree)
+    unit_labels: dict[int, str]
+    procedures: dict[int, dict[str, str]]  # unit id → {procedure code: online level} (own + ancestors')
+    locks: dict[tuple[int, datetime.date], str]  # (unit id, month) → reason
+    today: datetime.date
+    default_month: datetime.date | None = None
+    foreign_codes: dict[str, str] = field(default_factory=dict)  # dossier code → other unit's name
+
+
+class Errors:
+    """Collects messages, keeping the first ``MAX_ERRORS_KEPT`` and counting all."""
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+        self.count = 0
+        self.rows: set[int] = set()
+
+    def add(self, row: int | None, column: str | None, message: str) -> None:
+        self.count += 1
+        if row is not None:
+            self.rows.add(row)
+        if len(self.items) >= MAX_ERRORS_KEPT:
+            return
+        where = []
+        if row is not None:
+            where.append(f"Dòng {row}")
+        if column:
+            where.append(f"cột '{column}'")
+        text = (", ".join(where) + ": " if where else "") + message
+        self.items.append({"row": row, "column": column or "", "message": text})
+
+
+def _memo(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Cache conversions of repeated raw values (dates, channels and flags repeat a lot)."""
+    cache: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return cache[value]
+        except KeyError:
+            result = fn(value)
+            cache[value] = result
+            return result
+        except TypeError:  # unhashable: never happens with calamine values, but be safe
+            return fn(value)
+
+    return convert
+
+
+def _data_rows(rows: list[list[Any]], loc: Located):
+    """Yield (spreadsheet row number, row) below the header; stop at a total row."""
+    nums, data = _collect_rows(rows, loc)
+    return zip(nums, data, strict=True)
+
+
+def _resolve_unit(raw: Any, ctx: Context) -> int | None:
+    text = "" if raw in (None, "") else str(raw)
+    if not text.strip():
+        return ctx.batch_unit_id
+    return ctx.units.get(fold(text))
+
+
+# --- per-dossier export -----------------------------------------------------------------
+
+
+def _column(data: list[list[Any]], idx: int, safe: bool) -> list[Any]:
+    if safe:
+        return [r[idx] for r in data]
+    return [r[idx] if idx < len(r) else "" for r in data]
+
+
+def _convert_column(values: list[Any], conv: Callable[[Any], Any], label: str, rownums: list[int], errors: Errors,
+                    bad_rows: set[int]) -> list[Any]:
+    """Convert a whole column, each distinct raw value once (dates, channels and
+    flags repeat a lot); cells that fail are reported and come back as None."""
+    cache: dict[Any, Any] = {}
+    failed: dict[Any, str] = {}
+    for raw in set(values):
+        try:
+            cache[raw] = conv(raw)
+        except ValueError as exc:
+            failed[raw] = str(exc)
+    if failed:
+        for i, raw in enumerate(values):
+            if raw in failed:
+                errors.add(rownums[i], label, failed[raw])
+                bad_rows.add(i)
+    get = cache.get
+    return [get(raw) for raw in values]
+
+
+def _iso(fn: Callable[[Any], Any]) -> Callable[[Any], str | None]:
+    def convert(raw: Any) -> str | None:
+        d = fn(raw)
+        return None if d is None else d.isoformat()
+
+    return convert
+
+
+def _text_column(values: list[Any]) -> list[str]:
+    return [v.strip() if v.__class__ is str else to_text(v) for v in values]
+
+
+def validate_dossiers(rows: list[list[Any]], loc: Located, ctx: Context, progress: Callable[[int], None] | None = None):
+    """Return (records, errors, total_rows). A record is a tuple in ``DOSSIER_FIELDS``
+    order with dates as ISO strings (they compare and slice like dates and go to
+    the staging file and the database as they are).
+
+    Column by column first (each distinct value converted once), then one loop
+    over the rows for the checks that involve several cells."""
+    errors = Errors()
+    labels = LABELS["dossiers"]
+    cols = loc.columns
+    rownums, data = _collect_rows(rows, loc)
+    total = len(data)
+    if total == 0:
+        errors.add(None, None, "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
+        return [], errors, 0
+    safe = min(len(r) for r in data) > max(cols.values())
+    bad_rows: set[int] = set()
+    empty = [""] * total
+    out: dict[str, list[Any]] = {}
+    for col in DOSSIER_COLUMNS:
+        if col.key not in cols:
+            out[col.key] = [None] * total if col.convert is not to_text else empty
+            continue
+        raw = _column(data, cols[col.key], safe)
+        if col.convert is to_text and col.key != "unit":
+            out[col.key] = _text_column(raw)
+        elif col.key == "unit":
+            out[col.key] = raw
+        else:
+            conv = _iso(col.convert) if col.convert is to_date else col.convert
+            out[col.key] = _convert_column(raw, conv, col.label, rownums, errors, bad_rows)
+    if progress:
+        progress(40)
+    today = ctx.today.isoformat()
+    procedures = ctx.procedures
+    locks = ctx.locks
+    foreign = ctx.foreign_codes
+    unit_cache: dict[Any, int | None] = {}
+    seen: dict[str, int] = {}
+    records: list[tuple] = []
+    channel_online = str(Channel.ONLINE)
+    add = errors.add
+    for i, (code, unit_raw, pcode, pname, fieldname, channel, level, received, due, resolved, returned, status,
+            fee, paid, eres, ecert, post, sat) in enumerate(zip(
+                out["code"], out["unit"], out["procedure_code"], out["procedure_name"], out["field"], out["channel"],
+                out["online_level"], out["received_on"], out["due_on"], out["resolved_on"], out["returned_on"],
+                out["status"], out["fee_bearing"], out["paid_online"], out["electronic_result"], out["e_certified_copy"],
+                out["returned_by_post"], out["satisfaction"], strict=True)):
+        bad = i in bad_rows
+        rownum = rownums[i]
+        if not code:
+            add(rownum, labels["code"], "thiếu mã hồ sơ")
+            bad = True
+        elif len(code) > 80:
+            add(rownum, labels["code"], "mã hồ sơ dài quá 80 ký tự")
+            bad = True
+        elif code in seen:
+            add(rownum, labels["code"], f"mã hồ sơ “{code}” trùng với dòng {seen[code]} trong cùng tệp")
+            bad = True
+        else:
+            seen[code] = rownum
+            if code in foreign:
+                add(rownum, labels["code"], f"mã hồ sơ “{code}” đã được ghi nhận cho {foreign[code]}, ngoài phạm vi đơn vị này")
+                bad = True
+        try:
+            unit_id = unit_cache[unit_raw]
+        except KeyError:
+            unit_id = unit_cache[unit_raw] = _resolve_unit(unit_raw, ctx)
+        if unit_id is None:
+            add(rownum, labels["unit"], f"đơn vị “{unit_raw}” không thuộc {ctx.batch_unit_label} hoặc không có trong danh mục đơn vị")
+            bad = True
+        if received is None:
+            if "received_on" in cols and i not in bad_rows:
+                add(rownum, labels["received_on"], "thiếu ngày tiếp nhận")
+            bad = True
+        else:
+            if received > today:
+                add(rownum, labels["received_on"], f"ngày {_dmy(received)} ở tương lai")
+                bad = True
+            if due is not None and due < received:
+                add(rownum, labels["due_on"], f"ngày hẹn trả {_dmy(due)} trước ngày tiếp nhận {_dmy(received)}")
+                bad = True
+            if resolved is not None and resolved < received:
+                add(rownum, labels["resolved_on"], f"ngày giải quyết xong {_dmy(resolved)} trước ngày tiếp nhận {_dmy(received)}")
+                bad = True
+            if returned is not None and returned < received:
+                add(rownum, labels["returned_on"], f"ngày trả kết quả {_dmy(returned)} trước ngày tiếp nhận {_dmy(received)}")
+                bad = True
+        if resolved is not None and resolved > today:
+            add(rownum, labels["resolved_on"], f"ngày {_dmy(resolved)} ở tương lai")
+            bad = True
+        if returned is not None:
+            if returned > today:
+                add(rownum, labels["returned_on"], f"ngày {_dmy(returned)} ở tương lai")
+                bad = True
+            if resolved is None:
+                resolved = returned  # a returned result was resolved: take the return date
+        if channel is None and i not in bad_rows:
+            add(rownum, labels["channel"], "thiếu kênh thực hiện (Trực tuyến, Trực tiếp, Bưu chính công ích)")
+            bad = True
+        if unit_id is not None:
+            known = procedures.get(unit_id)
+            if not pcode:
+                add(rownum, labels["procedure_code"], "thiếu mã TTHC")
+                bad = True
+            elif not known:
+                add(rownum, labels["procedure_code"], f"{ctx.unit_labels.get(unit_id, '')} chưa có danh mục TTHC: hãy tải danh mục thủ tục trước")
+                bad = True
+            elif pcode not in known:
+                add(rownum, labels["procedure_code"], f"mã TTHC “{pcode}” không có trong danh mục TTHC của {ctx.unit_labels.get(unit_id, 'đơn vị')}")
+                bad = True
+            elif not level and channel == channel_online:
+                level = known[pcode]
+            if locks and received is not None:
+                for m, col in ((received[:7], "received_on"), (resolved[:7] if resolved else None, "resolved_on")):
+                    if m is None:
+                        continue
+                    month = datetime.date(int(m[:4]), int(m[5:7]), 1)
+                    reason = locks.get((unit_id, month))
+                    if reason is not None:
+                        add(rownum, labels[col], f"số liệu tháng {month_label(month)} của {ctx.unit_labels.get(unit_id, '')} đã khóa ({reason}); đề nghị cán bộ thi đua mở khóa trước khi tải lên")
+                        bad = True
+        if bad:
+            continue
+        records.append((
+            code, unit_id, pcode, pname[:500], fieldname[:200], channel, level or "", received, due, resolved, returned,
+            status[:100], bool(fee), bool(paid), bool(eres), bool(ecert), bool(post), sat,
+        ))
+    return records, errors, total
+
+
+def _dmy(iso: str) -> str:
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+
+
+def _collect_rows(rows: list[list[Any]], loc: Located) -> tuple[list[int], list[list[Any]]]:
+    """The data rows under the header (spreadsheet row numbers and rows): empty rows
+    skipped, the "(1) (2) (3)" line skipped, reading stops at a total row."""
+    cols = list(loc.columns.values())
+    nums: list[int] = []
+    data: list[list[Any]] = []
+    first = loc.header_bottom + 1
+    for index in range(first, len(rows)):
+        row = rows[index]
+        width = len(row)
+        if not any(row[c] != "" and row[c] is not None for c in cols if c < width):
+            continue
+        if is_total_row(row):
+            break
+        if index < first + 3 and is_column_number_row(row):
+            continue
+        nums.append(index + 1)
+        data.append(row)
+    return nums, data
+
+
+# --- monthly report II.06a ----------------------------------------------------------------
+
+
+def validate_report(rows: list[list[Any]], loc: Located, ctx: Context):
+    """Return (records, errors, total_rows); a record is a dict with unit_id, month and the counts."""
+    errors = Errors()
+    labels = LABELS["report"]
+    title_month = month_from_title(loc.title_text)
+    records: list[dict[str, Any]] = []
+    seen: dict[tuple[int, datetime.date], int] = {}
+    total = 0
+    convs = [(c.key, loc.columns[c.key], c.label, c.convert, c.required) for c in REPORT_COLUMNS if c.key in loc.columns]
+    this_month = ctx.today.replace(day=1)
+    for rownum, row in _data_rows(rows, loc):
+        total += 1
+        width = len(row)
+        v: dict[str, Any] = {}
+        bad = False
+        for key, idx, label, conv, required in convs:
+            raw = row[idx] if idx < width else ""
+            try:
+                v[key] = conv(raw)
+            except ValueError as exc:
+                errors.add(rownum, label, str(exc))
+                bad = True
+                continue
+            if required and v[key] is None:
+                errors.add(rownum, label, "ô bỏ trống; nếu không có hồ sơ hãy ghi 0")
+                bad = True
+        raw_unit = row[loc.columns["unit"]] if "unit" in loc.columns and loc.columns["unit"] < width else ""
+        unit_id = _resolve_unit(raw_unit, ctx)
+        if unit_id is None:
+            errors.add(rownum, labels["unit"], f"đơn vị “{raw_unit}” không thuộc {ctx.batch_unit_label} hoặc không có trong danh mục đơn vị")
+            bad = True
+        month_failed = "month" in loc.columns and "month" not in v
+        month = v.get("month") or ctx.default_month or title_month
+        if month is None:
+            if not month_failed:
+                errors.add(rownum, labels["month"], "không xác định được tháng báo cáo: ghi cột 'Tháng báo cáo' hoặc chọn tháng khi tải lên")
+            bad = True
+        elif month is not None and month > this_month:
+            errors.add(rownum, labels["month"], f"tháng {month_label(month)} chưa kết thúc hoặc ở tương lai")
+            bad = True
+        if bad:
+            continue
+        g = v.get
+        checks = [
+            ("received_online", g("received_online") > g("received_total"), "số tiếp nhận trực tuyến lớn hơn tổng số tiếp nhận"),
+            ("received_total", g("received_online") + g("received_direct_postal") + g("carried_over") != g("received_total"),
+             f"tổng số tiếp nhận ({g('received_total')}) phải bằng trực tuyến + trực tiếp, bưu chính + từ kỳ trước "
+             f"({g('received_online')} + {g('received_direct_postal')} + {g('carried_over')})"),
+            ("resolved_total", g("resolved_early") + g("resolved_on_time") + g("resolved_late") != g("resolved_total"),
+             f"số đã giải quyết ({g('resolved_total')}) phải bằng trước hạn + đúng hạn + quá hạn "
+             f"({g('resolved_early')} + {g('resolved_on_time')} + {g('resolved_late')})"),
+            ("pending_total", g("pending_in_time") + g("pending_overdue") != g("pending_total"),
+             f"số đang giải quyết ({g('pending_total')}) phải bằng trong hạn + quá hạn ({g('pending_in_time')} + {g('pending_overdue')})"),
+            ("resolved_total", g("resolved_total") + g("pending_total") != g("received_total"),
+             f"đã giải quyết + đang giải quyết ({g('resolved_total')} + {g('pending_total')}) phải bằng tổng số tiếp nhận ({g('received_total')})"),
+        ]
+        opt = {k: g(k) for k, _, _ in REPORT_OPTIONAL if k in v}
+        for key, whole_key, what in (
+            ("paid_online", "fee_bearing", "số hồ sơ có nghĩa vụ tài chính"),
+            ("satisfied", "rated", "số lượt đánh giá"),
+        ):
+            if opt.get(key) is not None and opt.get(whole_key) is not None and opt[key] > opt[whole_key]:
+                checks.append((key, True, f"{opt[key]} lớn hơn {what} ({opt[whole_key]})"))
+        for key, whole in (("postal_received", "received_total"), ("fee_bearing", "received_total"), ("paid_online", "received_total"),
+                           ("electronic_results", "resolved_total"), ("postal_returned", "resolved_total")):
+            if opt.get(key) is not None and opt[key] > g(whole):
+                checks.append((key, True, f"{opt[key]} lớn hơn {labels[whole].lower()} ({g(whole)})"))
+        for key, failed, message in checks:
+            if failed:
+                errors.add(rownum, labels[key], message)
+                bad = True
+        reason = ctx.locks.get((unit_id, month))
+        if reason is not None:
+            errors.add(rownum, labels["month"], f"số liệu tháng {month_label(month)} của {ctx.unit_labels.get(unit_id, '')} đã khóa ({reason})")
+            bad = True
+        if (unit_id, month) in seen:
+            errors.add(rownum, labels["unit"], f"đơn vị và tháng {month_label(month)} trùng với dòng {seen[(unit_id, month)]}")
+            bad = True
+        seen[(unit_id, month)] = rownum
+        if bad:
+            continue
+        records.append({"unit_id": unit_id, "month": month, **{k: v.get(k) for k in REPORT_COUNT_KEYS}})
+    if total == 0:
+        errors.add(None, None, "Tệp không có dòng số liệu nào dưới dòng tiêu đề.")
+    return records, errors, total
+
+
+# --- procedure catalogue ---------------------------------------------------------------------
+
+
+def validate_catalog(rows: list[list[Any]], loc: Located, ctx: Context):
+    """Return (records, errors, total_rows); a record is a dict for ``Procedure``."""
+    errors = Errors()
+    labels = LABELS["catalog"]
+    convs = [(c.key, loc.columns[c.key], c.label, c.convert) for c in CATALOG_COLUMNS if c.key in loc.columns]
+    seen: dict[str, int] = {}
+    records: list[dict[str, Any]] = []
+    total = 0
+    for rownum, row in _data_rows(rows, loc):
+        total += 1
+        width = len(row)
+        v: dict[str, Any] = {}
+        bad = False
+        for key, idx, label, conv in convs:
+            raw = row[idx] if idx < width else ""
+            try:
+                v[key] = conv(raw)
+            except ValueError as exc:
+                errors.add(rownum, label, str(exc))
+                bad = True
+        code, name = v.get("code", ""), v.get("name", "")
+        if "code" in v and not code:
+            errors.add(rownum, labels["code"], "thiếu mã TTHC")
+            bad = True
+        elif len(code) > 60:
+            errors.add(rownum, labels["code"], "mã TTHC dài quá 60 ký tự")
+            bad = True
+        elif code in seen:
+            errors.add(rownum, labels["code"], f"mã TTHC “{code}” trùng với dòng {seen[code]}")
+            bad = True
+        else:
+            seen[code] = rownum
+        if "name" in v and not name:
+            errors.add(rownum, labels["name"], "thiếu tên TTHC")
+            bad = True
+        if bad:
+            continue
+        postal_raw = row[loc.columns["postal_enabled"]] if "postal_enabled" in loc.columns and loc.columns["postal_enabled"] < width else ""
+        records.append({
+            "code": code, "name": name[:500], "field": v.get("field", "")[:200],
+            "online_level": v.get("online_level") or OnlineLevel.NONE.value, "fee_bearing": bool(v.get("fee_bearing")),
+            "postal_enabled": True if postal_raw in ("", None) else bool(v.get("postal_enabled")),
+        })
+    if total == 0:
+        errors.add(None, None, "Tệp không có thủ tục nào dưới dòng tiêu đề.")
+    return records, errors, total
+
+
+def dossier_stage(resolved_on: Any, returned_on: Any) -> int:
+    """How far a dossier has gone: 0 pending, 1 resolved, 2 result returned.
+
+    The latest-state rule: an upload never moves a dossier back to an earlier
+    stage (an older monthly export re-uploaded after a newer one); at the same or
+    a later stage the newer upload wins."""
+    if returned_on:
+        return 2
+    if resolved_on:
+        return 1
+    return 0

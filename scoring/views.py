@@ -1,0 +1,281 @@
+"""Pages of the scoring app: unit dashboard, leaderboard, exports, JSON API.
+
+Every page runs a fixed number of SQL queries whatever the number of units (the
+engine aggregates in SQL); objects are loaded through ``get_<thing>_for_user``,
+which answers 404 outside the user's scope.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+
+from campaigns.choices import Subject
+from campaigns.models import Campaign, Criterion, Round
+from organization.choices import Role
+from organization.models import Unit
+from organization.scope import has_role, require_unit_in_scope, scope_unit
+
+from .choices import Direction, FormulaKind, RunStatus
+from .criteria import live_ranking
+from .engine import Period, compute, definitions, format_value, monthly_series, values_for
+from .exports import workbook_bytes
+from .models import CriterionResult, IndexResult, RankingSnapshot, RecomputeRun
+from .recompute import progress_key
+from .svg import trend_chart
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def get_unit_for_user(user: Any, pk: int) -> Unit:
+    unit = get_object_or_404(Unit, pk=pk)
+    require_unit_in_scope(user, unit)
+    return unit
+
+
+def get_unit_by_code_for_user(user: Any, code: str) -> Unit:
+    unit = get_object_or_404(Unit, code=code)
+    require_unit_in_scope(user, unit)
+    return unit
+
+
+def get_round_for_user(user: Any, code: str, round_id: int) -> Round:
+    campaign = get_object_or_404(Campaign.objects.for_user(user), code=code)
+    return get_object_or_404(Round.objects.select_related("campaign__issuing_unit"), pk=round_id, campaign=campaign)
+
+
+def last_update() -> dict:
+    """"Cập nhật lúc …" and any run in progress (two queries)."""
+    done = RecomputeRun.objects.filter(status=RunStatus.DONE).order_by("-finished_at").only("finished_at").first()
+    running = RecomputeRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).order_by("created_at").first()
+    progress = None
+    if running is not None:
+        progress = cache.get(progress_key(running.pk), running.progress)
+    return {"updated_at": done.finished_at if done else None, "running": running, "running_progress": progress}
+
+
+def parse_period(params: Any, default_year: int | None = None) -> Period:
+    """``?year=2023`` or ``?from=2023-01&to=2023-06`` (months); default: this year."""
+    try:
+        if params.get("from") or params.get("to"):
+            start = datetime.datetime.strptime(params.get("from") or params.get("to"), "%Y-%m").date()
+            end = datetime.datetime.strptime(params.get("to") or params.get("from"), "%Y-%m").date()
+            return Period.between(start, end)
+        year = int(params.get("year") or default_year or datetime.date.today().year)
+        return Period.year_of(year)
+    except ValueError as exc:
+        raise Http404("Kỳ không hợp lệ (dùng YYYY-MM).") from exc
+
+
+def _status(value: Decimal | None, target: Decimal | None, direction: str) -> str:
+    if value is None or target is None:
+        return ""
+    good = value >= target if direction == Direction.HIGHER else value <= target
+    return "ok" if good else "bad"
+
+
+def _default_year() -> int:
+    from .models import UnitMonthData
+
+    last = UnitMonthData.objects.order_by("-month").values_list("month", flat=True).first()
+    return last.year if last else datetime.date.today().year
+
+
+@login_required
+def dashboard(request):
+    """Entry point: the user's own unit."""
+    unit = scope_unit(request.user)
+    if unit is None:
+        raise Http404("Tài khoản chưa được gán đơn vị.")
+    return redirect("scoring:unit_dashboard", pk=unit.pk)
+
+
+def indicator_rows(unit: Unit, period: Period) -> tuple[list, dict, list]:
+    defs = definitions()
+    children = list(Unit.objects.filter(parent=unit).order_by("sort_order", "name"))
+    values = values_for([unit.pk] + [c.pk for c in children], period, defs)
+    rows = []
+    for d in defs:
+        v = values[unit.pk][d.code]
+        text = format_value(v.value, d.decimals)
+        if v.value is not None and d.unit_label:
+            text += d.unit_label if d.unit_label == "%" else f" {d.unit_label}"
+        rows.append({"defn": d, "v": v, "status": _status(v.value, d.target, d.direction), "text": text})
+    return rows, values, children
+
+
+@login_required
+@require_GET
+def unit_dashboard(request, pk: int):
+    unit = get_unit_for_user(request.user, pk)
+    period = parse_period(request.GET, _default_year())
+    rows, values, children = indicator_rows(unit, period)
+    defs = [r["defn"] for r in rows]
+    by_code = {d.code: d for d in defs}
+    chart_code = request.GET.get("chart") or "online_dossier_rate"
+    chart_defn = by_code.get(chart_code)
+    chart = ""
+    if chart_defn is not None and chart_defn.formula_kind in (FormulaKind.RATIO, FormulaKind.POINTS):
+        series = monthly_series(unit.pk, period)
+        points = []
+        for m in period.months():
+            elements = series.get(m)
+            v = compute(chart_defn, elements, by_code=by_code, external={}, unit_id=unit.pk, year=m.year).value if elements else None
+            points.append((m, v))
+        chart = mark_safe(trend_chart(points, title=f"{chart_defn.name} theo tháng", unit_label=chart_defn.unit_label,
+                                      target=chart_defn.target))
+    child_rows = [
+        {"unit": c, "cells": [(d, values[c.pk][d.code], format_value(values[c.pk][d.code].value, d.decimals)) for d in defs
+                              if d.formula_kind != FormulaKind.EXTERNAL and d.group != "QĐ 766"]}
+        for c in children
+    ]
+    child_defs = [d for d in defs if d.formula_kind != FormulaKind.EXTERNAL and d.group != "QĐ 766"]
+    results = list(
+        CriterionResult.objects.filter(participant__unit=unit, criterion__kind="indicator")
+        .select_related("criterion", "round__campaign")
+        .order_by("round__campaign__code", "round__order", "criterion__order")
+    )
+    return render(request, "scoring/unit_dashboard.html", {
+        "unit": unit, "period": period, "rows": rows, "chart": chart, "chart_code": chart_code,
+        "chart_choices": [d for d in defs if d.formula_kind in (FormulaKind.RATIO, FormulaKind.POINTS)],
+        "child_defs": child_defs, "child_rows": child_rows, "results": results, **last_update(),
+        "year": period.year, "years": list(range(period.year - 3, period.year + 2)),
+    })
+
+
+@login_required
+@require_GET
+def unit_dashboard_xlsx(request, pk: int):
+    unit = get_unit_for_user(request.user, pk)
+    period = parse_period(request.GET, _default_year())
+    rows, values, children = indicator_rows(unit, period)
+    header = ["Mã", "Chỉ số", "Tử số", "Mẫu số", "Giá trị", "Đơn vị tính", "Chỉ tiêu", "Đánh giá", "Ghi chú"]
+    data = [[r["defn"].code, r["defn"].name, r["v"].numerator, r["v"].denominator, r["v"].value, r["defn"].unit_label,
+             r["defn"].target, {"ok": "Đạt", "bad": "Chưa đạt"}.get(r["status"], ""), r["v"].note] for r in rows]
+    sheets = [("Chỉ số", header, data)]
+    if children:
+        defs = [r["defn"] for r in rows if r["defn"].formula_kind == FormulaKind.RATIO]
+        sheets.append(("Đơn vị trực thuộc", ["Mã đơn vị", "Đơn vị", *[d.name for d in defs]],
+                       [[c.code, c.name, *[values[c.pk][d.code].value for d in defs]] for c in children]))
+    body = workbook_bytes(f"Chỉ số của {unit.name} – {period.label}", sheets)
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="chi-so-{unit.code}-{period.start:%Y%m}-{period.end:%Y%m}.xlsx"'
+    return response
+
+
+def _can_see_all_rows(user: Any, round_: Round) -> bool:
+    """Staff, council members and leaders of the issuing unit's scope see the whole
+    ranking; an officer sees the rows of their own subtree only."""
+    from organization.scope import unit_in_scope
+
+    return has_role(user, Role.STAFF, Role.COUNCIL, Role.LEADER, Role.JUDGE) and (
+        user.is_superuser or unit_in_scope(user, round_.campaign.issuing_unit)
+    )
+
+
+def leaderboard_data(user: Any, round_: Round) -> dict:
+    groups = list(round_.campaign.groups.filter(subject=Subject.COLLECTIVE).order_by("order"))
+    criteria = list(Criterion.objects.filter(campaign=round_.campaign, subject=Subject.COLLECTIVE).order_by("order", "id"))
+    snapshots = {s.group_id: s for s in RankingSnapshot.objects.filter(round=round_).prefetch_related("entries")}
+    frozen_groups = [g for g in groups if g.pk in snapshots]
+    live_groups = [g for g in groups if g.pk not in snapshots]
+    live = live_ranking(round_, live_groups) if live_groups else {}
+    root = scope_unit(user)
+    see_all = _can_see_all_rows(user, round_)
+    tables = []
+    for g in groups:
+        g_criteria = [c for c in criteria if c.group_id in (None, g.pk)]
+        if g.pk in snapshots:
+            snap = snapshots[g.pk]
+            rows = [{"name": e.name, "unit_id": e.unit_id, "score": e.score, "rank": e.rank, "met": e.criteria_met,
+                     "must_failed": e.must_failed, "previous_score": e.previous_score, "previous_rank": e.previous_rank,
+                     "cells": [(c, e.details.get(str(c.pk))) for c in g_criteria], "unit_path": None}
+                    for e in snap.entries.all()]
+        else:
+            snap = None
+            rows = [{"name": r.name, "unit_id": r.unit_id, "score": r.score, "rank": r.rank, "met": r.criteria_met,
+                     "must_failed": r.must_failed, "previous_score": r.previous_score, "previous_rank": r.previous_rank,
+                     "cells": [(c, r.cells.get(c.pk)) for c in g_criteria]} for r in live.get(g.pk, [])]
+        for row in rows:
+            row["score_change"] = None if row["previous_score"] is None else row["score"] - row["previous_score"]
+            row["rank_change"] = None if row["previous_rank"] is None else row["previous_rank"] - row["rank"]
+        tables.append({"group": g, "snapshot": snap, "criteria": g_criteria, "rows": rows})
+    if not see_all:
+        allowed = set(Unit.objects.filter(path__startswith=root.path).values_list("pk", flat=True)) if root else set()
+        for t in tables:
+            t["rows"] = [r for r in t["rows"] if r["unit_id"] in allowed]
+            t["partial"] = True
+    return {"tables": tables, "frozen": bool(frozen_groups) and not live_groups, "see_all": see_all}
+
+
+@login_required
+@require_GET
+def leaderboard(request, code: str, round_id: int):
+    round_ = get_round_for_user(request.user, code, round_id)
+    data = leaderboard_data(request.user, round_)
+    rounds = list(round_.campaign.rounds.order_by("order"))
+    return render(request, "scoring/leaderboard.html", {
+        "round": round_, "campaign": round_.campaign, "rounds": rounds, **data,
+        "tie_rule": RankingSnapshot.TIE_RULE, **last_update(),
+    })
+
+
+@login_required
+@require_GET
+def leaderboard_xlsx(request, code: str, round_id: int):
+    round_ = get_round_for_user(request.user, code, round_id)
+    data = leaderboard_data(request.user, round_)
+    sheets = []
+    for t in data["tables"]:
+        header = ["Hạng", "Đơn vị", "Điểm", "Số tiêu chí đạt", "Tiêu chí bắt buộc chưa đạt", "Hạng năm trước",
+                  "Điểm năm trước", *[c.code for c in t["criteria"]]]
+        rows = [[r["rank"], r["name"], r["score"], r["met"], r["must_failed"], r["previous_rank"], r["previous_score"],
+                 *[(cell or {}).get("value") for _, cell in r["cells"]]] for r in t["rows"]]
+        sheets.append((t["group"].name, header, rows))
+    title = f"Bảng xếp hạng – {round_.campaign.title[:120]} – {round_.name}. {RankingSnapshot.TIE_RULE}"
+    body = workbook_bytes(title, sheets or [("Xếp hạng", ["Hạng", "Đơn vị", "Điểm"], [])])
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="xep-hang-{round_.campaign.code}-dot-{round_.order}.xlsx"'
+    return response
+
+
+def indicators_payload(unit: Unit, period: Period) -> dict:
+    values = values_for([unit.pk], period)[unit.pk]
+    return {
+        "unit": unit.code, "unit_name": unit.name, "from": f"{period.start:%Y-%m}", "to": f"{period.end:%Y-%m}",
+        "aggregation": "Σ tử số / Σ mẫu số trên toàn bộ đơn vị trực thuộc và các tháng trong kỳ",
+        "indicators": [v.as_dict() for v in values.values()],
+    }
+
+
+@login_required
+@require_GET
+def api_indicators(request):
+    """Read-only JSON: ``?unit=CODE&from=YYYY-MM&to=YYYY-MM`` (404 outside scope)."""
+    code = request.GET.get("unit")
+    unit = get_unit_by_code_for_user(request.user, code) if code else scope_unit(request.user)
+    if unit is None:
+        raise Http404("Tài khoản chưa được gán đơn vị.")
+    require_unit_in_scope(request.user, unit)
+    period = parse_period(request.GET)
+    return JsonResponse(indicators_payload(unit, period), json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+@require_GET
+def index_results(request):
+    """External yearly index results within the user's scope."""
+    results = IndexResult.objects.for_user(request.user).select_related("unit").order_by("index_code", "-year", "unit__path")
+    return render(request, "scoring/index_results.html", {
+        "results": results, "can_edit": has_role(request.user, Role.STAFF),
+    })
+
+
