@@ -1,0 +1,108 @@
+from django.contrib import admin
+
+from .models import (
+    BaseSalary,
+    BonusCoefficient,
+    CouncilMeeting,
+    CouncilMember,
+    DeadlineException,
+    Decision,
+    GeneratedDocument,
+    LegalRegime,
+    Nomination,
+    NominationAttachment,
+    VoteTally,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Workflow rows change only through the portal's services (which audit them):
+    the back office may read them, never edit or delete."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class BonusCoefficientInline(admin.TabularInline):
+    model = BonusCoefficient
+    extra = 0
+
+
+@admin.register(LegalRegime)
+class LegalRegimeAdmin(admin.ModelAdmin):
+    list_display = ["name", "valid_from", "valid_until", "report_form_title"]
+    inlines = [BonusCoefficientInline]
+
+
+@admin.register(BonusCoefficient)
+class BonusCoefficientAdmin(admin.ModelAdmin):
+    list_display = ["regime", "award_type", "subject", "level", "coefficient", "note"]
+    list_filter = ["regime", "award_type", "subject"]
+
+
+@admin.register(BaseSalary)
+class BaseSalaryAdmin(admin.ModelAdmin):
+    list_display = ["valid_from", "amount", "legal_basis", "needs_verification"]
+
+
+@admin.register(Nomination)
+class NominationAdmin(ReadOnlyAdmin):
+    list_display = ["id", "nominee", "award_form", "round", "proposing_unit", "status", "amount"]
+    list_filter = ["status", "subject"]
+    search_fields = ["person__full_name", "unit__name"]
+
+    @admin.display(description="đối tượng")
+    def nominee(self, obj):
+        return obj.nominee_name
+
+
+@admin.register(NominationAttachment)
+class NominationAttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "nomination", "uploaded_at"]
+
+
+@admin.register(DeadlineException)
+class DeadlineExceptionAdmin(ReadOnlyAdmin):
+    list_display = ["round", "unit", "until", "granted_by", "granted_at"]
+
+
+class CouncilMemberInline(admin.TabularInline):
+    model = CouncilMember
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CouncilMeeting)
+class CouncilMeetingAdmin(ReadOnlyAdmin):
+    list_display = ["title", "round", "held_at", "status"]
+    inlines = [CouncilMemberInline]
+
+
+@admin.register(VoteTally)
+class VoteTallyAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "nomination", "yes", "no", "abstain", "absent_yes", "absent_no"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "round", "date", "status"]
+
+
+@admin.register(GeneratedDocument)
+class GeneratedDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "kind", "status", "rendered_at"]
+    list_filter = ["kind", "status"]

@@ -1,0 +1,186 @@
+"""Eligibility, quota and deadline checks of a nomination.
+
+Each check returns reasons a user reads (Vietnamese), so that the same list is
+shown on the page before submission and enforced by the services at submission
+and again at approval.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import number_format
+
+from campaigns.choices import Comparator, QuotaKind, Requirement, Subject
+from campaigns.models import Participant, Quota
+from organization.models import PerformanceRating
+
+from .choices import Severity
+from .models import DeadlineException, Nomination
+
+log = logging.getLogger(__name__)
+
+GOOD_RATINGS = {"excellent", "good"}  # "hoàn thành tốt nhiệm vụ" trở lên
+
+
+@dataclass(frozen=True)
+class Reason:
+    severity: str
+    message: str
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == Severity.ERROR
+
+
+def criterion_results(participant: Participant | None, round_: Any) -> list[Any] | None:
+    """Criterion results of the scoring app for this participant and round.
+
+    Stored rows are read first (the scoring recompute keeps them current and a
+    closed round's must not move); only when none exist is the participant
+    evaluated through ``scoring.services.evaluate_participant``. None = no results
+    could be obtained (shown as a warning, not an error)."""
+    if participant is None:
+        return None
+    try:
+        from scoring.models import CriterionResult
+    except ImportError:  # scoring app not installed in this build
+        return None
+    rows = list(
+        CriterionResult.objects.filter(participant=participant, round=round_)
+        .select_related("criterion")
+        .order_by("criterion__order", "criterion_id")
+    )
+    if rows:
+        return rows
+    try:
+        from scoring.services import evaluate_participant
+    except ImportError:
+        return None
+    try:
+        return list(evaluate_participant(participant, round_))
+    except Exception:  # the page must still show the other checks
+        log.exception("evaluate_participant failed for participant %s", participant.pk)
+        return None
+
+
+def format_value(value: Any) -> str:
+    if value is None:
+        return "chưa có số liệu"
+    try:
+        return number_format(value.normalize() if hasattr(value, "normalize") else value)
+    except Exception:
+        return str(value)
+
+
+def _criterion_reasons(results: list[Any] | None, subject: str, prefix: str = "") -> list[Reason]:
+    if results is None:
+        return [Reason(Severity.WARNING, f"{prefix}Chưa có kết quả đánh giá tiêu chí của đợt xét; cần thẩm định thủ công.")]
+    reasons = []
+    for r in results:
+        crit = r.criterion
+        if crit.subject != subject:
+            continue
+        target = f"; yêu cầu: {crit.target_display}" if crit.target_display else ""
+        label = crit.text.rstrip(".")
+        if crit.comparator in (Comparator.IMPROVE, Comparator.IMPROVE_SCORE):
+            what = "Chưa tăng điểm hoặc tăng bậc so với năm trước"
+        elif crit.requirement == Requirement.MUST_MEET:
+            what = "Chưa đạt tiêu chí bắt buộc"
+        else:
+            what = "Chưa đạt chỉ tiêu"
+        if r.met is False:
+            severity = Severity.ERROR if crit.requirement == Requirement.MUST_MEET else Severity.WARNING
+            reasons.append(Reason(severity, f"{prefix}{what}: {label} (kết quả: {format_value(r.value)}{target})."))
+        elif r.met is None and crit.requirement == Requirement.MUST_MEET:
+            reasons.append(Reason(Severity.WARNING, f"{prefix}Tiêu chí bắt buộc chưa xác định được từ số liệu, cần thẩm định: {label}."))
+    return reasons
+
+
+def eligibility_reasons(nomination: Nomination) -> list[Reason]:
+    """Why this nominee may not (error) or may need a closer look (warning)."""
+    reasons: list[Reason] = []
+    round_ = nomination.round
+    if nomination.participant_id is None:
+        reasons.append(Reason(Severity.ERROR, f"{nomination.nominee_name} chưa đăng ký tham gia phong trào thi đua này."))
+    else:
+        reasons += _criterion_reasons(criterion_results(nomination.participant, round_), nomination.subject)
+    if nomination.person_id:
+        person = nomination.person
+        year = round_.period_end.year
+        rating = PerformanceRating.objects.filter(person=person, year=year).first()
+        if rating is None:
+            reasons.append(Reason(Severity.ERROR, f"Chưa có kết quả xếp loại mức độ hoàn thành nhiệm vụ năm {year} của {person.full_name}."))
+        else:
+            if rating.rating not in GOOD_RATINGS:
+                reasons.append(Reason(
+                    Severity.ERROR,
+                    f"Xếp loại năm {year}: {rating.get_rating_display()} – cần từ “Hoàn thành tốt nhiệm vụ” trở lên.",
+                ))
+            if rating.disciplined:
+                note = f" ({rating.discipline_note})" if rating.discipline_note else ""
+                reasons.append(Reason(Severity.ERROR, f"Bị kỷ luật trong năm {year}{note}: không xét khen thưởng."))
+        if person.is_head:
+            # A head of unit's achievement is tied to the unit's result (ND 152 Art. 4).
+            unit_participant = Participant.objects.filter(campaign=round_.campaign, unit=person.unit).first()
+            if unit_participant is not None:
+                unit_reasons = _criterion_reasons(
+                    criterion_results(unit_participant, round_), Subject.COLLECTIVE,
+                    prefix=f"Người đứng đầu – kết quả của {person.unit.name}: ",
+                )
+                reasons += [r for r in unit_reasons if r.blocking]
+    return reasons
+
+
+def quota_problems(nomination: Nomination, statuses: list[str]) -> list[str]:
+    """Quotas this nomination would exceed if counted with ``statuses`` nominations
+    of the same round × award form × group/subject (hard limits)."""
+    problems = []
+    quotas = Quota.objects.applicable(nomination.round, nomination.award_form, nomination.subject, nomination.group)
+    for quota in quotas:
+        taken = Nomination.objects.filter(round=nomination.round, subject=nomination.subject, status__in=statuses)
+        taken = taken.exclude(pk=nomination.pk)
+        if quota.award_form_id:
+            taken = taken.filter(award_form_id=quota.award_form_id)
+        if quota.group_id:
+            taken = taken.filter(group_id=quota.group_id)
+        base = None
+        if quota.kind == QuotaKind.PERCENTAGE:
+            participants = Participant.objects.filter(campaign=nomination.round.campaign)
+            if quota.group_id:
+                participants = participants.filter(group_id=quota.group_id)
+            else:
+                participants = participants.filter(
+                    Q(unit__isnull=False) if nomination.subject == Subject.COLLECTIVE else Q(person__isnull=False)
+                )
+            base = participants.count()
+        limit = quota.limit(base)
+        count = taken.count()
+        if count + 1 > limit:
+            label = quota.label or str(quota)
+            problems.append(
+                f"Vượt chỉ tiêu “{label}”: đã có {count} hồ sơ trong chỉ tiêu tối đa {limit:02d} "
+                f"({nomination.award_form.name}, {nomination.round.name})."
+            )
+    return problems
+
+
+def deadline_problem(nomination: Nomination, today: date | None = None) -> str | None:
+    today = today or timezone.localdate()
+    deadline = nomination.round.nomination_deadline
+    if deadline is None or today <= deadline:
+        return None
+    exception = DeadlineException.objects.filter(
+        round=nomination.round, unit=nomination.proposing_unit, until__gte=today
+    ).first()
+    if exception is not None:
+        return None
+    return (
+        f"Đã quá hạn gửi hồ sơ của đợt “{nomination.round.name}” ({deadline:%d/%m/%Y}). "
+        "Liên hệ cán bộ thi đua – khen thưởng để được gia hạn."
+    )

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from django import forms
+
+from campaigns.models import AwardForm, Participant, Round
+from organization.models import Unit
+
+from .choices import AttachmentKind
+
+
+class NominationCreateForm(forms.Form):
+    award_form = forms.ModelChoiceField(label="Hình thức khen thưởng", queryset=AwardForm.objects.none())
+    nominee = forms.ChoiceField(label="Tập thể / cá nhân được đề nghị")
+
+    def __init__(self, *args, round_: Round, participants: list[Participant], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["award_form"].queryset = round_.campaign.award_forms.exclude(award_type="prize")
+        choices = []
+        for p in participants:
+            if p.unit_id:
+                choices.append((f"u:{p.unit_id}", f"Tập thể: {p.unit.name}"))
+            else:
+                choices.append((f"p:{p.person_id}", f"Cá nhân: {p.person.full_name} – {p.person.position}, {p.person.unit.name}"))
+        self.fields["nominee"].choices = [("", "— chọn —"), *choices]
+
+    def nominee_ids(self) -> tuple[int | None, int | None]:
+        kind, _, pk = self.cleaned_data["nominee"].partition(":")
+        return (int(pk), None) if kind == "u" else (None, int(pk))
+
+
+class ReportForm(forms.Form):
+    duties = forms.CharField(label="Chức năng, nhiệm vụ được giao / đặc điểm tình hình", required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    other = forms.CharField(label="Thành tích khác", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    awards_received = forms.CharField(label="Các hình thức khen thưởng đã được ghi nhận", required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    summary = forms.CharField(label="Tóm tắt thành tích", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, achievements: list[dict], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.achievement_fields = []
+        for i, item in enumerate(achievements):
+            name = f"ach_{i}"
+            self.fields[name] = forms.CharField(label=item.get("text", ""), required=False,
+                                                widget=forms.Textarea(attrs={"rows": 2}), initial=item.get("content", ""))
+            self.achievement_fields.append(name)
+
+    def achievements(self) -> list[str]:
+        return [self.cleaned_data.get(name, "") for name in self.achievement_fields]
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label="Loại tài liệu", choices=AttachmentKind.choices)
+    title = forms.CharField(label="Tên tài liệu", max_length=300)
+    file = forms.FileField(label="Tệp")
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > 20 * 1024 * 1024:
+            raise forms.ValidationError("Tệp vượt quá 20 MB.")
+        return f
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeadlineExceptionForm(forms.Form):
+    unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none())
+    until = forms.DateField(label="Được gửi đến hết ngày", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="Lý do gia hạn", max_length=500)
+
+    def __init__(self, *args, units, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class MeetingForm(forms.Form):
+    held_at = forms.DateTimeField(label="Thời gian bắt đầu", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                  input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"])
+    location = forms.CharField(label="Địa điểm", max_length=300)
+    number = forms.CharField(label="Số biên bản", max_length=20, required=False)
+    members = forms.CharField(
+        label="Thành viên Hội đồng (mỗi dòng: Họ tên; chức vụ; chức danh trong Hội đồng)",
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text="Dòng đầu là người chủ trì, dòng cuối là thư ký.",
+    )
+
+    def clean_members(self) -> list[dict]:
+        rows = []
+        lines = [line for line in self.cleaned_data["members"].splitlines() if line.strip()]
+        for i, line in enumerate(lines, start=1):
+            parts = [p.strip() for p in line.split(";")]
+            if not parts[0]:
+                raise forms.ValidationError(f"Dòng {i}: thiếu họ tên.")
+            rows.append({
+                "name": parts[0], "position": parts[1] if len(parts) > 1 else "",
+                "council_role": parts[2] if len(parts) > 2 and parts[2] else "Ủy viên",
+                "is_chair": i == 1, "is_secretary": i == len(lines) and len(lines) > 1, "present": True,
+            })
+        if len(rows) < 3:
+            raise forms.ValidationError("Hội đồng cần ít nhất 03 thành viên.")
+        return rows
+
+
+class TallyForm(forms.Form):
+    yes = forms.IntegerField(label="Đồng ý", min_value=0)
+    no = forms.IntegerField(label="Không đồng ý", min_value=0)
+    abstain = forms.IntegerField(label="Không biểu quyết", min_value=0, initial=0, required=False)
+    absent_yes = forms.IntegerField(label="Văn bản đồng ý", min_value=0, initial=0, required=False)
+    absent_no = forms.IntegerField(label="Văn bản không đồng ý", min_value=0, initial=0, required=False)
+    absent_opinions = forms.CharField(label="Ý kiến bằng văn bản", required=False)
+
+
+class DecisionCreateForm(forms.Form):
+    proposal_number = forms.CharField(label="Số tờ trình", max_length=20, required=False)
+    proposal_symbol = forms.CharField(label="Ký hiệu tờ trình", max_length=40, initial="TTr-UBND")
+    proposal_date = forms.DateField(label="Ngày tờ trình", widget=forms.DateInput(attrs={"type": "date"}))
+    addressee = forms.CharField(label="Kính gửi", max_length=300, required=False)
+    proposal_signer_title = forms.CharField(label="Chức vụ người ký tờ trình", required=False,
+                                            widget=forms.Textarea(attrs={"rows": 2}))
+    proposal_signer_name = forms.CharField(label="Người ký tờ trình", max_length=200, required=False)
+
+
+class DecisionIssueForm(forms.Form):
+    number = forms.CharField(label="Số quyết định", max_length=20)
+    decision_date = forms.DateField(label="Ngày quyết định", widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,472 @@
+"""Awards: nominations, council meetings, decisions, generated dossiers and the
+dated legal configuration (regimes, bonus coefficients, base salary).
+
+Status fields change only in ``awards.services``; every change writes an audit event.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from campaigns.choices import AwardLevel, AwardType, Subject
+from campaigns.models import AwardForm, Participant, ParticipantGroup, Round
+from organization.models import Person, Unit
+
+from .choices import (
+    AttachmentKind,
+    DecisionStatus,
+    DocumentKind,
+    DocumentStatus,
+    MeetingStatus,
+    NominationStatus,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+# --- dated legal configuration ------------------------------------------------
+
+
+class LegalRegime(models.Model):
+    """A decree period that decides bonus coefficients and the report form."""
+
+    code = models.SlugField("mã", max_length=30, unique=True)
+    name = models.CharField("tên", max_length=200)
+    decree = models.CharField("số hiệu nghị định", max_length=60)
+    valid_from = models.DateField("áp dụng từ ngày")
+    valid_until = models.DateField("đến hết ngày", null=True, blank=True)
+    report_form_title = models.CharField(
+        "mẫu báo cáo thành tích", max_length=300,
+        help_text="Dòng ghi trên đầu báo cáo thành tích cho quyết định trong giai đoạn này",
+    )
+    rounding_step = models.PositiveIntegerField(
+        "làm tròn lên đến (đồng)", default=10_000,
+        help_text="NĐ 91/2017, NĐ 98/2023: làm tròn lên hàng chục nghìn đồng (10.000). NĐ 152/2025: các nguồn "
+                  "tham khảo (domain.md S5, S7) nêu 0,3 × 2.340.000 = 702.000 đồng, tức không làm tròn – cần kiểm chứng.",
+    )
+    note = models.TextField(
+        "nguồn, mức độ chắc chắn", blank=True,
+        help_text="Nguồn tham khảo (shared/reference/domain.md) và các giá trị còn cần kiểm chứng",
+    )
+
+    class Meta:
+        verbose_name = "giai đoạn pháp lý"
+        verbose_name_plural = "giai đoạn pháp lý (nghị định)"
+        ordering = ["valid_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BonusCoefficient(models.Model):
+    regime = models.ForeignKey(LegalRegime, verbose_name="nghị định", on_delete=models.CASCADE, related_name="coefficients")
+    award_type = models.CharField("loại hình thức", max_length=20, choices=AwardType.choices)
+    subject = models.CharField("đối tượng", max_length=20, choices=Subject.choices)
+    level = models.CharField(
+        "cấp khen thưởng", max_length=20, choices=AwardLevel.choices, blank=True,
+        help_text="Để trống: áp dụng cho mọi cấp (dòng có cấp cụ thể được ưu tiên)",
+    )
+    coefficient = models.DecimalField("hệ số × mức lương cơ sở", max_digits=5, decimal_places=2)
+    note = models.CharField(
+        "nguồn, ghi chú", max_length=300, blank=True,
+        help_text="Ghi rõ điều khoản; \"cần kiểm chứng\" khi chưa đối chiếu được văn bản gốc",
+    )
+
+    class Meta:
+        verbose_name = "hệ số tiền thưởng"
+        verbose_name_plural = "hệ số tiền thưởng"
+        ordering = ["regime__valid_from", "award_type", "subject", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["regime", "award_type", "subject", "level"], name="awards_coefficient_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.regime.code} {self.award_type} {self.subject} {self.level or '*'}: {self.coefficient}"
+
+
+class BaseSalary(models.Model):
+    valid_from = models.DateField("áp dụng từ ngày", unique=True)
+    amount = models.PositiveIntegerField("mức lương cơ sở (đồng/tháng)")
+    legal_basis = models.CharField("căn cứ", max_length=300, blank=True)
+    needs_verification = models.BooleanField(
+        "cần kiểm chứng", default=False, help_text="Đánh dấu khi mức lương chỉ có từ nguồn chưa chính thức"
+    )
+
+    class Meta:
+        verbose_name = "mức lương cơ sở"
+        verbose_name_plural = "mức lương cơ sở"
+        ordering = ["valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.amount:,} từ {self.valid_from:%d/%m/%Y}".replace(",", ".")
+
+
+# --- nominations --------------------------------------------------------------
+
+
+class NominationQuerySet(models.QuerySet):
+    def for_user(self, user: AbstractBaseUser) -> NominationQuerySet:
+        """Nominations proposed within the user's subtree, or in a campaign issued
+        within it (district staff see their communes'). No unit → nothing."""
+        from organization.scope import scope_unit
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        root = scope_unit(user)
+        if root is None:
+            return self.none()
+        return self.filter(
+            Q(proposing_unit__path__startswith=root.path) | Q(round__campaign__issuing_unit__path__startswith=root.path)
+        )
+
+
+class Nomination(models.Model):
+    """A proposal to award one collective (unit) or one individual (person)."""
+
+    round = models.ForeignKey(Round, verbose_name="đợt xét", on_delete=models.PROTECT, related_name="nominations")
+    award_form = models.ForeignKey(AwardForm, verbose_name="hình thức khen thưởng", on_delete=models.PROTECT, related_name="nominations")
+    subject = models.CharField("đối tượng", max_length=20, choices=Subject.choices)
+    unit = models.ForeignKey(Unit, verbose_name="tập thể", null=True, blank=True, on_delete=models.PROTECT, related_name="award_nominations")
+    person = models.ForeignKey(Person, verbose_name="cá nhân", null=True, blank=True, on_delete=models.PROTECT, related_name="award_nominations")
+    participant = models.ForeignKey(Participant, verbose_name="đối tượng tham gia", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    group = models.ForeignKey(ParticipantGroup, verbose_name="nhóm đối tượng", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    proposing_unit = models.ForeignKey(Unit, verbose_name="đơn vị đề nghị", on_delete=models.PROTECT, related_name="proposed_nominations")
+    status = models.CharField("trạng thái", max_length=20, choices=NominationStatus.choices, default=NominationStatus.DRAFT, db_index=True)
+    report = models.JSONField(
+        "báo cáo thành tích", default=dict, blank=True,
+        help_text="Sơ lược lý lịch, thành tích theo từng tiêu chí (điền sẵn từ kết quả chấm, cán bộ sửa), nội dung khác",
+    )
+    summary = models.TextField("tóm tắt thành tích", blank=True)
+    return_reason = models.TextField("lý do trả lại", blank=True)
+    appraisal_note = models.TextField("ý kiến thẩm định", blank=True)
+    decision = models.ForeignKey("Decision", verbose_name="quyết định", null=True, blank=True, on_delete=models.SET_NULL, related_name="nominations")
+    coefficient = models.DecimalField("hệ số", max_digits=5, decimal_places=2, null=True, blank=True)
+    base_salary = models.PositiveIntegerField("mức lương cơ sở áp dụng", null=True, blank=True)
+    amount = models.PositiveIntegerField("số tiền thưởng (đồng)", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+
+    objects = NominationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "hồ sơ đề nghị khen thưởng"
+        verbose_name_plural = "hồ sơ đề nghị khen thưởng"
+        ordering = ["round", "award_form", "subject", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(unit__isnull=False, person__isnull=True) | Q(unit__isnull=True, person__isnull=False)),
+                name="awards_nomination_unit_xor_person",
+            ),
+            models.UniqueConstraint(fields=["round", "award_form", "unit"], condition=Q(unit__isnull=False), name="awards_nomination_uniq_unit"),
+            models.UniqueConstraint(fields=["round", "award_form", "person"], condition=Q(person__isnull=False), name="awards_nomination_uniq_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nominee_name} – {self.award_form.name}"
+
+    @property
+    def nominee_name(self) -> str:
+        return self.person.full_name if self.person_id else self.unit.name
+
+    @property
+    def nominee_detail(self) -> str:
+        """Position and unit of an individual, as printed in lists and certificates."""
+        if self.person_id:
+            parts = [p for p in (self.person.position, self.person.unit.name) if p]
+            return ", ".join(parts)
+        return ""
+
+    @property
+    def is_individual(self) -> bool:
+        return self.subject == Subject.INDIVIDUAL
+
+    @property
+    def is_editable(self) -> bool:
+        from .choices import EDITABLE_STATUSES
+
+        return self.status in EDITABLE_STATUSES
+
+
+def attachment_path(instance: NominationAttachment, filename: str) -> str:
+    return f"awards/nominations/{instance.nomination_id}/{filename}"
+
+
+class NominationAttachment(models.Model):
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField("loại tài liệu", max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.EVIDENCE)
+    title = models.CharField("tên tài liệu", max_length=300)
+    file = models.FileField("tệp", upload_to=attachment_path)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tài liệu kèm theo"
+        verbose_name_plural = "tài liệu kèm theo"
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DeadlineException(models.Model):
+    """Staff allow one proposing unit to nominate after the round's deadline."""
+
+    round = models.ForeignKey(Round, verbose_name="đợt xét", on_delete=models.CASCADE, related_name="deadline_exceptions")
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="+")
+    until = models.DateField("được gửi đến hết ngày")
+    reason = models.TextField("lý do")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField("cho phép lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "gia hạn gửi hồ sơ"
+        verbose_name_plural = "gia hạn gửi hồ sơ"
+        ordering = ["-granted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} đến {self.until:%d/%m/%Y}"
+
+
+# --- council ------------------------------------------------------------------
+
+
+class MeetingQuerySet(models.QuerySet):
+    def for_user(self, user: AbstractBaseUser) -> MeetingQuerySet:
+        units = Unit.objects.for_user(user)
+        return self.filter(round__campaign__issuing_unit__in=units)
+
+
+class CouncilMeeting(models.Model):
+    """A session of the Hội đồng Thi đua – Khen thưởng reviewing a round."""
+
+    round = models.ForeignKey(Round, verbose_name="đợt xét", on_delete=models.PROTECT, related_name="council_meetings")
+    title = models.CharField("tên cuộc họp", max_length=300, default="Họp Hội đồng Thi đua – Khen thưởng xét khen thưởng")
+    number = models.CharField("số biên bản", max_length=20, blank=True)
+    symbol = models.CharField("ký hiệu biên bản", max_length=40, default="BB-HĐTĐKT")
+    held_at = models.DateTimeField("thời gian bắt đầu")
+    ended_at = models.DateTimeField("kết thúc lúc", null=True, blank=True)
+    location = models.CharField("địa điểm", max_length=300, blank=True)
+    status = models.CharField("trạng thái", max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "cuộc họp Hội đồng TĐKT"
+        verbose_name_plural = "cuộc họp Hội đồng TĐKT"
+        ordering = ["-held_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_at:%d/%m/%Y})"
+
+    @property
+    def member_count(self) -> int:
+        return len(self.members.all())
+
+    @property
+    def present_count(self) -> int:
+        return sum(1 for m in self.members.all() if m.present)
+
+    @property
+    def has_quorum(self) -> bool:
+        """At least two thirds of all members attend (ND 98 Art. 30.7)."""
+        total = self.member_count
+        return total > 0 and self.present_count * 3 >= total * 2
+
+    @property
+    def chair(self) -> CouncilMember | None:
+        return next((m for m in self.members.all() if m.is_chair), None)
+
+    @property
+    def secretary(self) -> CouncilMember | None:
+        return next((m for m in self.members.all() if m.is_secretary), None)
+
+    @property
+    def document_code(self) -> str:
+        number = self.number.zfill(2) if self.number.isdigit() else self.number
+        return f"{number}/{self.symbol}" if number else f"     /{self.symbol}"
+
+
+class CouncilMember(models.Model):
+    meeting = models.ForeignKey(CouncilMeeting, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField("họ và tên", max_length=200)
+    position = models.CharField("chức vụ", max_length=300, blank=True)
+    council_role = models.CharField("chức danh trong Hội đồng", max_length=100, default="Ủy viên")
+    is_chair = models.BooleanField("chủ trì", default=False)
+    is_secretary = models.BooleanField("thư ký", default=False)
+    present = models.BooleanField("có mặt", default=True)
+    order = models.PositiveSmallIntegerField("thứ tự", default=1)
+
+    class Meta:
+        verbose_name = "thành viên Hội đồng"
+        verbose_name_plural = "thành viên Hội đồng"
+        ordering = ["meeting", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VoteTally(models.Model):
+    """Counted ballots for one nomination at one meeting (secret ballot: counts only)."""
+
+    meeting = models.ForeignKey(CouncilMeeting, on_delete=models.CASCADE, related_name="tallies")
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="tallies")
+    yes = models.PositiveSmallIntegerField("đồng ý", default=0)
+    no = models.PositiveSmallIntegerField("không đồng ý", default=0)
+    abstain = models.PositiveSmallIntegerField("không biểu quyết / phiếu trắng", default=0)
+    absent_yes = models.PositiveSmallIntegerField("ý kiến bằng văn bản đồng ý (vắng mặt)", default=0)
+    absent_no = models.PositiveSmallIntegerField("ý kiến bằng văn bản không đồng ý (vắng mặt)", default=0)
+    absent_opinions = models.TextField("ý kiến bằng văn bản của thành viên vắng mặt", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "kết quả bỏ phiếu"
+        verbose_name_plural = "kết quả bỏ phiếu"
+        constraints = [models.UniqueConstraint(fields=["meeting", "nomination"], name="awards_tally_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.nomination_id}: {self.yes}/{self.no}/{self.abstain}"
+
+    @property
+    def agree(self) -> int:
+        return self.yes + self.absent_yes
+
+    def required(self) -> tuple[int, str]:
+        """(votes needed, rule text). A threshold on the award form counts ALL members
+        with absentees' written opinions (e.g. ≥ 80% for CSTĐCS); otherwise a simple
+        majority of the members present."""
+        total = self.meeting.member_count
+        percent = self.nomination.award_form.vote_threshold_percent
+        if percent is not None:
+            needed = (Decimal(total) * percent / 100).to_integral_value(rounding=ROUND_CEILING)
+            return int(needed), f"từ {percent.normalize():f}% tổng số thành viên Hội đồng trở lên ({int(needed)}/{total})".replace(".", ",")
+        present = self.meeting.present_count
+        needed = present // 2 + 1
+        return needed, f"quá bán số thành viên dự họp ({needed}/{present})"
+
+    @property
+    def passed(self) -> bool:
+        needed, _ = self.required()
+        votes = self.agree if self.nomination.award_form.vote_threshold_percent is not None else self.yes
+        return self.meeting.has_quorum and votes >= needed
+
+    @property
+    def percent_of_members(self) -> Decimal:
+        total = self.meeting.member_count
+        return (Decimal(self.agree) * 100 / total).quantize(Decimal("0.1")) if total else Decimal(0)
+
+
+# --- decisions and documents -----------------------------------------------------
+
+
+class DecisionQuerySet(models.QuerySet):
+    def for_user(self, user: AbstractBaseUser) -> DecisionQuerySet:
+        units = Unit.objects.for_user(user)
+        return self.filter(round__campaign__issuing_unit__in=units)
+
+
+class Decision(models.Model):
+    """The award decision of a round (Quyết định khen thưởng) and the proposal
+    (Tờ trình) that precedes it."""
+
+    round = models.ForeignKey(Round, verbose_name="đợt xét", on_delete=models.PROTECT, related_name="decisions")
+    meeting = models.ForeignKey(CouncilMeeting, verbose_name="cuộc họp Hội đồng", null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions")
+    proposal_number = models.CharField("số tờ trình", max_length=20, blank=True)
+    proposal_symbol = models.CharField("ký hiệu tờ trình", max_length=40, default="TTr-UBND")
+    proposal_date = models.DateField("ngày tờ trình")
+    proposal_unit = models.ForeignKey(Unit, verbose_name="cơ quan trình", on_delete=models.PROTECT, related_name="+")
+    addressee = models.CharField("kính gửi", max_length=300)
+    number = models.CharField("số quyết định", max_length=20, blank=True)
+    symbol = models.CharField("ký hiệu quyết định", max_length=40, default="QĐ-UBND")
+    date = models.DateField("ngày quyết định", null=True, blank=True)
+    signer_title = models.CharField("chức vụ người ký", max_length=200, blank=True)
+    signer_name = models.CharField("người ký", max_length=200, blank=True)
+    proposal_signer_title = models.CharField("chức vụ người ký tờ trình", max_length=200, blank=True)
+    proposal_signer_name = models.CharField("người ký tờ trình", max_length=200, blank=True)
+    funding_source = models.CharField("nguồn kinh phí", max_length=300, blank=True)
+    gold_book_from = models.PositiveIntegerField("số sổ vàng bắt đầu", null=True, blank=True)
+    status = models.CharField("trạng thái", max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    issued_at = models.DateTimeField("ban hành lúc", null=True, blank=True)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "quyết định khen thưởng"
+        verbose_name_plural = "quyết định khen thưởng"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Quyết định {self.document_code}"
+
+    @staticmethod
+    def _code(number: str, symbol: str) -> str:
+        number = number.zfill(2) if number.isdigit() else number
+        return f"{number}/{symbol}" if number else f"     /{symbol}"
+
+    @property
+    def document_code(self) -> str:
+        return self._code(self.number, self.symbol)
+
+    @property
+    def proposal_code(self) -> str:
+        return self._code(self.proposal_number, self.proposal_symbol)
+
+
+def document_path(instance: GeneratedDocument, filename: str) -> str:
+    return f"awards/documents/{instance.round_id}/{filename}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def for_user(self, user: AbstractBaseUser) -> DocumentQuerySet:
+        units = Unit.objects.for_user(user)
+        return self.filter(
+            Q(round__campaign__issuing_unit__in=units) | Q(nomination__proposing_unit__in=units)
+        )
+
+
+class GeneratedDocument(models.Model):
+    """A rendered PDF, stored so that the signed version can be downloaded again."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="award_documents")
+    kind = models.CharField("loại văn bản", max_length=20, choices=DocumentKind.choices)
+    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
+    meeting = models.ForeignKey(CouncilMeeting, null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
+    nomination = models.ForeignKey(Nomination, null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
+    status = models.CharField("trạng thái", max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED)
+    file = models.FileField("tệp PDF", upload_to=document_path, blank=True)
+    form_title = models.CharField("mẫu áp dụng", max_length=300, blank=True)
+    error = models.TextField("lỗi", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "văn bản đã tạo"
+        verbose_name_plural = "văn bản đã tạo"
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        target = self.nomination or self.decision or self.meeting or ""
+        return f"{self.get_kind_display()} {target}".strip()
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
