@@ -1,0 +1,616 @@
+"""State changes and computations of contests. Views call these and nothing else
+changes contest data. Every change is permission-checked (fails closed) and
+audit-logged inside its transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import number_format
+
+from audit.services import record
+from campaigns.choices import AwardType, CampaignKind
+from campaigns.models import AwardForm, Campaign
+from campaigns.services import can_manage_campaign
+from organization.choices import Role
+from organization.models import Unit
+from organization.scope import has_role, role_of, scope_unit, unit_in_scope
+
+from . import measure
+from .choices import STAGE_TRANSITIONS, ContestStage, EntryFormat, EntryStatus, PrizeStatus
+from .models import (
+    ContestSettings,
+    Entry,
+    EntryAuthor,
+    EntryResult,
+    JudgeAssignment,
+    Prize,
+    RubricCriterion,
+    Score,
+)
+
+TWO_PLACES = Decimal("0.01")
+
+
+class ContestError(Exception):
+    """A refused contest operation; the message (Vietnamese) is shown to the user."""
+
+
+def _n(value: int) -> str:
+    """1.000 — Vietnamese grouping even outside a template."""
+    return number_format(value, force_grouping=True)
+
+
+def _d(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _name(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+# --- permissions -------------------------------------------------------------------
+
+def can_manage(user: Any, campaign: Campaign) -> bool:
+    """Emulation staff of the issuing unit's subtree run the contest."""
+    return can_manage_campaign(user, campaign)
+
+
+def _guard_manage(user: Any, campaign: Campaign) -> None:
+    if not can_manage(user, campaign):
+        raise ContestError("Bạn không có quyền quản lý cuộc thi này.")
+
+
+def participant_units(campaign: Campaign) -> list[Unit]:
+    """Units registered as (collective) participants: they must enter ≥ N entries."""
+    return list(Unit.objects.filter(participations__campaign=campaign).order_by("path").distinct())
+
+
+def submittable_units(user: Any, campaign: Campaign) -> list[Unit]:
+    """Participant units the user may submit entries for (officers and staff, own subtree)."""
+    if not has_role(user, Role.OFFICER, Role.STAFF):
+        return []
+    return [u for u in participant_units(campaign) if unit_in_scope(user, u)]
+
+
+def settings_of(campaign: Campaign) -> ContestSettings:
+    # Always read the row: guards must see the current stage, not a cached relation.
+    try:
+        return ContestSettings.objects.get(campaign_id=campaign.pk)
+    except ContestSettings.DoesNotExist as exc:
+        raise ContestError("Cuộc thi chưa được thiết lập (thể lệ, thời gian, tiêu chí chấm).") from exc
+
+
+# --- set-up ------------------------------------------------------------------------
+
+@transaction.atomic
+def save_contest_settings(campaign: Campaign, *, actor: Any, form: Any, rubric_formset: Any) -> ContestSettings:
+    """Save the contest's rules and rubric (staff of the issuing unit's scope)."""
+    _guard_manage(actor, campaign)
+    if campaign.kind != CampaignKind.CONTEST:
+        raise ContestError("Phong trào này không phải là cuộc thi.")
+    existing = ContestSettings.objects.filter(campaign=campaign).first()
+    if existing and existing.stage not in (ContestStage.SETUP, ContestStage.SUBMISSION):
+        raise ContestError("Không thể sửa thể lệ khi cuộc thi đã chuyển sang chấm thi.")
+    settings_obj = form.save(commit=False)
+    settings_obj.campaign = campaign
+    settings_obj.save()
+    rubric_formset.instance = settings_obj
+    rubric_formset.save()
+    if not settings_obj.rubric.exists():
+        raise ContestError("Cần ít nhất một tiêu chí chấm thi.")
+    record(actor=actor, action="contest.settings.update" if existing else "contest.settings.create",
+           obj=settings_obj, unit=campaign.issuing_unit, data={"fields": sorted(form.changed_data)})
+    return settings_obj
+
+
+@transaction.atomic
+def change_stage(contest: ContestSettings, *, actor: Any, to: str) -> ContestSettings:
+    """Move the contest along the stage map (open submissions, start judging, close
+    judging, reopen judging). Closing judging freezes the results."""
+    _guard_manage(actor, contest.campaign)
+    contest = ContestSettings.objects.select_for_update().get(pk=contest.pk)
+    if to not in STAGE_TRANSITIONS[contest.stage]:
+        raise ContestError(
+            f"Không thể chuyển cuộc thi từ “{contest.get_stage_display()}” sang “{ContestStage(to).label}”."
+        )
+    if to == ContestStage.PUBLISHED:
+        raise ContestError("Hãy dùng chức năng “Công bố kết quả”.")
+    if to == ContestStage.SUBMISSION and not contest.rubric.exists():
+        raise ContestError("Cần ít nhất một tiêu chí chấm thi trước khi nhận bài.")
+    entries = Entry.objects.filter(contest=contest.campaign, status=EntryStatus.SUBMITTED)
+    if to == ContestStage.JUDGING and contest.stage == ContestStage.SUBMISSION and not entries.exists():
+        raise ContestError("Chưa có bài dự thi nào được nộp.")
+    if to == ContestStage.CLOSED:
+        _guard_all_scored(contest)
+    if contest.stage == ContestStage.CLOSED and to == ContestStage.JUDGING:
+        if Prize.objects.filter(contest=contest.campaign, status=PrizeStatus.CONFIRMED).exists():
+            raise ContestError("Giải thưởng đã được xác nhận: không thể mở lại việc chấm thi.")
+        Prize.objects.filter(contest=contest.campaign).delete()
+        EntryResult.objects.filter(entry__contest=contest.campaign).delete()
+        contest.judging_closed_at = None
+    previous = contest.stage
+    contest.stage = to
+    if to == ContestStage.CLOSED:
+        contest.judging_closed_at = timezone.now()
+    contest.save(update_fields=["stage", "judging_closed_at"])
+    if to == ContestStage.CLOSED:
+        compute_results(contest)
+    record(actor=actor, action="contest.stage", obj=contest, unit=contest.campaign.issuing_unit,
+           from_state=previous, to_state=to)
+    return contest
+
+
+def _guard_all_scored(contest: ContestSettings) -> None:
+    pending = (
+        JudgeAssignment.objects.filter(entry__contest=contest.campaign, entry__status=EntryStatus.SUBMITTED,
+                                       scored_at__isnull=True)
+        .select_related("entry", "judge").order_by("entry__code")
+    )
+    if pending:
+        names = "; ".join(f"{a.entry.code} ({_name(a.judge)})" for a in pending[:10])
+        raise ContestError(f"Còn bài chưa được chấm: {names}.")
+    unjudged = Entry.objects.filter(contest=contest.campaign, status=EntryStatus.SUBMITTED, assignments__isnull=True)
+    if unjudged.exists():
+        codes = ", ".join(unjudged.values_list("code", flat=True)[:10])
+        raise ContestError(f"Bài dự thi chưa được phân công giám khảo: {codes}.")
+
+
+# --- entries -----------------------------------------------------------------------
+
+def _guard_window(contest: ContestSettings, today: date) -> None:
+    if contest.stage != ContestStage.SUBMISSION:
+        raise ContestError(f"Cuộc thi không trong giai đoạn nhận bài (hiện tại: {contest.get_stage_display()}).")
+    if not (contest.submission_start <= today <= contest.submission_end):
+        raise ContestError(
+            f"Ngoài thời gian nhận bài dự thi (từ {_d(contest.submission_start)} đến hết {_d(contest.submission_end)})."
+        )
+
+
+def _guard_unit(actor: Any, campaign: Campaign, unit: Unit) -> None:
+    if not has_role(actor, Role.OFFICER, Role.STAFF) or not unit_in_scope(actor, unit):
+        raise ContestError("Bạn chỉ được nộp bài dự thi cho đơn vị của mình.")
+    if not campaign.participants.filter(unit=unit).exists():
+        raise ContestError(f"{unit.name} không thuộc danh sách đơn vị tham gia cuộc thi.")
+
+
+def check_limits(contest: ContestSettings, fmt: str, upload: Any, filename: str) -> tuple[int | None, int | None]:
+    """Measure the file and apply the plan's limits. Returns (words, seconds)."""
+    ext = os.path.splitext(filename)[1].lower().lstrip(".")
+    if fmt not in contest.formats:
+        raise ContestError(f"Cuộc thi không nhận hình thức “{EntryFormat(fmt).label}”.")
+    upload.seek(0)
+    try:
+        if fmt == EntryFormat.ARTICLE:
+            if ext not in measure.ARTICLE_EXTENSIONS:
+                raise ContestError("Bài viết phải là tệp .docx hoặc .pdf.")
+            words = measure.article_words(upload, ext)
+            if words < contest.article_min_words:
+                raise ContestError(
+                    f"Bài viết có {_n(words)} chữ, ít hơn mức tối thiểu {_n(contest.article_min_words)} chữ."
+                )
+            if words > contest.article_max_words:
+                raise ContestError(
+                    f"Bài viết có {_n(words)} chữ, nhiều hơn mức tối đa {_n(contest.article_max_words)} chữ."
+                )
+            return words, None
+        if ext not in measure.VIDEO_EXTENSIONS:
+            raise ContestError("Video phải là tệp .mp4, .m4v hoặc .mov.")
+        seconds = measure.mp4_duration_seconds(upload)
+    except measure.MeasureError as exc:
+        raise ContestError(str(exc)) from exc
+    finally:
+        upload.seek(0)
+    whole = int(round(seconds))
+
+    def mmss(s: int) -> str:
+        return f"{s // 60} phút {s % 60:02d} giây"
+
+    if whole < contest.video_min_seconds:
+        raise ContestError(f"Video dài {mmss(whole)}, ngắn hơn mức tối thiểu {mmss(contest.video_min_seconds)}.")
+    if whole > contest.video_max_seconds:
+        raise ContestError(f"Video dài {mmss(whole)}, dài hơn mức tối đa {mmss(contest.video_max_seconds)}.")
+    return None, whole
+
+
+AUTHOR_FIELDS = {"full_name": "Họ và tên", "position": "Chức vụ", "workplace": "Đơn vị công tác", "phone": "Số điện thoại"}
+
+
+def _clean_authors(authors: list[dict[str, str]]) -> list[dict[str, str]]:
+    cleaned = []
+    for i, author in enumerate(authors, start=1):
+        values = {k: (author.get(k) or "").strip() for k in AUTHOR_FIELDS}
+        if not any(values.values()):
+            continue
+        missing = [label for k, label in AUTHOR_FIELDS.items() if not values[k]]
+        if missing:
+            raise ContestError(f"Tác giả dòng {i}: thiếu {', '.join(missing)}.")
+        cleaned.append(values)
+    if not cleaned:
+        raise ContestError("Cần ghi ít nhất một tác giả (họ và tên, chức vụ, đơn vị công tác, số điện thoại).")
+    return cleaned
+
+
+@transaction.atomic
+def create_entry(
+    campaign: Campaign, *, actor: Any, unit: Unit, title: str, fmt: str, upload: UploadedFile,
+    authors: list[dict[str, str]], today: date | None = None,
+) -> Entry:
+    """Register a draft entry of ``unit``. The file is measured now so that an
+    out-of-limit entry is refused with its reason and nothing is stored."""
+    contest = settings_of(campaign)
+    _guard_unit(actor, campaign, unit)
+    _guard_window(contest, today or timezone.localdate())
+    if not title.strip():
+        raise ContestError("Cần nhập tiêu đề bài dự thi.")
+    clean_authors = _clean_authors(authors)
+    words, seconds = check_limits(contest, fmt, upload, upload.name)
+    # Lock the settings row: entry numbers (số báo danh) are handed out in order.
+    locked = ContestSettings.objects.select_for_update().get(pk=contest.pk)
+    number = locked.next_entry_number
+    locked.next_entry_number = number + 1
+    locked.save(update_fields=["next_entry_number"])
+    entry = Entry(
+        contest=campaign, unit=unit, code=f"BD-{number:03d}", title=title.strip(), format=fmt,
+        original_filename=os.path.basename(upload.name)[:255], word_count=words, duration_seconds=seconds,
+        created_by=actor,
+    )
+    entry.file.save(upload.name, upload, save=False)
+    entry.save()
+    EntryAuthor.objects.bulk_create(EntryAuthor(entry=entry, order=i, **a) for i, a in enumerate(clean_authors, start=1))
+    record(actor=actor, action="contest.entry.create", obj=entry, unit=unit, to_state=EntryStatus.DRAFT,
+           data={"format": fmt, "words": words, "seconds": seconds})
+    return entry
+
+
+@transaction.atomic
+def submit_entry(entry: Entry, *, actor: Any, today: date | None = None) -> Entry:
+    """Submit a draft entry (inside the window, officer/staff of the entry's unit)."""
+    contest = settings_of(entry.contest)
+    _guard_unit(actor, entry.contest, entry.unit)
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != EntryStatus.DRAFT:
+        raise ContestError("Bài dự thi đã được nộp.")
+    _guard_window(contest, today or timezone.localdate())
+    entry.status = EntryStatus.SUBMITTED
+    entry.submitted_at = timezone.now()
+    entry.save(update_fields=["status", "submitted_at"])
+    record(actor=actor, action="contest.entry.submit", obj=entry, unit=entry.unit,
+           from_state=EntryStatus.DRAFT, to_state=EntryStatus.SUBMITTED)
+    return entry
+
+
+@transaction.atomic
+def delete_draft(entry: Entry, *, actor: Any) -> None:
+    """An officer removes their unit's draft (never a submitted entry)."""
+    _guard_unit(actor, entry.contest, entry.unit)
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != EntryStatus.DRAFT:
+        raise ContestError("Chỉ xóa được bài dự thi chưa nộp.")
+    record(actor=actor, action="contest.entry.delete", obj=entry, unit=entry.unit, from_state=entry.status)
+    entry.file.delete(save=False)
+    entry.delete()
+
+
+@dataclass
+class UnitCompleteness:
+    unit: Unit
+    submitted: int
+    drafts: int
+    required: int
+
+    @property
+    def complete(self) -> bool:
+        return self.submitted >= self.required
+
+
+def completeness(campaign: Campaign) -> list[UnitCompleteness]:
+    """Per participant unit: submitted entries versus the plan's minimum."""
+    from django.db.models import Count, Q
+
+    contest = settings_of(campaign)
+    counts = {
+        row["unit"]: row
+        for row in Entry.objects.filter(contest=campaign).values("unit").annotate(
+            submitted=Count("id", filter=Q(status=EntryStatus.SUBMITTED)),
+            drafts=Count("id", filter=Q(status=EntryStatus.DRAFT)),
+        )
+    }
+    return [
+        UnitCompleteness(u, counts.get(u.pk, {}).get("submitted", 0), counts.get(u.pk, {}).get("drafts", 0),
+                         contest.min_entries_per_unit)
+        for u in participant_units(campaign)
+    ]
+
+
+# --- judging -----------------------------------------------------------------------
+
+def eligible_judges(campaign: Campaign) -> list[Any]:
+    """Accounts with the judge role working inside the issuing unit's subtree."""
+    User = get_user_model()
+    return list(
+        User.objects.filter(is_active=True, profile__role=Role.JUDGE,
+                            profile__unit__path__startswith=campaign.issuing_unit.path)
+        .select_related("profile__unit").order_by("last_name", "first_name", "username")
+    )
+
+
+def conflict_reason(judge: Any, entry: Entry) -> str | None:
+    """A judge may not score an entry of their own unit (or a unit they work under)."""
+    judge_unit = scope_unit(judge)
+    if judge_unit is not None and judge_unit.is_within(entry.unit):
+        return (f"Không thể phân công giám khảo {_name(judge)} chấm bài {entry.code}: giám khảo công tác tại "
+                f"{judge_unit.name}, cùng đơn vị với bài dự thi (xung đột lợi ích).")
+    return None
+
+
+@transaction.atomic
+def assign_judge(entry: Entry, *, actor: Any, judge: Any) -> JudgeAssignment:
+    """Assign a judge to a submitted entry; conflicts of interest are refused here,
+    before the judge ever sees the entry (HotCRP checks at invitation)."""
+    _guard_manage(actor, entry.contest)
+    contest = settings_of(entry.contest)
+    if contest.stage not in (ContestStage.SUBMISSION, ContestStage.JUDGING):
+        raise ContestError("Chỉ phân công giám khảo khi đang nhận bài hoặc đang chấm thi.")
+    if entry.status != EntryStatus.SUBMITTED:
+        raise ContestError(f"Bài {entry.code} chưa được nộp.")
+    if role_of(judge) != Role.JUDGE or scope_unit(judge) is None or not judge.is_active:
+        raise ContestError(f"{_name(judge)} không phải là giám khảo.")
+    if judge.pk == actor.pk:
+        raise ContestError("Không thể tự phân công mình chấm bài.")
+    reason = conflict_reason(judge, entry)
+    if reason:
+        raise ContestError(reason)
+    if JudgeAssignment.objects.filter(entry=entry, judge=judge).exists():
+        raise ContestError(f"Giám khảo {_name(judge)} đã được phân công chấm bài {entry.code}.")
+    assignment = JudgeAssignment.objects.create(entry=entry, judge=judge, assigned_by=actor)
+    record(actor=actor, action="contest.judge.assign", obj=assignment, unit=entry.unit,
+           data={"entry": entry.code, "judge": judge.get_username()})
+    return assignment
+
+
+@transaction.atomic
+def unassign_judge(assignment: JudgeAssignment, *, actor: Any) -> None:
+    """Withdraw an assignment that has no scores yet."""
+    _guard_manage(actor, assignment.entry.contest)
+    if assignment.scores.exists():
+        raise ContestError("Giám khảo đã chấm bài này: không thể hủy phân công.")
+    record(actor=actor, action="contest.judge.unassign", obj=assignment, unit=assignment.entry.unit,
+           data={"entry": assignment.entry.code, "judge": assignment.judge.get_username()})
+    assignment.delete()
+
+
+def parse_score(raw: str) -> Decimal:
+    """Accepts 8,5 and 8.5."""
+    try:
+        return Decimal(raw.strip().replace(",", "."))
+    except Exception as exc:
+        raise ValueError(raw) from exc
+
+
+@transaction.atomic
+def save_scores(
+    assignment: JudgeAssignment, *, actor: Any, values: dict[int, Decimal | None], comment: str = "",
+) -> JudgeAssignment:
+    """Record one judge's scores for one entry; ``None`` = "không áp dụng".
+    Every criterion must be scored or marked N/A; at least one must be scored."""
+    if actor.pk != assignment.judge_id or not has_role(actor, Role.JUDGE):
+        raise ContestError("Chỉ giám khảo được phân công mới được chấm bài này.")
+    contest = settings_of(assignment.entry.contest)
+    if contest.stage != ContestStage.JUDGING:
+        raise ContestError("Cuộc thi không trong giai đoạn chấm thi.")
+    criteria = list(contest.rubric.all())
+    errors = []
+    for c in criteria:
+        if c.pk not in values:
+            errors.append(f"“{c.name}”: chưa nhập điểm (hoặc chọn Không áp dụng)")
+            continue
+        v = values[c.pk]
+        if v is not None and not (Decimal(0) <= v <= c.max_score):
+            errors.append(f"“{c.name}”: điểm {number_format(v)} phải từ 0 đến {number_format(c.max_score.normalize())}")
+    if errors:
+        raise ContestError("Không lưu được điểm: " + "; ".join(errors) + ".")
+    if all(values[c.pk] is None for c in criteria):
+        raise ContestError("Không lưu được điểm: cần chấm ít nhất một tiêu chí.")
+    assignment = JudgeAssignment.objects.select_for_update().get(pk=assignment.pk)
+    previous = {str(s.criterion_id): (str(s.value) if s.value is not None else None) for s in assignment.scores.all()}
+    for c in criteria:
+        Score.objects.update_or_create(assignment=assignment, criterion=c, defaults={"value": values[c.pk]})
+    assignment.scored_at = timezone.now()
+    assignment.comment = comment.strip()
+    assignment.save(update_fields=["scored_at", "comment"])
+    record(actor=actor, action="contest.score.save", obj=assignment, unit=assignment.entry.unit,
+           data={"entry": assignment.entry.code, "before": previous,
+                 "after": {str(c.pk): (str(values[c.pk]) if values[c.pk] is not None else None) for c in criteria}})
+    return assignment
+
+
+# --- results -----------------------------------------------------------------------
+
+def judge_total(scores: list[Score], criteria: list[RubricCriterion]) -> Decimal | None:
+    """A judge's weighted total on a 0–100 scale: Σ wᵢ·sᵢ/maxᵢ ÷ Σ wᵢ over the
+    criteria actually scored. "Không áp dụng" drops out of both sums, so it
+    neither counts as zero nor inflates the total."""
+    by_id = {c.pk: c for c in criteria}
+    num = Decimal(0)
+    den = Decimal(0)
+    for s in scores:
+        c = by_id.get(s.criterion_id)
+        if c is None or s.value is None:
+            continue
+        num += c.weight * s.value / c.max_score
+        den += c.weight
+    if den == 0:
+        return None
+    return (num / den * 100).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def competition_rank(values: list[Decimal]) -> list[int]:
+    """Standard competition ranking (1-2-2-4) of values sorted high to low."""
+    ranks: list[int] = []
+    for i, v in enumerate(values):
+        ranks.append(ranks[-1] if i and v == values[i - 1] else i + 1)
+    return ranks
+
+
+@dataclass
+class EntrySummary:
+    entry: Entry
+    judge_totals: list[tuple[Any, Decimal | None]] = field(default_factory=list)
+    criterion_means: list[tuple[RubricCriterion, Decimal | None]] = field(default_factory=list)
+    mean: Decimal | None = None
+    median: Decimal | None = None
+    spread: Decimal | None = None
+
+
+def summarize(entries: list[Entry], criteria: list[RubricCriterion]) -> dict[int, EntrySummary]:
+    """Per entry: each judge's total, mean, median, spread (max − min) and per-criterion
+    means — N/A excluded everywhere. Two queries whatever the number of entries."""
+    assignments = (
+        JudgeAssignment.objects.filter(entry__in=entries, scored_at__isnull=False)
+        .select_related("judge").prefetch_related("scores").order_by("judge__username")
+    )
+    by_entry: dict[int, list[JudgeAssignment]] = {}
+    for a in assignments:
+        by_entry.setdefault(a.entry_id, []).append(a)
+    out: dict[int, EntrySummary] = {}
+    for entry in entries:
+        summary = EntrySummary(entry)
+        rows = by_entry.get(entry.pk, [])
+        for a in rows:
+            summary.judge_totals.append((a.judge, judge_total(list(a.scores.all()), criteria)))
+        for c in criteria:
+            vals = [s.value for a in rows for s in a.scores.all() if s.criterion_id == c.pk and s.value is not None]
+            summary.criterion_means.append(
+                (c, (sum(vals) / len(vals)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP) if vals else None))
+        totals = [t for _, t in summary.judge_totals if t is not None]
+        if totals:
+            summary.mean = (sum(totals) / len(totals)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+            summary.median = Decimal(statistics.median(totals)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+            summary.spread = (max(totals) - min(totals)).quantize(TWO_PLACES)
+        out[entry.pk] = summary
+    return out
+
+
+def compute_results(contest: ContestSettings) -> list[EntryResult]:
+    """Freeze each submitted entry's result and its rank (mean of judges' totals,
+    rounded to 0,01; equal means share a rank, 1-2-2-4). Idempotent."""
+    entries = list(Entry.objects.filter(contest=contest.campaign, status=EntryStatus.SUBMITTED))
+    summaries = summarize(entries, list(contest.rubric.all()))
+    scored = sorted((s for s in summaries.values() if s.mean is not None), key=lambda s: (-s.mean, s.entry.code))
+    ranks = competition_rank([s.mean for s in scored])
+    EntryResult.objects.filter(entry__contest=contest.campaign).delete()
+    results = [
+        EntryResult(entry=s.entry, judges=len([t for _, t in s.judge_totals if t is not None]), mean=s.mean,
+                    median=s.median, spread=s.spread, rank=rank)
+        for s, rank in zip(scored, ranks, strict=True)
+    ]
+    return EntryResult.objects.bulk_create(results)
+
+
+def prize_amount(award_form: AwardForm, decision_date: date) -> int:
+    """Use the awards app's dated money rules when installed; a fixed prize is its amount."""
+    try:
+        from awards.money import award_amount
+    except ImportError:
+        return int(award_form.fixed_amount or 0)
+    return int(award_amount(award_form, decision_date))
+
+
+def prize_forms(campaign: Campaign) -> list[AwardForm]:
+    return list(campaign.award_forms.filter(award_type=AwardType.PRIZE, rank__isnull=False).order_by("rank", "order"))
+
+
+@transaction.atomic
+def propose_prizes(campaign: Campaign, *, actor: Any) -> list[str]:
+    """Propose prizes from the frozen ranking: the prize of rank r goes to the entries
+    ranked r. With 1-2-2-4 two entries tied at 2 both receive the second prize and
+    nobody is ranked 3, so the third prize stays unawarded; the returned warnings
+    tell staff, who decide before confirming."""
+    _guard_manage(actor, campaign)
+    contest = settings_of(campaign)
+    if contest.stage != ContestStage.CLOSED:
+        raise ContestError("Chỉ xét giải sau khi kết thúc chấm thi.")
+    if Prize.objects.filter(contest=campaign, status=PrizeStatus.CONFIRMED).exists():
+        raise ContestError("Giải thưởng đã được xác nhận.")
+    forms = prize_forms(campaign)
+    if not forms:
+        raise ContestError("Cuộc thi chưa khai báo giải thưởng (hình thức “Giải thưởng cuộc thi” có thứ hạng).")
+    Prize.objects.filter(contest=campaign).delete()
+    results = list(EntryResult.objects.filter(entry__contest=campaign).select_related("entry"))
+    warnings: list[str] = []
+    created = []
+    for form in forms:
+        winners = [r for r in results if r.rank == form.rank]
+        if not winners:
+            warnings.append(f"Không có bài xếp hạng {form.rank}: {form.name} không được trao (quy tắc 1-2-2-4).")
+        if len(winners) > 1:
+            codes = ", ".join(r.entry.code for r in winners)
+            warnings.append(f"{len(winners)} bài đồng hạng {form.rank} ({codes}) cùng được đề xuất {form.name}.")
+        for r in winners:
+            created.append(Prize(contest=campaign, entry=r.entry, award_form=form,
+                                 amount=prize_amount(form, contest.results_date)))
+    Prize.objects.bulk_create(created)
+    record(actor=actor, action="contest.prizes.propose", obj=contest, unit=campaign.issuing_unit,
+           data={"prizes": [(p.entry.code, p.award_form.name, p.amount) for p in created], "warnings": warnings})
+    return warnings
+
+
+@transaction.atomic
+def confirm_prizes(campaign: Campaign, *, actor: Any) -> int:
+    """Staff confirm the proposed prizes."""
+    _guard_manage(actor, campaign)
+    contest = settings_of(campaign)
+    if contest.stage != ContestStage.CLOSED:
+        raise ContestError("Chỉ xác nhận giải sau khi kết thúc chấm thi.")
+    proposed = Prize.objects.select_for_update().filter(contest=campaign, status=PrizeStatus.PROPOSED)
+    count = proposed.update(status=PrizeStatus.CONFIRMED, confirmed_by=actor, confirmed_at=timezone.now())
+    if not count:
+        raise ContestError("Chưa có giải thưởng nào được đề xuất.")
+    record(actor=actor, action="contest.prizes.confirm", obj=contest, unit=campaign.issuing_unit,
+           from_state=PrizeStatus.PROPOSED, to_state=PrizeStatus.CONFIRMED, data={"count": count})
+    return count
+
+
+@transaction.atomic
+def publish_results(campaign: Campaign, *, actor: Any) -> ContestSettings:
+    """Publish the results on the public page (after prizes are confirmed)."""
+    _guard_manage(actor, campaign)
+    contest = ContestSettings.objects.select_for_update().get(campaign=campaign)
+    if ContestStage.PUBLISHED not in STAGE_TRANSITIONS[contest.stage]:
+        raise ContestError("Chỉ công bố kết quả sau khi kết thúc chấm thi và xác nhận giải.")
+    prizes = Prize.objects.filter(contest=campaign)
+    if not prizes.exists() or prizes.filter(status=PrizeStatus.PROPOSED).exists():
+        raise ContestError("Cần xác nhận giải thưởng trước khi công bố kết quả.")
+    previous = contest.stage
+    contest.stage = ContestStage.PUBLISHED
+    contest.published_at = timezone.now()
+    contest.save(update_fields=["stage", "published_at"])
+    record(actor=actor, action="contest.publish", obj=contest, unit=campaign.issuing_unit,
+           from_state=previous, to_state=ContestStage.PUBLISHED)
+    return contest
+
+
+# --- visibility --------------------------------------------------------------------
+
+def can_see_identity(user: Any, contest: ContestSettings) -> bool:
+    """Authors and units: hidden from judges in blind mode until judging closes."""
+    return role_of(user) != Role.JUDGE or contest.scores_revealed or getattr(user, "is_superuser", False)
+
+
+def can_see_all_scores(user: Any, contest: ContestSettings) -> bool:
+    """Everybody's scores (and aggregates): in blind mode nobody — judges, officers,
+    nor staff — sees them before judging closes (pretalx hides aggregates, PX #611)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return contest.scores_revealed and role_of(user) is not None

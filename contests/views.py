@@ -1,0 +1,423 @@
+"""Thin views: load through ``get_<thing>_for_user`` (404 out of scope), call one
+service, redirect. Nothing here assigns a status."""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from campaigns.choices import CampaignKind
+from campaigns.models import Campaign
+from organization.choices import Role
+from organization.scope import role_of
+
+from . import services
+from .choices import STAGE_TRANSITIONS, ContestStage, EntryFormat, EntryStatus, PrizeStatus
+from .forms import AuthorFormSet, ContestSettingsForm, EntryForm, RubricFormSet
+from .models import ContestSettings, Entry, EntryResult, JudgeAssignment, Prize
+
+STAGE_ACTIONS = {
+    ContestStage.SUBMISSION: "Bắt đầu nhận bài dự thi",
+    ContestStage.JUDGING: "Chuyển sang chấm thi",
+    ContestStage.CLOSED: "Kết thúc chấm thi, tính kết quả",
+}
+
+
+def contests_for_user(user: Any):
+    """Contests a user may open: those in their campaign scope, plus (for judges)
+    those where they have an assignment."""
+    visible = Campaign.objects.for_user(user).filter(kind=CampaignKind.CONTEST).values("pk")
+    return Campaign.objects.filter(
+        Q(pk__in=visible) | Q(contest_entries__assignments__judge=user, kind=CampaignKind.CONTEST)
+    ).distinct() if user.is_authenticated else Campaign.objects.none()
+
+
+def get_contest_for_user(user: Any, code: str) -> Campaign:
+    return get_object_or_404(contests_for_user(user).select_related("issuing_unit"), code=code)
+
+
+def get_entry_for_user(user: Any, campaign: Campaign, pk: int) -> Entry:
+    return get_object_or_404(Entry.objects.for_user(user).select_related("unit", "contest"), contest=campaign, pk=pk)
+
+
+def _settings_or_none(campaign: Campaign) -> ContestSettings | None:
+    return ContestSettings.objects.filter(campaign=campaign).first()
+
+
+@login_required
+def contest_list(request):
+    contests = contests_for_user(request.user).select_related("issuing_unit", "contest_settings").order_by("-start_date")
+    return render(request, "contests/contest_list.html", {"contests": contests})
+
+
+@login_required
+def contest_detail(request, code: str):
+    campaign = get_contest_for_user(request.user, code)
+    contest = _settings_or_none(campaign)
+    user = request.user
+    can_manage = services.can_manage(user, campaign)
+    role = role_of(user)
+    entries = (
+        Entry.objects.for_user(user).filter(contest=campaign).select_related("unit")
+        .annotate(n_judges=Count("assignments", distinct=True),
+                  n_scored=Count("assignments", filter=Q(assignments__scored_at__isnull=False), distinct=True),
+                  my_scored=Count("assignments", filter=Q(assignments__judge=user, assignments__scored_at__isnull=False),
+                                  distinct=True))
+        .order_by("code")
+    )
+    context: dict[str, Any] = {
+        "campaign": campaign, "contest": contest, "can_manage": can_manage, "entries": entries,
+        "is_judge": role == Role.JUDGE,
+        "prize_forms": services.prize_forms(campaign),
+    }
+    if contest is not None:
+        context["show_identity"] = services.can_see_identity(user, contest)
+        context["rubric"] = list(contest.rubric.all())
+        context["can_submit"] = bool(services.submittable_units(user, campaign)) and contest.stage == ContestStage.SUBMISSION
+        if can_manage:
+            context["completeness"] = services.completeness(campaign)
+            context["stage_actions"] = [(to, STAGE_ACTIONS.get(to, "Mở lại việc chấm thi")) for to in STAGE_TRANSITIONS[contest.stage]
+                                        if to != ContestStage.PUBLISHED]
+            context["judges"] = services.eligible_judges(campaign)
+            context["assignable"] = contest.stage in (ContestStage.SUBMISSION, ContestStage.JUDGING)
+    return render(request, "contests/contest_detail.html", context)
+
+
+@login_required
+def settings_edit(request, code: str):
+    campaign = get_contest_for_user(request.user, code)
+    if not services.can_manage(request.user, campaign):
+        raise PermissionDenied("Bạn không có quyền quản lý cuộc thi này.")
+    instance = _settings_or_none(campaign)
+    form = ContestSettingsForm(request.POST or None, instance=instance)
+    formset = RubricFormSet(request.POST or None, instance=instance or ContestSettings(campaign=campaign), prefix="rubric")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            services.save_contest_settings(campaign, actor=request.user, form=form, rubric_formset=formset)
+        except services.ContestError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Đã lưu thể lệ cuộc thi.")
+            return redirect("contests:detail", campaign.code)
+    return render(request, "contests/settings_form.html", {"campaign": campaign, "form": form, "formset": formset})
+
+
+@login_required
+@require_POST
+def stage_change(request, code: str):
+    campaign = get_contest_for_user(request.user, code)
+    try:
+        contest = services.settings_of(campaign)
+        contest = services.change_stage(contest, actor=request.user, to=request.POST.get("to", ""))
+    except (services.ContestError, ValueError, KeyError) as exc:
+        messages.error(request, str(exc) if isinstance(exc, services.ContestError) else "Thao tác không hợp lệ.")
+    else:
+        messages.success(request, f"Cuộc thi chuyển sang giai đoạn “{contest.get_stage_display()}”.")
+    return redirect("contests:detail", campaign.code)
+
+
+@login_required
+def entry_create(request, code: str):
+    campaign = get_contest_for_user(request.user, code)
+    contest = _settings_or_none(campaign)
+    units = services.submittable_units(request.user, campaign)
+    if contest is None or not units:
+        raise PermissionDenied("Bạn không thể nộp bài dự thi cho cuộc thi này.")
+    form = EntryForm(request.POST or None, request.FILES or None, units=units, formats=contest.formats)
+    authors = AuthorFormSet(request.POST or None, prefix="authors",
+                            initial=[{"workplace": units[0].name}] if request.method == "GET" else None)
+    if request.method == "POST" and form.is_valid() and authors.is_valid():
+        try:
+            entry = services.create_entry(
+                campaign, actor=request.user, unit=form.cleaned_data["unit"], title=form.cleaned_data["title"],
+                fmt=form.cleaned_data["format"], upload=form.cleaned_data["file"],
+                authors=[f.cleaned_data for f in authors.forms if f.cleaned_data],
+            )
+        except services.ContestError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Đã lưu bài dự thi {entry.code} ({entry.measure_display}). Hãy bấm “Nộp bài” để nộp chính thức.")
+            return redirect("contests:entry_detail", campaign.code, entry.pk)
+    return render(request, "contests/entry_form.html", {"campaign": campaign, "contest": contest, "form": form, "authors": authors})
+
+
+@login_required
+def entry_detail(request, code: str, pk: int):
+    campaign = get_contest_for_user(request.user, code)
+    entry = get_entry_for_user(request.user, campaign, pk)
+    contest = services.settings_of(campaign)
+    user = request.user
+    show_scores = services.can_see_all_scores(user, contest)
+    summary = services.summarize([entry], list(contest.rubric.all()))[entry.pk] if show_scores else None
+    can_manage = services.can_manage(user, campaign)
+    return render(request, "contests/entry_detail.html", {
+        "campaign": campaign, "contest": contest, "entry": entry,
+        "show_identity": services.can_see_identity(user, contest),
+        "authors": entry.authors.all(),
+        "summary": summary,
+        "can_manage": can_manage,
+        "can_edit": entry.status == EntryStatus.DRAFT and entry.unit in services.submittable_units(user, campaign),
+        "assignments": entry.assignments.select_related("judge__profile__unit") if can_manage else [],
+        "my_assignment": JudgeAssignment.objects.filter(entry=entry, judge=user).first(),
+    })
+
+
+@login_required
+@require_POST
+def entry_submit(request, code: str, pk: int):
+    campaign = get_contest_for_user(request.user, code)
+    entry = get_entry_for_user(request.user, campaign, pk)
+    try:
+        services.submit_entry(entry, actor=request.user)
+    except services.ContestError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Đã nộp bài dự thi {entry.code}.")
+    return redirect("contests:entry_detail", campaign.code, entry.pk)
+
+
+@login_required
+@require_POST
+def entry_delete(request, code: str, pk: int):
+    campaign = get_contest_for_user(request.user, code)
+    entry = get_entry_for_user(request.user, campaign, pk)
+    try:
+        services.delete_draft(entry, actor=request.user)
+    except services.ContestError as exc:
+        messages.error(request, str(exc))
+        return redirect("contests:entry_detail", campaign.code, entry.pk)
+    messages.success(request, "Đã xóa bài dự thi chưa nộp.")
+    return redirect("contests:detail", campaign.code)
+
+
+def _file_response(entry: Entry, blind: bool) -> FileResponse:
+    if not entry.file:
+        raise Http404("Không có tệp.")
+    # In blind mode the download name is the entry number: the original file name
+    # often carries the author's name.
+    base = entry.code if blind else (slugify(entry.title)[:80] or entry.code)
+    name = f"{base}.{entry.ext}"
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if blind and entry.ext == "docx":
+        return FileResponse(_anonymous_docx(entry), as_attachment=True, filename=name, content_type=content_type)
+    return FileResponse(entry.file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+
+
+def _anonymous_docx(entry: Entry) -> io.BytesIO:
+    """Word stores the author's name in the document properties; blank them for judges."""
+    from docx import Document
+
+    with entry.file.open("rb") as fh:
+        document = Document(fh)
+    props = document.core_properties
+    props.author = props.last_modified_by = ""
+    out = io.BytesIO()
+    document.save(out)
+    out.seek(0)
+    return out
+
+
+@login_required
+def entry_file(request, code: str, pk: int):
+    campaign = get_contest_for_user(request.user, code)
+    entry = get_entry_for_user(request.user, campaign, pk)
+    contest = services.settings_of(campaign)
+    return _file_response(entry, blind=not services.can_see_identity(request.user, contest))
+
+
+@login_required
+@require_POST
+def assign(request, code: str):
+    """Assign one judge to the checked entries; each conflict is reported by name,
+    the other assignments go through."""
+    campaign = get_contest_for_user(request.user, code)
+    if not services.can_manage(request.user, campaign):
+        raise PermissionDenied("Bạn không có quyền quản lý cuộc thi này.")
+    judge = get_user_model().objects.filter(pk=request.POST.get("judge") or 0).first()
+    if judge is None or judge not in services.eligible_judges(campaign):
+        messages.error(request, "Hãy chọn giám khảo.")
+        return redirect("contests:detail", campaign.code)
+    ids = [int(x) for x in request.POST.getlist("entries") if x.isdigit()]
+    entries = Entry.objects.filter(contest=campaign, pk__in=ids).select_related("unit", "contest").order_by("code")
+    if not entries:
+        messages.error(request, "Hãy chọn ít nhất một bài dự thi.")
+    for entry in entries:
+        try:
+            services.assign_judge(entry, actor=request.user, judge=judge)
+        except services.ContestError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Đã phân công {judge.get_full_name() or judge.username} chấm bài {entry.code}.")
+    return redirect("contests:detail", campaign.code)
+
+
+@login_required
+@require_POST
+def unassign(request, code: str, assignment_id: int):
+    campaign = get_contest_for_user(request.user, code)
+    assignment = get_object_or_404(JudgeAssignment.objects.select_related("entry__contest", "judge"),
+                                   pk=assignment_id, entry__contest=campaign)
+    try:
+        services.unassign_judge(assignment, actor=request.user)
+    except services.ContestError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Đã hủy phân công.")
+    return redirect("contests:entry_detail", campaign.code, assignment.entry_id)
+
+
+@login_required
+def score(request, code: str, pk: int):
+    campaign = get_contest_for_user(request.user, code)
+    entry = get_entry_for_user(request.user, campaign, pk)
+    assignment = get_object_or_404(JudgeAssignment, entry=entry, judge=request.user)
+    contest = services.settings_of(campaign)
+    criteria = list(contest.rubric.all())
+    current = {s.criterion_id: s.value for s in assignment.scores.all()}
+    rows = []
+    errors = []
+    if request.method == "POST":
+        values: dict[int, Decimal | None] = {}
+        for c in criteria:
+            if request.POST.get(f"na_{c.pk}"):
+                values[c.pk] = None
+                continue
+            raw = request.POST.get(f"score_{c.pk}", "").strip()
+            if not raw:
+                continue  # the service names the missing criterion
+            try:
+                values[c.pk] = services.parse_score(raw)
+            except ValueError:
+                errors.append(f"“{c.name}”: “{raw}” không phải là số")
+        if not errors:
+            try:
+                services.save_scores(assignment, actor=request.user, values=values, comment=request.POST.get("comment", ""))
+            except services.ContestError as exc:
+                errors.append(str(exc))
+            else:
+                messages.success(request, f"Đã lưu điểm bài {entry.code}.")
+                return redirect("contests:detail", campaign.code)
+        current = {**current, **values}
+    for c in criteria:
+        v = current.get(c.pk, "")
+        rows.append({"criterion": c, "value": v, "na": c.pk in current and current[c.pk] is None,
+                     "raw": request.POST.get(f"score_{c.pk}", "") if request.method == "POST" else (v if v is not None else "")})
+    return render(request, "contests/score_form.html", {
+        "campaign": campaign, "contest": contest, "entry": entry, "assignment": assignment, "rows": rows,
+        "errors": errors, "show_identity": services.can_see_identity(request.user, contest),
+        "editable": contest.stage == ContestStage.JUDGING,
+    })
+
+
+@login_required
+def results(request, code: str):
+    campaign = get_contest_for_user(request.user, code)
+    contest = services.settings_of(campaign)
+    user = request.user
+    if not services.can_see_all_scores(user, contest):
+        raise PermissionDenied("Điểm chấm được ẩn cho đến khi kết thúc chấm thi (chấm thi ẩn danh).")
+    entries = list(Entry.objects.for_user(user).filter(contest=campaign, status=EntryStatus.SUBMITTED).select_related("unit"))
+    criteria = list(contest.rubric.all())
+    summaries = services.summarize(entries, criteria)
+    frozen = {r.entry_id: r for r in EntryResult.objects.filter(entry__in=entries)}
+    prizes = {p.entry_id: p for p in Prize.objects.filter(contest=campaign).select_related("award_form")}
+    rows = sorted(
+        ({"summary": summaries[e.pk], "result": frozen.get(e.pk), "prize": prizes.get(e.pk)} for e in entries),
+        key=lambda r: (r["result"].rank if r["result"] else 10_000, r["summary"].entry.code),
+    )
+    return render(request, "contests/results.html", {
+        "campaign": campaign, "contest": contest, "rows": rows, "criteria": criteria,
+        "can_manage": services.can_manage(user, campaign),
+        "has_proposed": any(p.status == PrizeStatus.PROPOSED for p in prizes.values()),
+        "has_prizes": bool(prizes),
+    })
+
+
+@login_required
+@require_POST
+def prizes_propose(request, code: str):
+    campaign = get_contest_for_user(request.user, code)
+    try:
+        warnings = services.propose_prizes(campaign, actor=request.user)
+    except services.ContestError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Đã đề xuất giải thưởng theo xếp hạng. Kiểm tra và bấm “Xác nhận giải thưởng”.")
+        for w in warnings:
+            messages.warning(request, w)
+    return redirect("contests:results", campaign.code)
+
+
+@login_required
+@require_POST
+def prizes_confirm(request, code: str):
+    campaign = get_contest_for_user(request.user, code)
+    try:
+        services.confirm_prizes(campaign, actor=request.user)
+    except services.ContestError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Đã xác nhận giải thưởng.")
+    return redirect("contests:results", campaign.code)
+
+
+@login_required
+@require_POST
+def publish(request, code: str):
+    campaign = get_contest_for_user(request.user, code)
+    try:
+        services.publish_results(campaign, actor=request.user)
+    except services.ContestError as exc:
+        messages.error(request, str(exc))
+        return redirect("contests:results", campaign.code)
+    messages.success(request, "Đã công bố kết quả cuộc thi.")
+    return redirect("contests:public_results", campaign.code)
+
+
+# --- public (no sign-in) -----------------------------------------------------------
+
+def _published_contest(code: str) -> tuple[Campaign, ContestSettings]:
+    contest = get_object_or_404(
+        ContestSettings.objects.select_related("campaign__issuing_unit"),
+        campaign__code=code, campaign__kind=CampaignKind.CONTEST,
+    )
+    return contest.campaign, contest
+
+
+def public_results(request, code: str):
+    """Winners with prizes, once published; before that the page says so and shows nothing else."""
+    campaign, contest = _published_contest(code)
+    published = contest.stage == ContestStage.PUBLISHED
+    prizes = []
+    if published:
+        prizes = list(
+            Prize.objects.filter(contest=campaign, status=PrizeStatus.CONFIRMED)
+            .select_related("award_form", "entry__unit", "entry__result").prefetch_related("entry__authors")
+            .order_by("award_form__rank", "entry__code")
+        )
+    return render(request, "contests/public_results.html", {
+        "campaign": campaign, "contest": contest, "published": published, "prizes": prizes,
+        "article": EntryFormat.ARTICLE,
+    })
+
+
+def public_file(request, code: str, pk: int):
+    """A winning article, downloadable by anyone once results are published."""
+    campaign, contest = _published_contest(code)
+    if contest.stage != ContestStage.PUBLISHED:
+        raise Http404("Kết quả chưa được công bố.")
+    prize = get_object_or_404(Prize.objects.select_related("entry"), contest=campaign, entry_id=pk,
+                              status=PrizeStatus.CONFIRMED)
+    return _file_response(prize.entry, blind=False)

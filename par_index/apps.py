@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ParIndexConfig(AppConfig):
+    name = "par_index"
+    verbose_name = "Chỉ số cải cách hành chính (PAR INDEX)"

@@ -1,0 +1,35 @@
+"""Vietnamese point display: 22,5 · 18,775 · +7,7 · "–" for blank."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def pts(value: Decimal | None) -> str:
+    if value is None or value == "":
+        return "–"
+    value = Decimal(value).normalize()
+    places = max(0, -value.as_tuple().exponent)
+    return number_format(value, decimal_pos=places, use_l10n=True)
+
+
+@register.filter
+def signed(value: Decimal | int | None) -> str:
+    if value is None:
+        return "–"
+    text = pts(Decimal(value).copy_abs())
+    return f"+{text}" if value > 0 else (f"−{text}" if value < 0 else "0")
+
+
+@register.filter
+def input_value(value: Decimal | None) -> str:
+    """Value for a points input: decimal comma, no grouping."""
+    if value is None:
+        return ""
+    return format(Decimal(value).normalize(), "f").replace(".", ",")
