@@ -1,0 +1,296 @@
+"""Benchmark: import of a per-dossier export vs python-calamine's bare read.
+
+    .venv/bin/python bench/import_bench.py [--rows 100000] [--keep-db]
+
+Generates a realistic per-dossier xlsx of N rows (one district, 12 communes,
+12 months, ~150 procedures; dates as Excel date cells, like real exports), then
+measures in ONE run:
+
+  (a) python-calamine reading the same file into Python values (median of 3);
+  (b) the real path: create_batch → parse_batch (container checks, header
+      recognition, validation, preview against the database) → confirm_batch
+      (one-transaction upsert) → the scoring recomputation it requests.
+
+Prints both times, the ratio (b)/(a) (budget ≤ 3) and the peak RSS.
+
+Database: ``DATABASE_URL`` if set (PostgreSQL: use a database of your own, the
+benchmark migrates it and deletes its own rows afterwards); otherwise a fresh
+SQLite file in a temporary directory. Celery runs in-process (REDIS_URL is
+ignored) so that the recomputation is inside the measured time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _col_letter(i: int) -> str:
+    letters = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def write_xlsx(path: Path, header: list[str], rows, title: str) -> None:
+    """A minimal xlsx written the way Excel and the one-stop exports write it:
+    shared strings, dates as serial numbers with a date style. (openpyxl writes
+    inline strings with every Vietnamese letter as an XML entity, a file twice as
+    large as a real export, which would flatter the ratio.)"""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    strings: dict[str, int] = {}
+
+    def sst(text: str) -> int:
+        idx = strings.get(text)
+        if idx is None:
+            idx = strings[text] = len(strings)
+        return idx
+
+    epoch = datetime.date(1899, 12, 30)
+    letters = [_col_letter(i) for i in range(len(header))]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
+            f.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+            f.write(f'<row r="1"><c r="A1" t="s"><v>{sst(title)}</v></c></row>'.encode())
+            f.write(b'<row r="3">' + "".join(f'<c r="{letters[i]}3" t="s"><v>{sst(h)}</v></c>' for i, h in enumerate(header)).encode() + b"</row>")
+            buf = []
+            for n, row in enumerate(rows, 4):
+                cells = []
+                for i, v in enumerate(row):
+                    if v is None or v == "":
+                        continue
+                    ref = f"{letters[i]}{n}"
+                    if isinstance(v, str):
+                        cells.append(f'<c r="{ref}" t="s"><v>{sst(v)}</v></c>')
+                    elif isinstance(v, datetime.date):
+                        cells.append(f'<c r="{ref}" s="1"><v>{(v - epoch).days}</v></c>')
+                    else:
+                        cells.append(f'<c r="{ref}"><v>{v}</v></c>')
+                buf.append(f'<row r="{n}">{"".join(cells)}</row>')
+                if len(buf) >= 2000:
+                    f.write("".join(buf).encode())
+                    buf = []
+            f.write("".join(buf).encode())
+            f.write(b"</sheetData></worksheet>")
+        items = "".join(f"<si><t>{escape(t)}</t></si>" for t in strings)
+        zf.writestr("xl/sharedStrings.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{len(strings)}" '
+                    f'uniqueCount="{len(strings)}">{items}</sst>')
+        zf.writestr("xl/styles.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+                    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+                    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+                    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+                    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+                    '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+                    '</styleSheet>')
+        zf.writestr("xl/workbook.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                    '<sheets><sheet name="Hồ sơ" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        zf.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+                    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+                    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                    '</Relationships>')
+        zf.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+                    '</Relationships>')
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                    '<Default Extension="xml" ContentType="application/xml"/>'
+                    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+                    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+                    '</Types>')
+
+
+def generate(path: Path, rows: int, communes: list[str], procedures: list[tuple[str, str, str]], seed: int = 7) -> None:
+    """A per-dossier export: one district's communes, a year, realistic shares."""
+    from scoring.onestop.models import ImportKind
+    from scoring.onestop.parsing import SCHEMAS
+    from scoring.onestop.xlsx import TITLES
+
+    rnd = random.Random(seed)
+    start = datetime.date(2023, 1, 1)
+    statuses = ["Đã trả kết quả", "Đã giải quyết", "Đang giải quyết"]
+
+    def gen():
+        for i in range(rows):
+            unit = communes[i % len(communes)]
+            code, name, level = procedures[rnd.randrange(len(procedures))]
+            received = start + datetime.timedelta(days=rnd.randrange(330))
+            due = received + datetime.timedelta(days=rnd.choice((0, 1, 3, 5, 7, 10, 15)))
+            channel = rnd.choices(("Trực tuyến", "Trực tiếp", "Bưu chính công ích"), (55, 40, 5))[0]
+            state = rnd.random()
+            resolved = returned = None
+            status = statuses[2]
+            if state < 0.93:
+                resolved = received + datetime.timedelta(days=max(0, (due - received).days + rnd.choice((-2, -1, 0, 0, 0, 1))))
+                status = statuses[1]
+                if state < 0.85:
+                    returned = resolved + datetime.timedelta(days=rnd.choice((0, 0, 1)))
+                    status = statuses[0]
+            fee = rnd.random() < 0.3
+            yield [
+                f"000.00.{i % 97:02d}.H18-{received:%y%m%d}-{i:07d}", code, name, "Hộ tịch", unit, channel,
+                level if channel == "Trực tuyến" else "", received, due, resolved, returned, status,
+                "Có" if fee else "Không", "Có" if fee and rnd.random() < 0.8 else "Không",
+                "Có" if resolved and rnd.random() < 0.6 else "Không", "Có" if rnd.random() < 0.05 else "Không",
+                "Có" if returned and rnd.random() < 0.1 else "Không", rnd.choice((None, None, 3, 3, 2, 1)),
+            ]
+
+    write_xlsx(path, [c.label for c in SCHEMAS[ImportKind.DOSSIERS]], gen(), TITLES[ImportKind.DOSSIERS])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--keep-db", action="store_true", help="keep the SQLite file / the PostgreSQL rows")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="cchc-import-bench-"))
+    os.environ.pop("REDIS_URL", None)
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    os.environ["MEDIA_ROOT"] = str(tmp / "media")
+    os.environ["MAX_UPLOAD_BYTES"] = str(200 * 1024 * 1024)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc_portal.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from organization.choices import Role, UnitKind
+    from organization.models import Unit, UserProfile
+
+    call_command("migrate", verbosity=0)
+    vendor = connection.vendor
+    from django.contrib.auth import get_user_model
+
+    from scoring.onestop import services
+    from scoring.onestop.models import Dossier, ImportBatch, OnlineLevel, Procedure
+
+    # --- fixture: a district with 12 communes and its catalogue ---------------------------
+    province, _ = Unit.objects.get_or_create(code="BENCH", defaults={"name": "Tỉnh Đo Hiệu Năng", "kind": UnitKind.PROVINCE})
+    district, _ = Unit.objects.get_or_create(code="BENCH-H", defaults={"name": "Huyện Đo Hiệu Năng", "kind": UnitKind.DISTRICT, "parent": province})
+    communes = []
+    for i in range(12):
+        u, _ = Unit.objects.get_or_create(code=f"BENCH-H-X{i:02d}", defaults={"name": f"UBND xã Đo {i:02d}", "kind": UnitKind.COMMUNE, "parent": district})
+        communes.append(u.code)
+    procedures = []
+    for i in range(150):
+        level = (OnlineLevel.FULL, OnlineLevel.PARTIAL, OnlineLevel.NONE)[i % 3]
+        procedures.append((f"2.{i:06d}", f"Thủ tục đo hiệu năng số {i}", "Toàn trình" if level == OnlineLevel.FULL else "Một phần"))
+        Procedure.objects.get_or_create(unit=district, code=f"2.{i:06d}", defaults={"name": f"Thủ tục {i}", "online_level": level})
+    user = get_user_model().objects.filter(username="bench.staff").first()
+    if user is None:
+        user = get_user_model().objects.create_user("bench.staff", password=None)
+        UserProfile.objects.create(user=user, unit=district, role=Role.STAFF)
+
+    path = tmp / f"ho-so-{args.rows}.xlsx"
+    t0 = time.perf_counter()
+    generate(path, args.rows, communes, procedures)
+    gen_time = time.perf_counter() - t0
+    size = path.stat().st_size
+
+    # --- (a) bare calamine read ---------------------------------------------------------------
+    import python_calamine
+
+    bare = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+        values = wb.get_sheet_by_index(0).to_python()
+        bare.append(time.perf_counter() - t0)
+        assert len(values) >= args.rows
+        del values, wb
+    bare_time = statistics.median(bare)
+
+    # --- (b) the real import path ---------------------------------------------------------------
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile(path.name, path.read_bytes())
+    stages: dict[str, float] = {}
+    profiler = None
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    t_all = time.perf_counter()
+    t0 = time.perf_counter()
+    batch = services.create_batch(district, "dossiers", upload, actor=user)  # parse runs on commit (in process)
+    stages["tải lên + kiểm tra (parse, validate, preview)"] = time.perf_counter() - t0
+    batch.refresh_from_db()
+    if batch.status != "ready":
+        print(f"Lượt tải không hợp lệ: {batch.status} {batch.message} {batch.errors[:5]}")
+        return 2
+    t0 = time.perf_counter()
+    services.confirm_batch(batch, actor=user)  # recomputation runs on commit (in process)
+    stages["ghi nhận + tính lại chỉ số"] = time.perf_counter() - t0
+    import_time = time.perf_counter() - t_all
+    recompute_time = None
+    try:
+        from scoring.models import RecomputeRun
+
+        run = RecomputeRun.objects.filter(reason=f"import:{batch.pk}").order_by("pk").first()
+        if run and run.started_at and run.finished_at:
+            recompute_time = (run.finished_at - run.started_at).total_seconds()
+    except Exception:  # noqa: BLE001 - the scoring app may be absent
+        pass
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(os.environ["BENCH_PROFILE"])
+    stored = Dossier.objects.filter(unit__code__startswith="BENCH-").count()
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    try:
+        from scoring.models import RecomputeRun
+
+        runs = list(RecomputeRun.objects.filter(reason=f"import:{batch.pk}").values_list("status", flat=True))
+    except Exception:  # noqa: BLE001 - the scoring app may be absent
+        runs = []
+
+    print(f"Cơ sở dữ liệu: {vendor} ({settings.DATABASES['default'].get('NAME')})")
+    print(f"Tệp: {args.rows:,} dòng, {size / 1048576:.1f} MB (tạo trong {gen_time:.1f} s)")
+    print(f"(a) python-calamine đọc tệp:          {bare_time:8.2f} s  (3 lần: {', '.join(f'{x:.2f}' for x in bare)})")
+    for name, t in stages.items():
+        print(f"    {name:<40} {t:8.2f} s")
+    if recompute_time is not None:
+        print(f"      trong đó tính lại chỉ số (scoring) {recompute_time:8.2f} s")
+    print(f"(b) nhập đầy đủ (parse→ghi→tính lại):  {import_time:8.2f} s  ({stored:,} hồ sơ; lượt tính lại: {', '.join(runs) or 'không có'})")
+    print(f"Tỷ lệ (b)/(a): {import_time / bare_time:.2f}  (ngân sách ≤ 3)")
+    print(f"Bộ nhớ đỉnh (peak RSS): {peak_kib / 1024:.0f} MB")
+
+    if not args.keep_db and vendor == "postgresql":
+        Dossier.objects.filter(unit__code__startswith="BENCH").delete()
+        ImportBatch.objects.filter(unit__code__startswith="BENCH").delete()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

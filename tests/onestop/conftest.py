@@ -1,0 +1,36 @@
+"""Fixtures of the one-stop upload tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.onestop import services
+from tests.worker_support import celery_worker_process  # noqa: F401  (fixture of the worker tests)
+
+
+@pytest.fixture
+def submit(django_capture_on_commit_callbacks):
+    """Create a batch and run what is enqueued on commit (the parse task, in process)."""
+
+    def _submit(unit, kind, data, actor, **kwargs):
+        from tests.onestop.helpers import upload
+
+        with django_capture_on_commit_callbacks(execute=True):
+            batch = services.create_batch(unit, kind, upload(data, kwargs.pop("name", "so-lieu.xlsx")), actor=actor, **kwargs)
+        batch.refresh_from_db()
+        return batch
+
+    return _submit
+
+
+@pytest.fixture
+def confirm(django_capture_on_commit_callbacks):
+    """Confirm a batch and run the recomputation enqueued on commit."""
+
+    def _confirm(batch, actor):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.confirm_batch(batch, actor=actor)
+        batch.refresh_from_db()
+        return batch
+
+    return _confirm

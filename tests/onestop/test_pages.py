@@ -1,0 +1,163 @@
+"""Pages: upload through the form, preview, confirm, history, templates, the
+completeness grid (constant queries) and lock actions; wrong-unit access is 404."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from organization.choices import Role, UnitKind
+from organization.models import Unit
+from scoring.onestop import services
+from scoring.onestop.models import Dossier, ImportBatch, ImportStatus, MonthLock, MonthlyReport
+from tests.conftest import make_user
+from tests.onestop.helpers import (
+    D,
+    catalog,
+    dossier_file,
+    dossier_row,
+    report_file,
+    report_row,
+    upload,
+)
+
+
+@pytest.fixture
+def commune(tree):
+    catalog(tree["commune_a"])
+    return tree["commune_a"]
+
+
+@pytest.mark.django_db
+def test_upload_preview_confirm_through_the_pages(client, officer_a, commune, django_capture_on_commit_callbacks):
+    client.force_login(officer_a)
+    bad = dossier_file([dossier_row("H1", due="32/03/2023")])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("onestop:upload_new"), {"unit": "XA-A", "kind": "dossiers", "file": upload(bad, "loi.xlsx")})
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("onestop:batch_detail", args=[batch.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "Dòng 4, cột &#x27;Ngày hẹn trả&#x27;: “32/03/2023” không phải là ngày hợp lệ" in page
+    assert "Xác nhận ghi nhận" not in page
+
+    good = dossier_file([dossier_row("H1"), dossier_row("H2", channel="Trực tiếp")])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("onestop:upload_new"), {"unit": "XA-A", "kind": "dossiers", "file": upload(good, "dung.xlsx")})
+    batch = ImportBatch.objects.latest("pk")
+    page = client.get(response["Location"]).content.decode()
+    assert batch.status == ImportStatus.READY and 'id="count-new">2<' in page and "Xác nhận ghi nhận" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("onestop:batch_confirm", args=[batch.pk]))
+    assert response.status_code == 302
+    assert Dossier.objects.count() == 2
+    history = client.get(reverse("onestop:upload_list")).content.decode()
+    assert "dung.xlsx" in history and "loi.xlsx" in history and batch.file_sha256[:12] in history
+    original = client.get(reverse("onestop:batch_file", args=[batch.pk]))
+    assert b"".join(original.streaming_content) == good
+
+    # The same file again: a no-op with the date it was recorded.
+    response = client.post(reverse("onestop:upload_new"), {"unit": "XA-A", "kind": "dossiers", "file": upload(good, "dung-lai.xlsx")},
+                           follow=True)
+    assert "Tệp này đã được ghi nhận ngày" in response.content.decode()
+    assert ImportBatch.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_progress_endpoint_polls_then_asks_for_reload(client, officer_a, commune):
+    batch = services.create_batch(commune, "dossiers", upload(dossier_file([dossier_row("H1")])), actor=officer_a)
+    client.force_login(officer_a)
+    page = client.get(reverse("onestop:batch_detail", args=[batch.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in page and "Đang kiểm tra tệp" in page
+    assert client.get(reverse("onestop:batch_progress", args=[batch.pk])).status_code == 200
+    services.parse_batch(batch.pk)
+    response = client.get(reverse("onestop:batch_progress", args=[batch.pk]))
+    assert response["HX-Refresh"] == "true"
+
+
+@pytest.mark.django_db
+def test_other_commune_gets_404_everywhere(client, officer_a, officer_b, commune, submit):
+    batch = submit(commune, "dossiers", dossier_file([dossier_row("H1")]), officer_a)
+    client.force_login(officer_b)
+    for name in ("batch_detail", "batch_progress", "batch_file"):
+        assert client.get(reverse(f"onestop:{name}", args=[batch.pk])).status_code == 404, name
+    for name in ("batch_confirm", "batch_cancel"):
+        assert client.post(reverse(f"onestop:{name}", args=[batch.pk])).status_code == 404, name
+    assert client.get(reverse("onestop:upload_list") + "?unit=XA-A").status_code == 404
+    assert client.get(reverse("onestop:completeness") + "?unit=XA-A").status_code == 404
+    assert "so-lieu.xlsx" not in client.get(reverse("onestop:upload_list")).content.decode()
+    # Posting an upload for commune A as the officer of commune B: refused by the form, nothing created.
+    response = client.post(reverse("onestop:upload_new"), {"unit": "XA-A", "kind": "dossiers", "file": upload(dossier_file([dossier_row("X")]))})
+    assert response.status_code == 200 and ImportBatch.objects.count() == 1
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.READY
+
+
+@pytest.mark.django_db
+def test_templates_download_with_instructions_and_validation(client, officer_a):
+    client.force_login(officer_a)
+    for kind in ("dossiers", "report", "catalog"):
+        response = client.get(reverse("onestop:template_download", args=[kind]))
+        assert response.status_code == 200
+        wb = load_workbook(io.BytesIO(response.content))
+        assert wb.sheetnames == ["Số liệu", "Hướng dẫn"]
+        assert wb["Số liệu"].cell(row=3, column=1).value in ("Mã hồ sơ", "Đơn vị", "Mã TTHC")
+        assert wb["Số liệu"].data_validations.dataValidation
+    assert client.get(reverse("onestop:template_download", args=["khac"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_completeness_grid_states(client, staff, commune, tree, submit, confirm, officer_a, officer_b):
+    confirm(submit(commune, "dossiers", dossier_file([dossier_row("H1")]), officer_a), officer_a)
+    zero = report_file([report_row("XA-B", "04/2023", rt=0, ro=0, rdp=0, co=0, st=0, se=0, so=0, sl=0, pt=0, pi=0, po=0)])
+    confirm(submit(tree["commune_b"], "report", zero, officer_b), officer_b)
+    services.lock_month(commune, D(2023, 5, 1), actor=staff, reason="Đã duyệt")
+    client.force_login(staff)
+    page = client.get(reverse("onestop:completeness") + "?year=2023").content.decode()
+    assert MonthlyReport.objects.get().received_total == 0
+    import re
+
+    def cell(unit_name: str, month_index: int) -> str:
+        row = re.search(rf"<tr><th[^>]*>{unit_name}</th>(.*?)</tr>", page, re.S).group(1)
+        return re.findall(r'data-state="([^"]+)"', row)[month_index]
+
+    assert cell("UBND xã A", 2) == "uploaded"
+    assert cell("UBND xã B", 3) == "zero"
+    assert cell("UBND xã B", 2) == "missing"
+    assert cell("UBND xã A", 4) == "missing locked"
+
+
+@pytest.mark.django_db
+def test_completeness_constant_queries(client, staff, tree, django_assert_max_num_queries):
+    client.force_login(staff)
+    url = reverse("onestop:completeness") + "?year=2023"
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    for i in range(40):
+        Unit.objects.create(code=f"XA-N{i}", name=f"UBND xã N{i}", kind=UnitKind.COMMUNE, parent=tree["district"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count("UBND xã N") >= 40
+
+
+@pytest.mark.django_db
+def test_lock_and_reopen_through_the_page(client, staff, officer_a, commune):
+    client.force_login(officer_a)
+    client.post(reverse("onestop:month_lock"), {"unit": "XA-A", "month": "03/2023", "reason": "x"})
+    assert MonthLock.objects.count() == 0  # officers do not lock
+    client.force_login(staff)
+    client.post(reverse("onestop:month_lock"), {"unit": "XA-A", "month": "03/2023", "reason": "Đã thẩm định"})
+    assert MonthLock.objects.get().is_locked
+    client.post(reverse("onestop:month_reopen"), {"unit": "XA-A", "month": "03/2023", "reason": "Bổ sung"})
+    assert not MonthLock.objects.get().is_locked
+
+
+@pytest.mark.django_db
+def test_staff_of_another_district_cannot_lock(client, tree):
+    other = Unit.objects.create(code="H-KHAC", name="Huyện khác", kind=UnitKind.DISTRICT, parent=tree["province"])
+    other_staff = make_user("thidua_khac", other, Role.STAFF)
+    client.force_login(other_staff)
+    client.post(reverse("onestop:month_lock"), {"unit": "XA-A", "month": "03/2023", "reason": "x"})
+    assert MonthLock.objects.count() == 0

@@ -1,0 +1,188 @@
+"""Criterion results, 1-2-2-4 ranking, frozen snapshots, year-over-year rules, QĐ 766 points."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from campaigns.choices import Comparator, RoundKind
+from campaigns.models import Round
+from campaigns.services import close_round
+from organization.choices import UnitKind
+from organization.models import Unit
+from scoring.criteria import competition_rank, live_ranking
+from scoring.engine import Period, values_for
+from scoring.models import CriterionResult, RankingEntry, RankingSnapshot
+from scoring.recompute import recompute_now
+from scoring.services import ScoringError, evaluate_participant, set_index_result
+
+from .conftest import make_campaign, make_dossiers, report
+
+JAN = datetime.date(2023, 1, 1)
+
+
+def test_competition_ranking_is_1_2_2_4():
+    assert competition_rank([Decimal(9), Decimal(7), Decimal(7), Decimal(5)]) == [1, 2, 2, 4]
+    assert competition_rank([Decimal(3), Decimal(3), Decimal(3)]) == [1, 1, 1]
+
+
+@pytest.mark.django_db
+def test_threshold_criterion_met_with_deciding_values(tree, indicators):
+    a, b = tree["commune_a"], tree["commune_b"]
+    make_dossiers(a, JAN, online=6, direct=4)
+    make_dossiers(b, JAN, online=2, direct=8)
+    _, _, round_, (pa, pb) = make_campaign(tree, criteria=[
+        {"code": "ho-so-truc-tuyen", "indicator_code": "online_dossier_rate", "comparator": Comparator.GTE, "threshold": Decimal(50)},
+    ])
+    recompute_now()
+    [ra] = evaluate_participant(pa, round_)
+    [rb] = evaluate_participant(pb, round_)
+    assert ra.met is True and ra.value == Decimal("60.0000")
+    assert ra.detail["numerator"] == 6 and ra.detail["denominator"] == 10
+    assert "đạt" in ra.detail["explanation"] and "≥" in ra.detail["explanation"]
+    assert rb.met is False
+    assert CriterionResult.objects.filter(round=round_).count() == 2
+
+
+@pytest.mark.django_db
+def test_unmeasurable_criterion_is_none(tree, indicators):
+    _, _, round_, (pa, _) = make_campaign(tree, criteria=[
+        {"code": "can-bo", "indicator_code": "staff_online_rate", "comparator": Comparator.GTE, "threshold": Decimal(100),
+         "evidence_required": True},
+        {"code": "minh-chung", "kind": "attestation"},
+    ])
+    make_dossiers(tree["commune_a"], JAN, online=1)
+    recompute_now()
+    results = evaluate_participant(pa, round_)
+    assert [r.met for r in results] == [None, None]
+    assert "minh chứng" in results[0].detail["explanation"]
+
+
+@pytest.mark.django_db
+def test_ties_share_rank_and_next_rank_skips(tree, indicators):
+    district = tree["district"]
+    extra = [Unit.objects.create(code=f"XA-{c}", name=f"UBND xã {c}", kind=UnitKind.COMMUNE, parent=district) for c in "CD"]
+    units = [tree["commune_a"], tree["commune_b"], *extra]
+    for unit, online in zip(units, (9, 7, 7, 5), strict=True):
+        make_dossiers(unit, JAN, online=online, direct=10 - online)
+    _, group, round_, _ = make_campaign(tree, units=units, criteria=[
+        {"code": f"t{t}", "indicator_code": "online_dossier_rate", "comparator": Comparator.GTE, "threshold": Decimal(t)}
+        for t in (50, 60, 70, 80)
+    ])
+    recompute_now()
+    rows = live_ranking(round_, [group])[group.pk]
+    assert [(r.name, r.rank, r.score) for r in rows] == [
+        ("UBND xã A", 1, Decimal(4)), ("UBND xã B", 2, Decimal(3)), ("UBND xã C", 2, Decimal(3)), ("UBND xã D", 4, Decimal(1)),
+    ]
+
+
+@pytest.mark.django_db
+def test_frozen_snapshot_unchanged_after_data_changes(tree, indicators, staff):
+    a, b = tree["commune_a"], tree["commune_b"]
+    make_dossiers(a, JAN, online=6, direct=4)
+    make_dossiers(b, JAN, online=1, direct=9)
+    _, group, round_, (pa, _) = make_campaign(tree, criteria=[
+        {"code": "ht", "indicator_code": "online_dossier_rate", "comparator": Comparator.GTE, "threshold": Decimal(50)},
+    ])
+    recompute_now()
+    close_round(round_, actor=staff)
+    snap = RankingSnapshot.objects.get(round=round_, group=group)
+    before = list(RankingEntry.objects.filter(snapshot=snap).values_list("name", "rank", "score"))
+    assert before == [("UBND xã A", 1, Decimal(1)), ("UBND xã B", 2, Decimal(0))]
+    # Commune B uploads many online dossiers afterwards and data are recomputed.
+    make_dossiers(b, JAN, online=50)
+    recompute_now()
+    assert list(RankingEntry.objects.filter(snapshot=snap).values_list("name", "rank", "score")) == before
+    assert CriterionResult.objects.get(round=round_, participant__unit=b).met is False  # closed round not re-evaluated
+    # The data themselves did change.
+    assert values_for([b.pk], Period.year_of(2023))[b.pk]["online_dossier_rate"].value > 50
+
+
+@pytest.mark.django_db
+def test_year_over_year_change_from_previous_frozen_snapshot(tree, indicators, staff):
+    a, b = tree["commune_a"], tree["commune_b"]
+    make_dossiers(a, datetime.date(2022, 3, 1), online=1, direct=9)
+    make_dossiers(b, datetime.date(2022, 3, 1), online=9, direct=1)
+    make_dossiers(a, JAN, online=9, direct=1)
+    make_dossiers(b, JAN, online=1, direct=9)
+    crit = [{"code": "ht", "indicator_code": "online_dossier_rate", "comparator": Comparator.GTE, "threshold": Decimal(50)}]
+    campaign22, group22, round22, _ = make_campaign(tree, code="thi-dua-2022", criteria=[dict(c) for c in crit], year=2022)
+    _, group23, round23, _ = make_campaign(tree, code="thi-dua-2023", criteria=[dict(c) for c in crit], year=2023)
+    recompute_now()
+    close_round(round22, actor=staff)
+    rows = {r.name: r for r in live_ranking(round23, [group23])[group23.pk]}
+    assert (rows["UBND xã A"].previous_rank, rows["UBND xã A"].rank, rows["UBND xã A"].rank_change) == (2, 1, 1)
+    assert rows["UBND xã B"].score_change == Decimal(-1)
+
+
+@pytest.mark.django_db
+def test_improve_rule_score_or_rank(tree, indicators, staff):
+    a, b = tree["commune_a"], tree["commune_b"]
+    set_index_result(unit=a, year=2022, index_code="par_index", score=Decimal("85.5"), rank=5, actor=staff)
+    set_index_result(unit=a, year=2023, index_code="par_index", score=Decimal("84"), rank=3, actor=staff)  # rank up
+    set_index_result(unit=b, year=2022, index_code="par_index", score=Decimal("80"), rank=2, actor=staff)
+    set_index_result(unit=b, year=2023, index_code="par_index", score=Decimal("79"), rank=4, actor=staff)  # both down
+    _, _, round_, (pa, pb) = make_campaign(tree, criteria=[
+        {"code": "tang", "indicator_code": "par_index", "comparator": Comparator.IMPROVE},
+        {"code": "tang-diem", "indicator_code": "par_index", "comparator": Comparator.IMPROVE_SCORE},
+        {"code": "tren-90", "indicator_code": "par_index", "comparator": Comparator.GTE, "threshold": Decimal(90)},
+    ])
+    ra = {r.criterion.code: r for r in evaluate_participant(pa, round_)}
+    rb = {r.criterion.code: r for r in evaluate_participant(pb, round_)}
+    assert ra["tang"].met is True and "tăng điểm hoặc tăng bậc" in ra["tang"].detail["explanation"]
+    assert ra["tang-diem"].met is False
+    assert ra["tren-90"].met is False and ra["tren-90"].value == Decimal("84.0000")
+    assert rb["tang"].met is False
+    with pytest.raises(ScoringError):
+        set_index_result(unit=a, year=2023, index_code="par_index", score=Decimal("120"), actor=staff)
+
+
+@pytest.mark.django_db
+def test_qd766_group_points_with_caps(tree, indicators):
+    a = tree["commune_a"]
+    from .conftest import procedure
+
+    for code in ("P1", "P2", "P3", "P4"):
+        procedure(a, code, level="full" if code != "P4" else "none")
+    make_dossiers(a, JAN, online=3, procedure="P1")
+    make_dossiers(a, JAN, direct=7, procedure="P2")
+    report_month = datetime.date(2023, 2, 1)
+    report(a, report_month, received_total=0, received_online=0, received_direct_postal=0)
+    recompute_now()
+    g3 = values_for([a.pk], Period.quarter(2023, 1))[a.pk]["qd766_group3"]
+    # A = 3/4 online procedures → min(2, 2×0.75/0.8) = 1.875; B = 1/3 with online dossier → 4×1/3 = 1.3333;
+    # C = 3/10 online dossiers → min(6, 6×0.3/0.5) = 3.6. Total 6.81 (max 12).
+    assert [c["points"] for c in g3.components] == [1.88, 1.33, 3.6]
+    assert g3.value == Decimal("6.81")
+    # Cap: all dossiers online → C is capped at its maximum 6.
+    make_dossiers(a, datetime.date(2023, 3, 1), online=100, procedure="P1")
+    recompute_now()
+    g3 = values_for([a.pk], Period.quarter(2023, 1))[a.pk]["qd766_group3"]
+    assert g3.components[2]["points"] == 6.0
+    total = values_for([a.pk], Period.quarter(2023, 1))[a.pk]["qd766_total"]
+    assert total.value is not None and total.value <= 100
+
+
+@pytest.mark.django_db
+def test_round_for_two_level_structure(indicators):
+    """No district: province → commune works the same."""
+    province = Unit.objects.create(code="T2", name="Tỉnh mới", kind=UnitKind.PROVINCE)
+    commune = Unit.objects.create(code="X2", name="Xã mới", kind=UnitKind.COMMUNE, parent=province)
+    make_dossiers(commune, datetime.date(2025, 8, 1), online=3, direct=1)
+    recompute_now()
+    assert values_for([province.pk], Period.year_of(2025))[province.pk]["online_dossier_rate"].value == Decimal("75.0000")
+    assert RoundKind.YEAR_END and Round.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_new_index_result_reevaluates_open_rounds(tree, indicators, staff):
+    a = tree["commune_a"]
+    _, _, round_, (pa, _) = make_campaign(tree, criteria=[
+        {"code": "tren-90", "indicator_code": "par_index", "comparator": Comparator.GTE, "threshold": Decimal(90)},
+    ])
+    evaluate_participant(pa, round_)
+    assert CriterionResult.objects.get(participant=pa).met is None  # no result yet
+    set_index_result(unit=a, year=2023, index_code="par_index", score=Decimal("91.2"), actor=staff)
+    assert CriterionResult.objects.get(participant=pa).met is True

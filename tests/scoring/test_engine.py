@@ -1,0 +1,98 @@
+"""The indicator engine: Σnumerator/Σdenominator over periods and subtrees, zero vs blank."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from scoring.engine import Period, values_for
+from scoring.models import UnitMonthData
+from scoring.recompute import recompute_now
+
+from .conftest import make_dossiers, procedure, report
+
+JAN, FEB, MAR = datetime.date(2023, 1, 1), datetime.date(2023, 2, 1), datetime.date(2023, 3, 1)
+
+
+@pytest.mark.django_db
+def test_yearly_rate_is_sum_over_sum_not_mean_of_monthly_rates(tree, indicators):
+    a = tree["commune_a"]
+    # January: 1 of 1 online (100%); February: 1 of 9 online (11.1%).
+    make_dossiers(a, JAN, online=1)
+    make_dossiers(a, FEB, online=1, direct=8)
+    recompute_now()
+    value = values_for([a.pk], Period.year_of(2023))[a.pk]["online_dossier_rate"]
+    assert (value.numerator, value.denominator) == (2, 10)
+    assert value.value == Decimal("20.0000")
+    mean_of_months = (Decimal(100) + Decimal(100) / 9) / 2
+    assert value.value != mean_of_months.quantize(Decimal("0.0001"))
+
+
+@pytest.mark.django_db
+def test_parent_aggregates_children_numerators_and_denominators(tree, indicators):
+    a, b = tree["commune_a"], tree["commune_b"]
+    make_dossiers(a, JAN, online=9, direct=1)      # 90%
+    make_dossiers(b, JAN, online=10, direct=90)    # 10%
+    recompute_now()
+    values = values_for([tree["district"].pk, tree["province"].pk, a.pk], Period.month(2023, 1))
+    district = values[tree["district"].pk]["online_dossier_rate"]
+    assert (district.numerator, district.denominator, district.value) == (19, 110, Decimal("17.2727"))
+    assert values[tree["province"].pk]["online_dossier_rate"].value == district.value
+    assert values[a.pk]["online_dossier_rate"].value == Decimal("90.0000")
+
+
+@pytest.mark.django_db
+def test_zero_is_not_blank(tree, indicators):
+    a, b = tree["commune_a"], tree["commune_b"]
+    report(a, JAN, received_total=5, received_online=0, received_direct_postal=5, resolved_total=5, resolved_on_time=5)
+    recompute_now()
+    values = values_for([a.pk, b.pk], Period.month(2023, 1))
+    late_a = values[a.pk]["late_dossiers"]
+    assert late_a.value == 0 and late_a.measurable
+    late_b = values[b.pk]["late_dossiers"]
+    assert late_b.value is None and not late_b.measurable
+    assert not UnitMonthData.objects.filter(unit=b).exists()
+    # Optional report columns left blank stay blank: no payment rate, not 0 %.
+    assert values[a.pk]["online_payment_rate"].value is None
+
+
+@pytest.mark.django_db
+def test_report_wins_over_dossiers_for_its_columns(tree, indicators):
+    a = tree["commune_a"]
+    make_dossiers(a, JAN, online=3, direct=1, resolved=datetime.date(2023, 1, 20), due=datetime.date(2023, 1, 15))
+    report(a, JAN, received_total=40, received_online=30, received_direct_postal=10, resolved_total=4, resolved_late=4)
+    recompute_now()
+    row = UnitMonthData.objects.get(unit=a, month=JAN)
+    assert row.source == "both"
+    assert (row.received_in_period, row.received_online) == (40, 30)  # the report's
+    assert row.received_online_full == 3  # only the dossiers know the full/partial split
+    assert row.resolved_late == 4
+
+
+@pytest.mark.django_db
+def test_distinct_procedures_counted_once_over_the_period(tree, indicators):
+    a = tree["commune_a"]
+    procedure(a, "P1")
+    procedure(a, "P2")
+    procedure(a, "P3", level="none")
+    make_dossiers(a, JAN, online=2, procedure="P1")
+    make_dossiers(a, FEB, online=1, procedure="P1")
+    make_dossiers(a, MAR, direct=1, procedure="P2")
+    recompute_now()
+    v = values_for([a.pk], Period.quarter(2023, 1))[a.pk]["online_procedure_rate"]
+    # P1 had online dossiers in two months but counts once; P2 only direct ones.
+    assert (v.numerator, v.denominator, v.value) == (1, 2, Decimal("50.0000"))
+
+
+@pytest.mark.django_db
+def test_late_and_pending_overdue(tree, indicators):
+    a = tree["commune_a"]
+    make_dossiers(a, JAN, direct=2, due=datetime.date(2023, 1, 15), resolved=datetime.date(2023, 1, 20))  # late
+    make_dossiers(a, JAN, direct=1, due=datetime.date(2023, 1, 25))  # never resolved: overdue from 25/01
+    make_dossiers(a, JAN, direct=1, due=datetime.date(2023, 1, 25), resolved=datetime.date(2023, 1, 24))  # early
+    recompute_now()
+    v = values_for([a.pk], Period.month(2023, 1))[a.pk]
+    assert v["late_dossiers"].value == 3
+    assert v["on_time_rate"].value == Decimal("33.3333")
