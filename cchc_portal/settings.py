@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -151,9 +152,22 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 1800)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 1700)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 1_000_000)  # KiB
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis redelivers an unacknowledged (acks_late) task after this many seconds: it
+# must exceed the longest task (CELERY_TASK_TIME_LIMIT) or a long recomputation
+# would run twice.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be greater than CELERY_TASK_TIME_LIMIT")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
-CELERY_BEAT_SCHEDULE: dict = {}  # filled by cchc_portal.celery from each app's schedule
+CELERY_BEAT_SCHEDULE = {
+    # Every day at 08:00 the task checks whether today is UPLOAD_REMINDER_DAY, so
+    # changing that setting needs no new schedule.
+    "scoring-upload-reminders": {
+        "task": "scoring.tasks.send_upload_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 # Day of the month after which units that have not uploaded get a reminder.
 UPLOAD_REMINDER_DAY = env_int("UPLOAD_REMINDER_DAY", 5)

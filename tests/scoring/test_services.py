@@ -137,10 +137,12 @@ def test_upload_reminders_once_per_unit_and_month(tree, officer_a, officer_b, se
 
 
 def test_reminder_is_on_the_beat_schedule():
-    from django.conf import settings
+    # What `celery beat` reads is the Celery app's configuration, not settings alone.
+    from cchc_portal.celery import app
 
-    entry = settings.CELERY_BEAT_SCHEDULE["scoring-upload-reminders"]
+    entry = app.conf.beat_schedule["scoring-upload-reminders"]
     assert entry["task"] == "scoring.tasks.send_upload_reminders"
+    assert entry["task"] in app.tasks
 
 
 @pytest.mark.django_db
