@@ -41,10 +41,12 @@ DEMO_INDEX_RESULTS: list[tuple[str, str, dict[int, tuple[str, int | None]]]] = [
     ("CB-NGUYENBINH-TTNB", "ddci", {2022: ("66.00", 2), 2023: ("67.40", 2)}),
     ("CB-NGUYENBINH-TINHTUC", "ddci", {2022: ("64.30", 3), 2023: ("63.90", 3)}),
     ("CB-NGUYENBINH-THANHCONG", "ddci", {2022: ("62.10", 4), 2023: ("65.25", 4)}),
-    # Ea Ly: the 2022 plan aims at ≥ 80 points from the 2021 result.
-    ("PY-SONGHINH-EALY", "par_index", {2021: ("74.25", 6), 2022: ("81.50", 3)}),
-    ("PY-SONGHINH-EABIA", "par_index", {2021: ("77.00", 4), 2022: ("79.30", 5)}),
-    ("PY-SONGHINH-HAIRIENG", "par_index", {2021: ("80.75", 2), 2022: ("82.10", 2)}),
+    # Ea Ly: the 2022 plan aims at ≥ 80 points. The 2021 results come from the
+    # PAR-index demo (the seed's appraised points); 2022 here is illustrative until
+    # the demo's 2022 self-assessment is finalized, which replaces it.
+    ("PY-SONGHINH-EALY", "par_index", {2022: ("81.50", 3)}),
+    ("PY-SONGHINH-EABIA", "par_index", {2022: ("79.30", 5)}),
+    ("PY-SONGHINH-HAIRIENG", "par_index", {2022: ("82.10", 2)}),
     # Tam Nông: previous and current year, for the year-over-year columns.
     *[(code, "par_index", {2022: (s22, None), 2023: (s23, None)}) for code, s22, s23 in (
         ("DT-TAMNONG-TRAMCHIM", "85.10", "87.45"), ("DT-TAMNONG-PHUCUONG", "80.25", "83.10"),
