@@ -21,6 +21,32 @@ from organization.models import Person, Unit, UserProfile
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# Ids start at 100,000 in the test database so that an id rendered with the
+# Vietnamese thousands separator ("100.001") breaks a test at once instead of
+# only once a real database has grown past 999 rows.
+FIRST_ID = 100_000
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.apps import apps
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        tables = [m._meta.db_table for m in apps.get_models(include_auto_created=True)
+                  if m._meta.pk is not None and m._meta.pk.get_internal_type() in ("AutoField", "BigAutoField")]
+        if connection.vendor == "postgresql":
+            for table in tables:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, "id"])
+                seq = cursor.fetchone()[0]
+                if seq:
+                    cursor.execute("SELECT setval(%s, %s, false)", [seq, FIRST_ID])
+        elif connection.vendor == "sqlite":
+            cursor.execute("DELETE FROM sqlite_sequence")
+            cursor.executemany("INSERT INTO sqlite_sequence(name, seq) VALUES (%s, %s)",
+                               [(t, FIRST_ID - 1) for t in tables])
+
+
 @pytest.fixture
 def tree(db):
     """Province → district → (commune A, commune B, office) and a department."""
