@@ -186,6 +186,15 @@ def _accounts(units: dict[str, Unit]) -> list[tuple[str, str, str]]:
     return printed
 
 
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """The demo accounts (those of demo units; the app demos add some): admin first, then by unit."""
+    profiles = (UserProfile.objects.select_related("user", "unit").filter(unit__is_demo=True)
+                .order_by("unit__path", "user__username"))
+    return [("admin", "Quản trị hệ thống (toàn quyền)", "—")] + [
+        (p.user.username, Role(p.role).label, p.unit.name) for p in profiles
+    ]
+
+
 def _campaign(code: str, **fields: Any) -> Campaign:
     campaign, _ = Campaign.objects.update_or_create(code=code, defaults={**fields, "is_demo": True})
     return campaign

@@ -233,5 +233,9 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
+        # In-process tasks would print a "Task … succeeded" line and kombu's note on
+        # the in-memory broker for every upload; a real worker keeps its own logs.
+        **({"celery.app.trace": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}}
+           if CELERY_TASK_ALWAYS_EAGER else {}),
     },
 }

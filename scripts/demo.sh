@@ -10,5 +10,5 @@ export DJANGO_DEBUG=1
 echo "==> Nạp dữ liệu mẫu (lần đầu mất khoảng một phút)"
 .venv/bin/python manage.py load_demo
 echo
-echo "==> Cổng CCHC đang chạy tại http://127.0.0.1:8000  (Ctrl+C để dừng)"
+echo "==> Cổng CCHC đang chạy tại http://127.0.0.1:${PORT:-8000}  (Ctrl+C để dừng)"
 exec .venv/bin/python manage.py runserver 127.0.0.1:${PORT:-8000} --noreload

@@ -8,7 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from campaigns.demo import DEMO_PASSWORD, load_base
+from campaigns.demo import DEMO_PASSWORD, demo_accounts, load_base
 
 APP_DEMOS = ["scoring.onestop.demo", "scoring.demo", "awards.demo", "contests.demo", "par_index.demo"]
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--base-only", action="store_true", help="Chỉ nạp đơn vị, tài khoản và phong trào")
 
     def handle(self, *args, base_only: bool = False, **options):
-        accounts = load_base(self.stdout)
+        load_base(self.stdout)
         if not base_only:
             for name in APP_DEMOS:
                 try:
@@ -32,6 +32,7 @@ class Command(BaseCommand):
                 started = time.monotonic()
                 module.load(self.stdout)
                 self.stdout.write(f"  {name}: {time.monotonic() - started:.1f} s\n")
+        # Read back from the database: the app demos add accounts of their own.
         self.stdout.write("\nTài khoản mẫu (mật khẩu chung: %s)\n" % DEMO_PASSWORD)
-        for username, role, unit in accounts:
+        for username, role, unit in demo_accounts():
             self.stdout.write(f"  {username:<24} {role:<34} {unit}\n")
