@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import AwardForm, Campaign, ContentItem, Criterion, Participant, ParticipantGroup, Quota, Round
+from .models import (
+    AwardForm,
+    Campaign,
+    ContentItem,
+    Criterion,
+    Participant,
+    ParticipantGroup,
+    Quota,
+    Round,
+)
 
 
 class ContentInline(admin.TabularInline):

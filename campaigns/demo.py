@@ -32,7 +32,16 @@ from .choices import (
     RoundKind,
     Subject,
 )
-from .models import AwardForm, Campaign, ContentItem, Criterion, Participant, ParticipantGroup, Quota, Round
+from .models import (
+    AwardForm,
+    Campaign,
+    ContentItem,
+    Criterion,
+    Participant,
+    ParticipantGroup,
+    Quota,
+    Round,
+)
 
 DEMO_PASSWORD = "CchcDemo@2026"
 

@@ -25,9 +25,9 @@ from .choices import (
     MoneyKind,
     QuotaKind,
     Requirement,
+    Rounding,
     RoundKind,
     RoundStatus,
-    Rounding,
     Subject,
 )
 

@@ -16,7 +16,6 @@ from organization.scope import has_role, unit_in_scope
 from .choices import CAMPAIGN_TRANSITIONS, CampaignStatus, RoundStatus
 from .models import Campaign, Participant, ParticipantGroup, Round
 
-
 #: Sent inside ``close_round``'s transaction; the scoring app freezes the ranking.
 round_closed = Signal()
 

@@ -7,11 +7,11 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from organization.models import Person, Unit
+
 from . import services
 from .choices import Subject
 from .forms import SECTIONS, CampaignForm, QuotaFormSet
-from organization.models import Person, Unit
-
 from .models import Campaign, Participant, Quota, Round
 
 

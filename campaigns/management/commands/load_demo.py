@@ -33,6 +33,6 @@ class Command(BaseCommand):
                 module.load(self.stdout)
                 self.stdout.write(f"  {name}: {time.monotonic() - started:.1f} s\n")
         # Read back from the database: the app demos add accounts of their own.
-        self.stdout.write("\nTài khoản mẫu (mật khẩu chung: %s)\n" % DEMO_PASSWORD)
+        self.stdout.write(f"\nTài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD})\n")
         for username, role, unit in demo_accounts():
             self.stdout.write(f"  {username:<24} {role:<34} {unit}\n")
