@@ -141,6 +141,7 @@ def load(stdout: Any = None) -> None:
         if services.conflict_reason(judge2, entry) is None:
             services.assign_judge(entry, actor=staff, judge=judge2)
     criteria = list(contest.rubric.all())
+    judging_day = date(2020, 9, 18)  # between the end of submissions and the judging deadline
 
     def scores(*values: str | None) -> dict[int, Decimal | None]:
         return {c.pk: (Decimal(v) if v is not None else None) for c, v in zip(criteria, values, strict=True)}
@@ -151,8 +152,9 @@ def load(stdout: Any = None) -> None:
         entries[2].pk: ("8", "7", "7", None),  # "không áp dụng": a video has no printed layout
     }
     for entry in entries:
-        services.save_scores(entry.assignments.get(judge=judge1), actor=judge1, values=scores(*table[entry.pk]))
-    services.save_scores(entries[1].assignments.get(judge=judge2), actor=judge2,
+        services.save_scores(entry.assignments.get(judge=judge1), actor=judge1, values=scores(*table[entry.pk]),
+                             today=judging_day)
+    services.save_scores(entries[1].assignments.get(judge=judge2), actor=judge2, today=judging_day,
                          values=scores("8", "7.5", "7.5", "7"), comment="Bài viết gần gũi, có số liệu cụ thể.")
     if stdout is not None:
         stdout.write("Cuộc thi Đakrông: 3 bài dự thi, 2 giám khảo, đang chấm thi (ẩn danh).\n")

@@ -401,14 +401,21 @@ def parse_score(raw: str) -> Decimal:
 @transaction.atomic
 def save_scores(
     assignment: JudgeAssignment, *, actor: Any, values: dict[int, Decimal | None], comment: str = "",
+    today: date | None = None,
 ) -> JudgeAssignment:
     """Record one judge's scores for one entry; ``None`` = "không áp dụng".
-    Every criterion must be scored or marked N/A; at least one must be scored."""
+    Every criterion must be scored or marked N/A; at least one must be scored.
+    Refused after the judging deadline: staff extend it in the contest settings."""
     if actor.pk != assignment.judge_id or not has_role(actor, Role.JUDGE):
         raise ContestError("Chỉ giám khảo được phân công mới được chấm bài này.")
     contest = settings_of(assignment.entry.contest)
     if contest.stage != ContestStage.JUDGING:
         raise ContestError("Cuộc thi không trong giai đoạn chấm thi.")
+    if (today or timezone.localdate()) > contest.judging_deadline:
+        raise ContestError(
+            f"Đã hết hạn chấm thi ({_d(contest.judging_deadline)}). "
+            "Đề nghị cán bộ thi đua gia hạn trong phần thiết lập cuộc thi."
+        )
     criteria = list(contest.rubric.all())
     errors = []
     for c in criteria:

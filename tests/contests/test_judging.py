@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -107,6 +108,19 @@ def test_scores_are_validated_and_only_the_assigned_judge_scores(contest, entrie
     with pytest.raises(services.ContestError, match="cần chấm ít nhất một tiêu chí"):
         services.save_scores(a, actor=judge, values=_scores(contest, None, None, None))
     assert not a.scores.exists()
+
+
+def test_scores_after_the_judging_deadline_are_refused_until_staff_extend_it(contest, entries, staff, judge):
+    a = services.assign_judge(entries[1], actor=staff, judge=judge)
+    _judging(contest, staff)
+    settings = services.settings_of(contest)
+    late = settings.judging_deadline + timedelta(days=1)
+    with pytest.raises(services.ContestError, match=r"Đã hết hạn chấm thi \(\d\d/\d\d/\d{4}\)"):
+        services.save_scores(a, actor=judge, values=_scores(contest, "8", "6", "4"), today=late)
+    assert not a.scores.exists()
+    # The deadline day itself is still open.
+    services.save_scores(a, actor=judge, values=_scores(contest, "8", "6", "4"), today=settings.judging_deadline)
+    assert a.scores.count() == 3
 
 
 def test_competition_ranking_1224():
