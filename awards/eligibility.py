@@ -43,7 +43,7 @@ def criterion_results(participant: Participant | None, round_: Any) -> list[Any]
 
     Stored rows are read first (the scoring recompute keeps them current and a
     closed round's must not move); only when none exist is the participant
-    evaluated through ``scoring.services.evaluate_participant``. None = no results
+    evaluated, without storing, through ``scoring.services.evaluate_participant``. None = no results
     could be obtained (shown as a warning, not an error)."""
     if participant is None:
         return None
@@ -63,7 +63,9 @@ def criterion_results(participant: Participant | None, round_: Any) -> list[Any]
     except ImportError:
         return None
     try:
-        return list(evaluate_participant(participant, round_))
+        # Not stored here: eligibility is shown on page views, which must not write;
+        # the scoring recomputation stores the results.
+        return list(evaluate_participant(participant, round_, save=False))
     except Exception:  # the page must still show the other checks
         log.exception("evaluate_participant failed for participant %s", participant.pk)
         return None

@@ -129,15 +129,16 @@ def set_index_result(
     return result
 
 
-def evaluate_participant(participant: Any, round_: Any) -> list[CriterionResult]:
+def evaluate_participant(participant: Any, round_: Any, *, save: bool = True) -> list[CriterionResult]:
     """Evaluate every criterion of the participant's campaign that applies to it in
-    this round and store the results (upsert). Returns them in criterion order.
+    this round and store the results (upsert) unless ``save`` is False (a page
+    view must not write). Returns them in criterion order.
 
     ``met`` None means "not measurable from data" (attestation criteria, points
     entered by the council, or no data for the period)."""
     from .criteria import evaluate_participants
 
-    return evaluate_participants(round_, [participant])[participant.pk]
+    return evaluate_participants(round_, [participant], save=save)[participant.pk]
 
 
 INDEX_HEADERS = {
