@@ -631,13 +631,19 @@ def is_total_row(row: list[Any], first_cells: int = 2) -> bool:
         if v == "" or v is None:
             continue
         seen += 1
-        # Cheap test first: this runs on every data row, whose first cells are codes.
-        if v.__class__ is str and v[0] in "TtCc" and len(v) < 40:
-            f = fold(v)
-            if f in ("tongcong", "tongso", "cong", "tong", "total") or f.startswith("tongcong"):
-                return True
+        if is_total_cell(v):
+            return True
         if seen >= first_cells:
             return False
+    return False
+
+
+def is_total_cell(v: Any) -> bool:
+    """A non-empty cell that reads "Tổng cộng", "Tổng số", "Cộng", "Tổng" or "Total"."""
+    # Cheap test first: this runs on every data row, whose first cells are codes.
+    if v.__class__ is str and 0 < len(v) < 40 and v[0] in "TtCc":
+        f = fold(v)
+        return f in ("tongcong", "tongso", "cong", "tong", "total") or f.startswith("tongcong")
     return False
 
 
