@@ -98,8 +98,12 @@ def load(stdout: Any = None) -> None:
                               absent_opinions="Bà Đặng Thị Thu gửi ý kiến đồng ý bằng văn bản.")
         passed.append(n)
     services.close_meeting(meeting, actor=staff, ended_at=datetime(2023, 7, 12, 10, 30, tzinfo=TZ))
+    # Phòng Nội vụ, the standing body of the district's emulation council, submits
+    # the Tờ trình to the Chủ tịch, who decides the Giấy khen.
     decision = services.create_decision(round_, actor=staff, proposal_date=date(2023, 7, 13), proposal_number="5",
-                                        meeting=meeting, proposal_signer_title="TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH")
+                                        meeting=meeting, proposal_unit=Unit.objects.get(code="DT-TAMNONG-PNV"),
+                                        proposal_symbol="TTr-PNV", proposal_signer_title="TRƯỞNG PHÒNG",
+                                        proposal_signer_name="Nguyễn Minh Hiếu")
     approved = [n for n in passed if step(n.nominee_name, services.approve_nomination, n, actor=leader) is not None]
     if approved:
         services.issue_decision(decision, actor=leader, number="12", decision_date=date(2023, 7, 15))

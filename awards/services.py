@@ -474,6 +474,11 @@ def create_decision(round_: Round, *, actor: Any, proposal_date: date, proposal_
     if meeting is None:
         meeting = round_.council_meetings.order_by("-held_at").first()
     signer_lines = (campaign.signer_title or "").splitlines()
+    issuers = [f.issuer_title or f.name for f in campaign.award_forms.all()]
+    if issuers and all("chủ tịch" in i.lower() for i in issuers):
+        # Giấy khen of the Chủ tịch is the Chủ tịch's own decision: signed "CHỦ TỊCH"
+        # (or "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"), not "TM. ỦY BAN NHÂN DÂN" as the plan is.
+        signer_lines = [line for line in signer_lines if not line.strip().upper().startswith("TM.")]
     decision = Decision.objects.create(
         round=round_, meeting=meeting, proposal_number=proposal_number.strip(), proposal_symbol=proposal_symbol.strip(),
         proposal_date=proposal_date, proposal_unit=proposal_unit,
