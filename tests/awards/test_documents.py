@@ -72,6 +72,8 @@ def test_dossier_pdfs_2023(tn, django_capture_on_commit_callbacks, tmp_path):
         assert expected in decision_text, expected
     for n in noms:
         assert n.nominee_name in decision_text
+    # The Chủ tịch's own Giấy khen decision: signed "CHỦ TỊCH", not on behalf of the UBND.
+    assert decision.signer_title == "CHỦ TỊCH" and "TM. ỦY BAN NHÂN DÂN" not in decision_text
     minutes = _flat(_text(by_kind["minutes"][0].file.path))
     for expected in ["BIÊN BẢN", "Số: 03/BB-HĐTĐKT", "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG", "có mặt 04 thành viên",
                      "Thành viên 1", "Vắng mặt", "5/5 (100%)", "3/5 (60%)", "Ông Thành viên 5 đồng ý bằng văn bản",
