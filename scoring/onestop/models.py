@@ -82,7 +82,10 @@ class Dossier(models.Model):
     field = models.CharField("lĩnh vực", max_length=200, blank=True)
     channel = models.CharField("kênh thực hiện", max_length=10, choices=Channel.choices)
     online_level = models.CharField("mức độ trực tuyến", max_length=10, choices=OnlineLevel.choices, blank=True)
-    received_on = models.DateField("ngày tiếp nhận", db_index=True)
+    # No single-column index either: every query on dossiers filters by unit (the
+    # (unit, received_on) index), and the one that does not (the months that have
+    # facts) also reads resolved_on, so it scans the table anyway.
+    received_on = models.DateField("ngày tiếp nhận")
     due_on = models.DateField("ngày hẹn trả", null=True, blank=True)
     resolved_on = models.DateField("ngày giải quyết xong", null=True, blank=True)
     returned_on = models.DateField("ngày trả kết quả", null=True, blank=True)

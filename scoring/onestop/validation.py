@@ -256,13 +256,18 @@ def _clean_dossiers(out: dict[str, Sequence[Any]], ctx: Context) -> list[tuple] 
             return None
     # Online dossiers without a level take the catalogue's (as the row pass does).
     online = str(Channel.ONLINE)
-    level_of: dict[tuple, str] = {}
-    for key in set(zip(units, pcodes, out["online_level"], channels, strict=True)):
-        unit_id, pcode, level, channel = key
-        if not level and channel == online:
-            level = procedures[unit_id][pcode]
-        level_of[key] = level or ""
-    levels = list(map(level_of.__getitem__, zip(units, pcodes, out["online_level"], channels, strict=True)))
+    levels = out["online_level"]
+    pairs = set(zip(levels, channels, strict=True))
+    if any(not level and channel == online for level, channel in pairs):
+        level_of: dict[tuple, str] = {}
+        for key in set(zip(units, pcodes, levels, channels, strict=True)):
+            unit_id, pcode, level, channel = key
+            if not level and channel == online:
+                level = procedures[unit_id][pcode]
+            level_of[key] = level or ""
+        levels = list(map(level_of.__getitem__, zip(units, pcodes, levels, channels, strict=True)))
+    elif None in {level for level, _ in pairs}:
+        levels = [level or "" for level in levels]
 
     def cut(values: Sequence[str], n: int) -> Sequence[str]:
         return values if max(map(len, set(values))) <= n else [v[:n] for v in values]
