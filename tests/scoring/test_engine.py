@@ -96,3 +96,38 @@ def test_late_and_pending_overdue(tree, indicators):
     v = values_for([a.pk], Period.month(2023, 1))[a.pk]
     assert v["late_dossiers"].value == 3
     assert v["on_time_rate"].value == Decimal("33.3333")
+
+
+@pytest.mark.django_db
+def test_stocks_match_a_dossier_by_dossier_count(tree):
+    """Carried over, pending and overdue at each month's end, set-based, equal a
+    plain count over the dossiers (same-month, spanning, unresolved and undated-due
+    dossiers mixed)."""
+    import random
+
+    from scoring.onestop.models import Dossier
+    from scoring.recompute import month_end
+
+    from .conftest import dossier
+
+    rnd = random.Random(20231)
+    a = tree["commune_a"]
+    rows = []
+    for _ in range(300):
+        received = datetime.date(2023, 1, 1) + datetime.timedelta(days=rnd.randrange(120))
+        due = None if rnd.random() < 0.1 else received + datetime.timedelta(days=rnd.choice((0, 3, 10, 25, 40)))
+        resolved = None if rnd.random() < 0.2 else received + datetime.timedelta(days=rnd.choice((0, 2, 12, 30, 65)))
+        rows.append(dossier(a, received, due=due, resolved=resolved))
+    Dossier.objects.bulk_create(rows)
+    recompute_now()
+    today = datetime.date.today()
+    stored = {r.month: r for r in UnitMonthData.objects.filter(unit=a)}
+    assert stored
+    for m, row in stored.items():
+        end = month_end(m)
+        asof = min(end, today)
+        open_at_end = [d for d in rows if d.received_on <= end and (d.resolved_on is None or d.resolved_on > end)]
+        assert row.carried_over == sum(1 for d in rows if d.received_on < m and (d.resolved_on is None or d.resolved_on >= m)), m
+        assert row.pending_total == len(open_at_end), m
+        assert row.pending_overdue == sum(1 for d in open_at_end if d.due_on is not None and d.due_on < asof), m
+        assert row.pending_in_time == row.pending_total - row.pending_overdue
