@@ -39,6 +39,7 @@ import datetime
 import os
 import random
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -315,6 +316,11 @@ def main() -> int:
     if not args.keep_db and vendor == "postgresql":
         Dossier.objects.filter(unit__code__startswith="BENCH").delete()
         ImportBatch.objects.filter(unit__code__startswith="BENCH").delete()
+    if not args.keep_db:
+        connection.close()
+        shutil.rmtree(tmp, ignore_errors=True)  # the file, the SQLite database, the stored upload
+    else:
+        print(f"Giữ lại: {tmp}")
     return 0
 
 
