@@ -169,6 +169,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# PostgreSQL work_mem for the recomputation's transaction (its sorts and hashes).
+SCORING_RECOMPUTE_WORK_MEM = env_str("SCORING_RECOMPUTE_WORK_MEM", "64MB")
+
 # Day of the month after which units that have not uploaded get a reminder.
 UPLOAD_REMINDER_DAY = env_int("UPLOAD_REMINDER_DAY", 5)
 

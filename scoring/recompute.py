@@ -125,6 +125,11 @@ def recompute_units(
         if full:
             cur.execute(f"DELETE FROM {UMD} WHERE month IN {_in(months)}", months)
             cur.execute(f"DELETE FROM {PM} WHERE month IN {_in(months)}", months)
+    if connection.vendor == "postgresql":
+        # Right after a large import the planner's statistics are stale (it expects a
+        # handful of dossiers) and the default 4 MB spills its sorts to disk.
+        with connection.cursor() as cur:
+            cur.execute("SELECT set_config('work_mem', %s, true)", [settings.SCORING_RECOMPUTE_WORK_MEM])
     chunk = int(chunk or getattr(settings, "SCORING_RECOMPUTE_CHUNK_UNITS", 500))
     written = 0
     chunks = [unit_ids[i : i + chunk] for i in range(0, len(unit_ids), chunk)] or []
