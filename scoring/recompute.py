@@ -265,7 +265,6 @@ LEFT JOIN res ON res.unit_id = k.unit_id AND res.m = k.m
 LEFT JOIN pend ON pend.unit_id = k.unit_id AND pend.m = k.m
 """
     insert_pm = f"""
-WITH {months_cte}
 INSERT INTO {PM} (unit_id, month, procedure_code, dossiers, online, postal, paid_online)
 SELECT a.unit_id, a.m, a.procedure_code, a.dossiers, a.online, a.postal, a.paid_online FROM (
   SELECT d.unit_id, {tr} AS m, d.procedure_code,
@@ -274,7 +273,7 @@ SELECT a.unit_id, a.m, a.procedure_code, a.dossiers, a.online, a.postal, a.paid_
   FROM {DOSSIER} d
   WHERE d.unit_id IN {uin} AND d.received_on >= %s AND d.received_on <= %s AND d.procedure_code <> ''
   GROUP BY d.unit_id, {tr}, d.procedure_code
-) a JOIN months mo ON mo.m = a.m
+) a WHERE a.m IN {_in(months)}
 """
     with connection.cursor() as cur:
         if delete:
@@ -282,7 +281,7 @@ SELECT a.unit_id, a.m, a.procedure_code, a.dossiers, a.online, a.postal, a.paid_
             cur.execute(f"DELETE FROM {PM} WHERE unit_id IN {uin} AND month IN {_in(months)}", [*ids, *months])
         cur.execute(insert_umd, [*params, now])
         written = _rowcount(cur)
-        cur.execute(insert_pm, [*mparams, *ids, lo, hi])
+        cur.execute(insert_pm, [*ids, lo, hi, *months])
         written += _rowcount(cur)
     return written
 
