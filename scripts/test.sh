@@ -5,6 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test || exit 1
+.venv/bin/ruff check . || { echo "LỖI: ruff báo lỗi mã nguồn."; exit 1; }
 .venv/bin/python manage.py check --fail-level WARNING || exit 1
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || { echo "Thiếu migration: chạy makemigrations"; exit 1; }
 .venv/bin/pytest -p no:cacheprovider "$@"
