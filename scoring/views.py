@@ -213,6 +213,8 @@ def leaderboard_data(user: Any, round_: Round) -> dict:
         for t in tables:
             t["rows"] = [r for r in t["rows"] if r["unit_id"] in allowed]
             t["partial"] = True
+        # A group the user has no row in is only an empty table to them.
+        tables = [t for t in tables if t["rows"]]
     return {"tables": tables, "frozen": bool(frozen_groups) and not live_groups, "see_all": see_all}
 
 

@@ -122,6 +122,10 @@ def test_leaderboard_officer_sees_own_rows_only_and_other_district_404(client, t
     client.force_login(officer_a)
     body = client.get(reverse("scoring:leaderboard", args=[campaign.code, round_.pk])).content.decode()
     assert "UBND xã A" in body and "UBND xã B" not in body
+    # A unit with no row in any group sees a sentence, not empty tables.
+    client.force_login(make_user("canbo_pnv", tree["office"], Role.OFFICER))
+    body = client.get(reverse("scoring:leaderboard", args=[campaign.code, round_.pk])).content.decode()
+    assert "Không có đối tượng nào thuộc phạm vi đơn vị của bạn" in body and "<table" not in body
     other_province = Unit.objects.create(code="T-KHAC", name="Tỉnh khác", kind=UnitKind.PROVINCE)
     outsider = make_user("ngoai_tinh", other_province, Role.STAFF)
     client.force_login(outsider)
