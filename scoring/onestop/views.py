@@ -236,9 +236,8 @@ def _back_to_grid(request, unit: Unit | None = None, month: datetime.date | None
     return redirect(url + ("?" + "&".join(params) if params else ""))
 
 
-@login_required
-@require_POST
-def month_lock(request):
+def _change_month_lock(request, change, done: str):
+    """Lock or reopen a unit-month from the completeness grid (the service checks who may)."""
     form = LockForm(request.POST, user=request.user)
     if not form.is_valid():
         for errs in form.errors.values():
@@ -247,28 +246,21 @@ def month_lock(request):
         return _back_to_grid(request)
     unit, month = form.cleaned_data["unit"], form.cleaned_data["month"]
     try:
-        services.lock_month(unit, month, actor=request.user, reason=form.cleaned_data["reason"])
+        change(unit, month, actor=request.user, reason=form.cleaned_data["reason"])
     except services.ImportRefused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Đã khóa số liệu tháng {month:%m/%Y} của {unit.name}.")
+        messages.success(request, f"Đã {done} số liệu tháng {month:%m/%Y} của {unit.name}.")
     return _back_to_grid(request, unit, month)
+
+
+@login_required
+@require_POST
+def month_lock(request):
+    return _change_month_lock(request, services.lock_month, "khóa")
 
 
 @login_required
 @require_POST
 def month_reopen(request):
-    form = LockForm(request.POST, user=request.user)
-    if not form.is_valid():
-        for errs in form.errors.values():
-            for e in errs:
-                messages.error(request, e)
-        return _back_to_grid(request)
-    unit, month = form.cleaned_data["unit"], form.cleaned_data["month"]
-    try:
-        services.reopen_month(unit, month, actor=request.user, reason=form.cleaned_data["reason"])
-    except services.ImportRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Đã mở khóa số liệu tháng {month:%m/%Y} của {unit.name}.")
-    return _back_to_grid(request, unit, month)
+    return _change_month_lock(request, services.reopen_month, "mở khóa")
