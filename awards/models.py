@@ -114,18 +114,11 @@ class NominationQuerySet(models.QuerySet):
     def for_user(self, user: AbstractBaseUser) -> NominationQuerySet:
         """Nominations proposed within the user's subtree, or in a campaign issued
         within it (district staff see their communes'). No unit → nothing."""
-        from organization.scope import scope_unit
+        from organization.scope import scoped
 
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        root = scope_unit(user)
-        if root is None:
-            return self.none()
-        return self.filter(
+        return scoped(self, user, lambda root: self.filter(
             Q(proposing_unit__path__startswith=root.path) | Q(round__campaign__issuing_unit__path__startswith=root.path)
-        )
+        ))
 
 
 class Nomination(models.Model):

@@ -40,21 +40,13 @@ class CampaignQuerySet(models.QuerySet):
         """Campaigns a user may see: issued within their subtree, issued by one of
         their ancestors (a district plan is read by its communes), or one their
         unit takes part in. No unit → nothing."""
-        from organization.scope import scope_unit
+        from organization.scope import scoped
 
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        root = scope_unit(user)
-        if root is None:
-            return self.none()
-        ancestor_ids = [int(x) for x in root.path.strip("/").split("/") if x]
-        return self.filter(
+        return scoped(self, user, lambda root: self.filter(
             Q(issuing_unit__path__startswith=root.path)
-            | Q(issuing_unit_id__in=ancestor_ids, status__in=[CampaignStatus.LAUNCHED, CampaignStatus.CLOSED])
+            | Q(issuing_unit_id__in=root.path_ids, status__in=[CampaignStatus.LAUNCHED, CampaignStatus.CLOSED])
             | Q(participants__unit__path__startswith=root.path)
-        ).distinct()
+        ).distinct())
 
 
 class Campaign(models.Model):

@@ -123,16 +123,14 @@ class EntryQuerySet(models.QuerySet):
         - others: submitted entries of their subtree (staff: also of contests issued
           in their subtree), and drafts only of their own unit.
         """
-        from organization.choices import Role
-        from organization.scope import role_of, scope_unit
+        from organization.scope import scoped
 
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        root = scope_unit(user)
-        if root is None:
-            return self.none()
+        return scoped(self, user, lambda root: self._visible_from(root, user))
+
+    def _visible_from(self, root: Unit, user: AbstractBaseUser) -> EntryQuerySet:
+        from organization.choices import Role
+        from organization.scope import role_of
+
         role = role_of(user)
         if role == Role.JUDGE:
             return self.filter(assignments__judge=user, status=EntryStatus.SUBMITTED).distinct()

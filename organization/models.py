@@ -24,16 +24,9 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(path__startswith=unit.path)
 
     def for_user(self, user: AbstractBaseUser) -> UnitQuerySet:
-        from .scope import scope_unit
+        from .scope import scoped
 
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        root = scope_unit(user)
-        if root is None:
-            return self.none()
-        return self.filter(path__startswith=root.path)
+        return scoped(self, user, lambda root: self.filter(path__startswith=root.path))
 
 
 class Unit(models.Model):
@@ -88,8 +81,13 @@ class Unit(models.Model):
                     path = self.path + child.path[len(old_path):]
                     Unit.objects.filter(pk=child.pk).update(path=path, depth=path.count("/") - 2)
 
+    @property
+    def path_ids(self) -> list[int]:
+        """Ids from the root down to this unit, itself included."""
+        return [int(x) for x in self.path.strip("/").split("/") if x]
+
     def ancestors(self) -> list[Unit]:
-        ids = [int(x) for x in self.path.strip("/").split("/")[:-1] if x]
+        ids = self.path_ids[:-1]
         by_id = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
         return [by_id[i] for i in ids if i in by_id]
 

@@ -6,6 +6,7 @@ role (checked by the predicates in ``rules.py``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -29,6 +30,20 @@ def scope_unit(user: Any):
     if profile is None or profile.unit_id is None:
         return None
     return profile.unit
+
+
+def scoped(queryset: Any, user: Any, visible: Callable[[Any], Any]) -> Any:
+    """The fail-closed part of every ``for_user``: anonymous or unit-less users see
+    nothing, superusers everything, everyone else ``visible(root)`` — a queryset
+    built from the root of their subtree."""
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset.all()
+    root = scope_unit(user)
+    if root is None:
+        return queryset.none()
+    return visible(root)
 
 
 def role_of(user: Any) -> str | None:

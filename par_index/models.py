@@ -25,24 +25,14 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
-def _ancestor_ids(unit: Unit) -> list[int]:
-    return [int(x) for x in unit.path.strip("/").split("/") if x]
-
-
 class FrameworkQuerySet(models.QuerySet):
     def for_user(self, user: AbstractBaseUser) -> FrameworkQuerySet:
         """Frameworks issued within the user's subtree or by one of their ancestors
         (a commune reads the district's framework). No unit → nothing."""
-        from organization.scope import scope_unit
+        from organization.scope import scoped
 
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        root = scope_unit(user)
-        if root is None:
-            return self.none()
-        return self.filter(Q(issuing_unit__path__startswith=root.path) | Q(issuing_unit_id__in=_ancestor_ids(root)))
+        return scoped(self, user, lambda root: self.filter(
+            Q(issuing_unit__path__startswith=root.path) | Q(issuing_unit_id__in=root.path_ids)))
 
 
 class Framework(models.Model):
@@ -145,19 +135,12 @@ class AssessmentQuerySet(models.QuerySet):
         """Own subtree always (a unit sees its own; appraising staff see their
         subtree); other units' assessments only once results are published, and
         only under a framework the user can read. No unit → nothing."""
-        from organization.scope import scope_unit
+        from organization.scope import scoped
 
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        root = scope_unit(user)
-        if root is None:
-            return self.none()
-        return self.filter(
+        return scoped(self, user, lambda root: self.filter(
             Q(unit__path__startswith=root.path)
             | Q(status=AssessmentStatus.PUBLISHED, framework__in=Framework.objects.for_user(user))
-        )
+        ))
 
 
 class Assessment(models.Model):
@@ -244,16 +227,10 @@ class Evidence(models.Model):
 class PlanQuerySet(models.QuerySet):
     def for_user(self, user: AbstractBaseUser) -> PlanQuerySet:
         """A unit's plan is read by the unit's subtree and by its ancestors' staff."""
-        from organization.scope import scope_unit
+        from organization.scope import scoped
 
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        root = scope_unit(user)
-        if root is None:
-            return self.none()
-        return self.filter(Q(unit__path__startswith=root.path) | Q(unit_id__in=_ancestor_ids(root)))
+        return scoped(self, user, lambda root: self.filter(
+            Q(unit__path__startswith=root.path) | Q(unit_id__in=root.path_ids)))
 
 
 class ImprovementPlan(models.Model):
