@@ -30,7 +30,7 @@ import marshal
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice, repeat
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -673,15 +673,27 @@ def _copy_column(values: Sequence[Any]) -> Sequence[str]:
     return list(map(text.__getitem__, values))
 
 
-def _copy_chunks(rows: list, batch: ImportBatch, now: datetime.datetime, size: int = 20_000) -> Iterator[str]:
+def _copy_chunks(rows: list, batch: ImportBatch, now: datetime.datetime, size: int = 10_000) -> Iterator[str]:
     """The rows in COPY's text format (``UPSERT_COLUMNS`` order), built column by
     column: each distinct value is formatted once and the lines are joined in C.
-    psycopg's ``write_row`` formats value by value in Python, 5× slower."""
+    psycopg's ``write_row`` formats value by value in Python, 5× slower. Built one
+    slice of rows at a time, so the server starts on the first slice while the
+    next is formatted (see ``_copy_rows``)."""
     suffix = f"{int(batch.pk)}\t{now.isoformat()}"
-    columns = [_copy_column(c) for c in zip(*rows, strict=True)]
-    lines = map("\t".join, zip(*columns, repeat(suffix), strict=False))
-    while chunk := list(islice(lines, size)):
-        yield "\n".join(chunk) + "\n"
+    for start in range(0, len(rows), size):
+        columns = [_copy_column(c) for c in zip(*rows[start : start + size], strict=True)]
+        yield "\n".join(map("\t".join, zip(*columns, repeat(suffix), strict=False))) + "\n"
+
+
+def _copy_rows(raw: Any, table: str, rows: list, batch: ImportBatch, now: datetime.datetime) -> None:
+    """COPY the rows into ``table``. A queued writer sends each slice from a helper
+    thread, so formatting the next slice here overlaps the server's insert work."""
+    from psycopg.copy import QueuedLibpqWriter
+
+    statement = f"COPY {table} ({', '.join(UPSERT_COLUMNS)}) FROM STDIN"
+    with raw.copy(statement, writer=QueuedLibpqWriter(raw)) as copy:
+        for chunk in _copy_chunks(rows, batch, now):
+            copy.write(chunk)
 
 
 def _sqlite_stamp(now: datetime.datetime) -> str:
@@ -717,9 +729,7 @@ def insert_dossiers(rows: list, batch: ImportBatch) -> None:
         with transaction.atomic(), connection.cursor() as cur, connection.wrap_database_errors:
             raw = cur.cursor
             if connection.vendor == "postgresql":
-                with raw.copy(f"COPY {table} ({', '.join(UPSERT_COLUMNS)}) FROM STDIN") as copy:
-                    for chunk in _copy_chunks(rows, batch, now):
-                        copy.write(chunk)
+                _copy_rows(raw, table, rows, batch, now)
             else:
                 # A larger page cache for this connection: the dossier indexes are
                 # updated in random order, and the default 2 MB cache thrashes.
@@ -766,9 +776,7 @@ def upsert_dossiers(rows: list, batch: ImportBatch) -> None:
             )
             raw.execute(f"CREATE TEMP TABLE tmp_dossier_import (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
             raw.execute("ALTER TABLE tmp_dossier_import DROP COLUMN id")
-            with raw.copy(f"COPY tmp_dossier_import ({cols}) FROM STDIN") as copy:
-                for chunk in _copy_chunks(rows, batch, now):
-                    copy.write(chunk)
+            _copy_rows(raw, "tmp_dossier_import", rows, batch, now)
             raw.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM tmp_dossier_import {conflict}", [batch.unit.path + "%"])
             raw.execute("DROP TABLE tmp_dossier_import")
         else:
