@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from scoring.engine import Period, values_for
 from scoring.models import UnitMonthData
@@ -131,3 +132,49 @@ def test_stocks_match_a_dossier_by_dossier_count(tree):
         assert row.pending_total == len(open_at_end), m
         assert row.pending_overdue == sum(1 for d in open_at_end if d.due_on is not None and d.due_on < asof), m
         assert row.pending_in_time == row.pending_total - row.pending_overdue
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the scan hint is SQLite's (scripts/test.sh runs this on SQLite too)")
+def test_sqlite_table_scan_and_index_give_the_same_rows(tree, monkeypatch):
+    """On SQLite a chunk whose units hold most dossiers is read by a table scan
+    instead of the index; both ways must store exactly the same derived rows."""
+    import random
+
+    from scoring import recompute
+    from scoring.models import ProcedureMonth
+    from scoring.onestop.models import Dossier
+
+    from .conftest import dossier
+
+    rnd = random.Random(7)
+    rows = []
+    for unit in (tree["commune_a"], tree["commune_b"], tree["office"]):
+        for _ in range(200):
+            received = datetime.date(2023, 1, 1) + datetime.timedelta(days=rnd.randrange(150))
+            resolved = None if rnd.random() < 0.2 else received + datetime.timedelta(days=rnd.choice((0, 5, 20, 45)))
+            rows.append(dossier(unit, received, channel=rnd.choice(("online", "direct", "postal")), level=rnd.choice(("full", "partial")),
+                                resolved=resolved, due=received + datetime.timedelta(days=10), procedure=f"P{rnd.randrange(6)}",
+                                paid_online=rnd.random() < 0.3, satisfaction=rnd.choice((None, 1, 2, 3))))
+    Dossier.objects.bulk_create(rows)
+    ids = [tree["commune_a"].pk, tree["commune_b"].pk]  # two thirds of the table
+    months = [datetime.date(2023, m, 1) for m in range(1, 8)]
+
+    def snapshot() -> tuple[list, list]:
+        umd = sorted((r.pop("unit_id"), str(r.pop("month")), sorted(r.items()))
+                     for r in UnitMonthData.objects.filter(unit_id__in=ids).values(*[
+                         f.attname for f in UnitMonthData._meta.concrete_fields if f.attname not in ("id", "computed_at")]))
+        pm = sorted(ProcedureMonth.objects.filter(unit_id__in=ids).values_list(
+            "unit_id", "month", "procedure_code", "dossiers", "online", "postal", "paid_online"))
+        return umd, pm
+
+    monkeypatch.setattr(recompute, "SQLITE_SCAN_SHARE", 0.25)
+    assert recompute._dossier_source(ids).endswith("NOT INDEXED")
+    recompute_now(unit_ids=ids, months=months)
+    scanned = snapshot()
+    monkeypatch.setattr(recompute, "SQLITE_SCAN_SHARE", 2.0)
+    assert not recompute._dossier_source(ids).endswith("NOT INDEXED")
+    recompute_now(unit_ids=ids, months=months)
+    indexed = snapshot()
+    assert scanned[0] and scanned[1]
+    assert scanned == indexed
