@@ -68,7 +68,7 @@ def parse_period(params: Any, default_year: int | None = None) -> Period:
         if params.get("from") or params.get("to"):
             start = datetime.datetime.strptime(params.get("from") or params.get("to"), "%Y-%m").date()
             end = datetime.datetime.strptime(params.get("to") or params.get("from"), "%Y-%m").date()
-            return Period.between(start, end)
+            return Period.between(min(start, end), max(start, end))  # picked the wrong way round: still meant
         year = int(params.get("year") or default_year or datetime.date.today().year)
         return Period.year_of(year)
     except ValueError as exc:
@@ -143,12 +143,21 @@ def unit_dashboard(request, pk: int):
         .select_related("criterion", "round__campaign")
         .order_by("round__campaign__code", "round__order", "criterion__order")
     )
+    years = list(range(period.year - 3, period.year + 2))
     return render(request, "scoring/unit_dashboard.html", {
         "unit": unit, "period": period, "rows": rows, "chart": chart, "chart_code": chart_code,
         "chart_choices": [d for d in defs if d.formula_kind in (FormulaKind.RATIO, FormulaKind.POINTS)],
         "child_defs": child_defs, "child_rows": child_rows, "results": results, **last_update(),
-        "year": period.year, "years": list(range(period.year - 3, period.year + 2)),
+        "year": period.year, "years": years, "month_choices": _month_choices(years),
+        "from_month": request.GET.get("from", ""), "to_month": request.GET.get("to", ""),
     })
+
+
+def _month_choices(years: list[int]) -> list[tuple[str, str]]:
+    """("2025-03", "03/2025") for every month of these years. A select, not
+    <input type="month">: Firefox and Safari on the desktop show that as a bare text
+    box, and Chromium shows "--------- ----" while it is empty."""
+    return [(f"{y}-{m:02d}", f"{m:02d}/{y}") for y in years for m in range(1, 13)]
 
 
 @login_required

@@ -166,3 +166,27 @@ def test_leaderboard_xlsx_escapes_unit_names(client, tree, indicators, staff):
     assert "'=HYPERLINK(\"http://evil\")" in names
     response = client.get(reverse("scoring:unit_dashboard_xlsx", args=[tree["district"].pk]), {"year": 2023})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.django_db
+def test_dashboard_period_is_chosen_from_month_lists(client, officer_a, tree, indicators):
+    """Month pickers are selects (type="month" is a bare text box in Firefox and Safari);
+    the chosen months come back selected, and a range picked backwards still works."""
+    make_dossiers(tree["commune_a"], datetime.date(2023, 2, 1), online=3, direct=1)
+    make_dossiers(tree["commune_a"], datetime.date(2023, 5, 1), online=1, direct=1)
+    recompute_now()
+    client.force_login(officer_a)
+    url = reverse("scoring:unit_dashboard", args=[tree["commune_a"].pk])
+    html = client.get(url, {"year": 2023}).content.decode()
+    assert 'type="month"' not in html
+    assert '<option value="2023-02">02/2023</option>' in html
+    forwards = client.get(url, {"from": "2023-02", "to": "2023-03"})
+    backwards = client.get(url, {"from": "2023-03", "to": "2023-02"})
+    assert forwards.status_code == backwards.status_code == 200
+    page = backwards.content.decode()
+    assert "Kỳ: 02/2023 – 03/2023" in page
+    assert '<option value="2023-03" selected>03/2023</option>' in page
+    # Only February's dossiers are in the period: 3 of 4 online.
+    assert forwards.context["period"] == backwards.context["period"]
+    online = next(r for r in forwards.context["rows"] if r["defn"].code == "online_dossier_rate")
+    assert online["v"].numerator == 3 and online["v"].denominator == 4
