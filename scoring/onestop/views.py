@@ -158,6 +158,16 @@ def _months_of(year: int) -> list[datetime.date]:
     return [datetime.date(year, m, 1) for m in range(1, 13)]
 
 
+def _latest_data_year(root: Unit, today: datetime.date) -> int:
+    """The grid opens on the latest year the subtree has data for, not blindly on
+    this year: in January, last December's gaps are what staff chase."""
+    from scoring.models import UnitMonthData
+
+    last = (UnitMonthData.objects.filter(unit__path__startswith=root.path, month__lte=today)
+            .order_by("-month").values_list("month", flat=True).first())
+    return last.year if last else today.year
+
+
 @login_required
 def completeness(request):
     """Unit × month grid: uploaded / zero / missing / locked. A fixed number of
@@ -171,7 +181,7 @@ def completeness(request):
         raise Http404("Tài khoản chưa được gán đơn vị.")
     today = timezone.localdate()
     try:
-        year = int(request.GET.get("year") or today.year)
+        year = int(request.GET.get("year") or _latest_data_year(root, today))
     except ValueError:
         year = today.year
     months = _months_of(year)

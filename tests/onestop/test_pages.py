@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from organization.choices import Role, UnitKind
@@ -127,6 +128,16 @@ def test_completeness_grid_states(client, staff, commune, tree, submit, confirm,
     assert cell("UBND xã B", 3) == "zero"
     assert cell("UBND xã B", 2) == "missing"
     assert cell("UBND xã A", 4) == "missing locked"
+
+
+@pytest.mark.django_db
+def test_completeness_opens_on_the_last_year_with_data(client, staff, commune, tree, submit, confirm, officer_a):
+    client.force_login(staff)
+    this_year = timezone.localdate().year
+    assert f"năm {this_year}" in client.get(reverse("onestop:completeness")).content.decode()  # nothing yet
+    confirm(submit(commune, "dossiers", dossier_file([dossier_row("H1")]), officer_a), officer_a)  # March 2023
+    assert "năm 2023" in client.get(reverse("onestop:completeness")).content.decode()
+    assert f"năm {this_year}" in client.get(reverse("onestop:completeness") + f"?year={this_year}").content.decode()
 
 
 @pytest.mark.django_db
