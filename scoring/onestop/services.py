@@ -400,7 +400,9 @@ def parse_batch(batch_id: int) -> ImportBatch:
         batch = ImportBatch.objects.select_for_update().select_related("unit").get(pk=batch_id)
         if batch.status != ImportStatus.PARSING:
             return batch
-        batch.errors = outcome["errors"]
+        # Shown and printed in row order (whole-file errors first): the checks run
+        # rule by rule, and an officer fixes the file from top to bottom.
+        batch.errors = sorted(outcome["errors"], key=lambda e: (e["row"] is not None, e["row"] or 0))
         batch.error_count = outcome["error_count"]
         batch.counts = outcome["counts"]
         batch.total_rows = outcome["total"]

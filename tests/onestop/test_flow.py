@@ -187,3 +187,18 @@ def test_dossier_code_of_another_unit_is_refused(officer_a, officer_b, tree, sub
     assert batch.status == ImportStatus.INVALID
     assert batch.errors[0]["message"] == "Dòng 4, cột 'Mã hồ sơ': mã hồ sơ “HS-1” đã được ghi nhận cho UBND xã B, ngoài phạm vi đơn vị này"
     assert Dossier.objects.get().unit == tree["commune_b"]
+
+
+@pytest.mark.django_db
+def test_errors_are_listed_in_row_order(officer_a, commune, submit):
+    """The checks run rule by rule; the officer reads the errors top to bottom."""
+    rows = [
+        dossier_row("H1"),
+        dossier_row("H2", procedure="9.999"),  # unknown procedure (a later rule)
+        dossier_row("H3", received="32/03/2023"),  # not a date (an early rule)
+        dossier_row("H3"),  # duplicate code
+    ]
+    batch = submit(commune, "dossiers", dossier_file(rows), officer_a)
+    assert batch.status == ImportStatus.INVALID
+    numbers = [e["row"] for e in batch.errors]
+    assert len(set(numbers)) == 3 and numbers == sorted(numbers), batch.errors
