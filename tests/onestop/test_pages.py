@@ -154,6 +154,18 @@ def test_completeness_constant_queries(client, staff, tree, django_assert_max_nu
 
 
 @pytest.mark.django_db
+def test_lock_form_offers_the_shown_years_months(client, staff, commune):
+    client.force_login(staff)
+    page = client.get(reverse("onestop:completeness") + "?year=2023").content.decode()
+    for form_id in ("l-month", "r-month"):
+        block = page.split(f'id="{form_id}"', 1)[1].split("</select>", 1)[0]
+        assert block.count("<option") == 12 and '<option value="01/2023">01/2023</option>' in block
+    client.post(reverse("onestop:month_lock"), {"unit": "XA-A", "month": "12/2023", "reason": "Đã thẩm định",
+                                                "root": "XA-A", "year": "2023"})
+    assert MonthLock.objects.get().month == D(2023, 12, 1)
+
+
+@pytest.mark.django_db
 def test_lock_and_reopen_through_the_page(client, staff, officer_a, commune):
     client.force_login(officer_a)
     client.post(reverse("onestop:month_lock"), {"unit": "XA-A", "month": "03/2023", "reason": "x"})
