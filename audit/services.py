@@ -38,3 +38,41 @@ def record(
         comment=comment or "",
         data=data or {},
     )
+
+
+def transition(
+    obj: models.Model,
+    to: str,
+    *,
+    transitions: dict[str, set[str]],
+    actor: Any,
+    action: str,
+    error: type[Exception],
+    field: str = "status",
+    labels: Any = None,
+    unit: Any = None,
+    comment: str = "",
+    data: dict | None = None,
+    update_fields: tuple[str, ...] = (),
+) -> AuditEvent:
+    """Move ``obj.<field>`` to ``to`` if the workflow's map allows it, save only the
+    changed fields, and record the event — the one transition checker.
+
+    ``transitions`` is the workflow's map ``{from_state: {allowed to_states}}`` (each
+    app's ``choices.py``); ``labels`` (its TextChoices) names the states in the
+    refusal, raised as ``error`` (the app's ``DomainError`` subclass).
+    ``update_fields`` lists further fields the caller set before calling.
+    Call inside the service's transaction, after re-reading ``obj`` under a row lock.
+    """
+    from_state = getattr(obj, field)
+    if to not in transitions.get(from_state, set()):
+        def name(state: str) -> str:
+            return str(labels(state).label) if labels is not None else state
+        raise error(f"Không thể chuyển từ “{name(from_state)}” sang “{name(to)}”.")
+    setattr(obj, field, to)
+    extra = [f for f in update_fields if f != field]
+    if hasattr(obj, "updated_at"):
+        extra.append("updated_at")
+    obj.save(update_fields=[field, *extra])
+    return record(actor=actor, action=action, obj=obj, unit=unit, from_state=from_state,
+                  to_state=to, comment=comment, data=data)

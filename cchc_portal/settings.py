@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "import_export",
+    "core",
     "audit",
     "organization",
     "campaigns",

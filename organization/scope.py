@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 
 from .choices import Role
@@ -44,6 +45,24 @@ def scoped(queryset: Any, user: Any, visible: Callable[[Any], Any]) -> Any:
     if root is None:
         return queryset.none()
     return visible(root)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """The one base of every model's ``objects.for_user(user)``.
+
+    ``unit_field`` is the lookup path from the model to the ``Unit`` that owns a row
+    (``"unit"``, ``"round__campaign__issuing_unit"``, …); a user sees the rows whose
+    unit lies in their subtree. A model whose visibility is not one unit's subtree
+    overrides ``visible(root)``. Fails closed through ``scoped``.
+    """
+
+    unit_field = "unit"
+
+    def visible(self, root: Any) -> models.QuerySet:
+        return self.filter(**{f"{self.unit_field}__path__startswith": root.path})
+
+    def for_user(self, user: Any) -> models.QuerySet:
+        return scoped(self, user, self.visible)
 
 
 def role_of(user: Any) -> str | None:

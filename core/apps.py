@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """The shared kernel: the lowest layer, imported by every app and importing none."""
+
+    name = "core"
+    verbose_name = "Nền tảng dùng chung"

@@ -1,0 +1,50 @@
+"""Vietnamese numbers and dates in Python code (documents, messages, exports).
+
+Everything goes through Django's localisation with the project's formats
+(``cchc_portal/formats/vi``: "1.234.567", "98,5", "05/01/2024"), so a page, a
+PDF and a message show a number the same way. Templates use the filters in
+``core/templatetags/vi.py``, which call these.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.utils import formats, translation
+
+
+def number(value: int | float | Decimal | None, decimals: int | None = None) -> str:
+    """"1.234.567" / "98,50" (``decimals`` fixes the places; ``None`` keeps the
+    value's own, trailing zeros of a Decimal dropped). ``None`` → ""."""
+    if value is None:
+        return ""
+    if decimals is None and isinstance(value, Decimal):
+        value = value.normalize()
+        if value.as_tuple().exponent > 0:  # normalize() turns 100 into 1E+2
+            value = value.quantize(Decimal(1))
+    with translation.override("vi"):
+        return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def money(value: int | Decimal | None) -> str:
+    """Đồng amounts: whole numbers with grouping ("1.520.000"). ``None`` → ""."""
+    return "" if value is None else number(int(value), 0)
+
+
+def date(value: datetime.date | datetime.datetime | None) -> str:
+    """"dd/mm/yyyy"; ``None`` → ""."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    with translation.override("vi"):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def month(value: datetime.date | None) -> str:
+    """"mm/yyyy"; ``None`` → ""."""
+    if value is None:
+        return ""
+    with translation.override("vi"):
+        return formats.date_format(value, "YEAR_MONTH_FORMAT")
