@@ -6,4 +6,6 @@ class ScoringConfig(AppConfig):
     verbose_name = "Chấm điểm, xếp hạng"
 
     def ready(self) -> None:
-        from . import criteria  # noqa: F401  (connects the round_closed receiver)
+        from .receivers import connect
+
+        connect()

@@ -20,12 +20,10 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.dispatch import receiver
 from django.utils import timezone
 
 from campaigns.choices import Comparator, CriterionKind, RoundStatus, Subject
 from campaigns.models import Criterion, Participant, ParticipantGroup, Round
-from campaigns.services import round_closed
 from organization.models import Unit
 
 from .choices import Direction, FormulaKind
@@ -364,9 +362,3 @@ def freeze_round(round_: Round, *, actor: Any = None) -> list[RankingSnapshot]:
         record(actor=actor, action="scoring.ranking.freeze", obj=snap, unit=round_.campaign.issuing_unit,
                data={"round": round_.pk, "group": group.code, "entries": len(ranking[group.pk])})
     return snapshots
-
-
-@receiver(round_closed)
-def _on_round_closed(sender: Any, round: Round, actor: Any = None, **kwargs: Any) -> None:  # noqa: A002
-    # Inside close_round's transaction: the freeze commits or rolls back with it.
-    freeze_round(round, actor=actor)

@@ -1,0 +1,48 @@
+"""Scoring's answers to what the lower apps announce (they never import scoring).
+
+- ``scoring.onestop.signals.facts_committed`` → a recompute run of the touched
+  units × months, enqueued when the import's transaction commits;
+- ``campaigns.services.round_closed`` → the round's ranking frozen inside
+  ``close_round``'s transaction.
+
+Connected in ``ScoringConfig.ready()`` (``dispatch_uid`` keeps a second import harmless).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from campaigns.models import Round
+from campaigns.services import round_closed
+from scoring.onestop.signals import facts_committed
+
+from .criteria import freeze_round
+from .services import request_recompute
+
+
+def on_facts_committed(
+    sender: Any, unit_months: dict[int, set[datetime.date]], actor: Any = None, reason: str = "",
+    batch: Any = None, **kwargs: Any,
+) -> None:
+    """One run per distinct month set, so a district-wide file gives one run per
+    distinct set instead of one per unit. A batch's runs are named ``import:<id>``
+    (the run list and the tests find a batch's runs by it)."""
+    groups: dict[tuple[datetime.date, ...], list[int]] = {}
+    for unit_id, months in unit_months.items():
+        if months:
+            groups.setdefault(tuple(sorted(months)), []).append(unit_id)
+    name = f"import:{batch.pk}" if batch is not None else reason
+    for months, unit_ids in groups.items():
+        request_recompute(unit_ids=sorted(unit_ids), months=list(months), actor=actor, reason=name)
+
+
+def on_round_closed(sender: Any, round: Round, actor: Any = None, **kwargs: Any) -> None:  # noqa: A002
+    # Inside close_round's transaction: the freeze commits or rolls back with it.
+    freeze_round(round, actor=actor)
+
+
+def connect() -> None:
+    """Connect the receivers (called once from ``ScoringConfig.ready``)."""
+    facts_committed.connect(on_facts_committed, dispatch_uid="scoring.recompute_on_facts")
+    round_closed.connect(on_round_closed, dispatch_uid="scoring.freeze_on_round_closed")
