@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -54,6 +55,7 @@ def transition(
     comment: str = "",
     data: dict | None = None,
     update_fields: tuple[str, ...] = (),
+    what: str = "",
 ) -> AuditEvent:
     """Move ``obj.<field>`` to ``to`` if the workflow's map allows it, save only the
     changed fields, and record the event — the one transition checker.
@@ -62,13 +64,16 @@ def transition(
     app's ``choices.py``); ``labels`` (its TextChoices) names the states in the
     refusal, raised as ``error`` (the app's ``DomainError`` subclass).
     ``update_fields`` lists further fields the caller set before calling.
+    ``what`` names the object in the refusal ("phong trào" → "Không thể chuyển
+    phong trào từ …") where the app's message always did.
     Call inside the service's transaction, after re-reading ``obj`` under a row lock.
     """
     from_state = getattr(obj, field)
     if to not in transitions.get(from_state, set()):
         def name(state: str) -> str:
             return str(labels(state).label) if labels is not None else state
-        raise error(f"Không thể chuyển từ “{name(from_state)}” sang “{name(to)}”.")
+        subject = f"{what} " if what else ""
+        raise error(f"Không thể chuyển {subject}từ “{name(from_state)}” sang “{name(to)}”.")
     setattr(obj, field, to)
     extra = [f for f in update_fields if f != field]
     if hasattr(obj, "updated_at"):
@@ -76,3 +81,34 @@ def transition(
     obj.save(update_fields=[field, *extra])
     return record(actor=actor, action=action, obj=obj, unit=unit, from_state=from_state,
                   to_state=to, comment=comment, data=data)
+
+
+def timeline(
+    objs: models.Model | Iterable[models.Model],
+    labels: dict[str, str],
+    *,
+    states: Any = None,
+    newest_first: bool = False,
+    limit: int | None = None,
+) -> list[AuditEvent]:
+    """The audit events of one object (or of several) for a history list on a page.
+
+    Each event gets ``label`` (``labels[action]``, else the raw action), and
+    ``from_label`` / ``to_label`` (the state's label from ``states``, a TextChoices
+    class or a ``{value: label}`` dict, else the raw state). Oldest first unless
+    ``newest_first``; at most ``limit`` events when given.
+    """
+    if isinstance(objs, models.Model):
+        objs = [objs]
+    query = models.Q(pk__in=[])
+    for obj in objs:
+        query |= models.Q(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+    order = ("-created_at", "-id") if newest_first else ("created_at", "id")
+    events = AuditEvent.objects.filter(query).order_by(*order)
+    events = list(events[:limit] if limit is not None else events)
+    names = dict(states.choices) if hasattr(states, "choices") else dict(states or {})
+    for e in events:
+        e.label = labels.get(e.action, e.action)
+        e.from_label = names.get(e.from_state, e.from_state)
+        e.to_label = names.get(e.to_state, e.to_state)
+    return events

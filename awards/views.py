@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from audit.models import AuditEvent
+from audit.services import timeline
 from campaigns.models import Campaign, Participant, Round
 from organization.choices import Role
 from organization.models import Person, Unit
@@ -160,16 +160,6 @@ def nomination_create(request, round_id: int):
     return render(request, "awards/nomination_create.html", {"form": form, "round": round_})
 
 
-def _timeline(nomination: Nomination) -> list[AuditEvent]:
-    events = list(AuditEvent.objects.for_object(nomination).order_by("created_at", "id"))
-    labels = dict(S.choices)
-    for e in events:
-        e.label = ACTION_LABELS.get(e.action, e.action)
-        e.from_label = labels.get(e.from_state, e.from_state)
-        e.to_label = labels.get(e.to_state, e.to_state)
-    return events
-
-
 @login_required
 def nomination_detail(request, pk: int):
     nomination = get_nomination_for_user(request.user, pk)
@@ -187,7 +177,7 @@ def nomination_detail(request, pk: int):
     elif nomination.status == S.TO_COUNCIL:
         problems += services.approval_problems(nomination)
     return render(request, "awards/nomination_detail.html", {
-        "n": nomination, "reasons": reasons, "problems": problems, "timeline": _timeline(nomination),
+        "n": nomination, "reasons": reasons, "problems": problems, "timeline": timeline(nomination, ACTION_LABELS, states=S),
         "tally": services.latest_tally(nomination), "attachments": nomination.attachments.all(),
         "documents": nomination.documents.filter(kind__in=[DocumentKind.REPORT, DocumentKind.SUMMARY, DocumentKind.CERTIFICATES]),
         "can_edit": proposer and nomination.is_editable, "can_submit": proposer and nomination.is_editable,
