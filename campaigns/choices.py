@@ -35,6 +35,13 @@ class RoundStatus(models.TextChoices):
     CLOSED = "closed", "Đã khóa (kết quả được đóng băng)"
 
 
+#: A round is closed once, for good (its ranking is frozen).
+ROUND_TRANSITIONS: dict[str, set[str]] = {
+    RoundStatus.OPEN: {RoundStatus.CLOSED},
+    RoundStatus.CLOSED: set(),
+}
+
+
 class Subject(models.TextChoices):
     COLLECTIVE = "collective", "Tập thể"
     INDIVIDUAL = "individual", "Cá nhân"

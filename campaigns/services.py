@@ -9,37 +9,44 @@ from django.dispatch import Signal
 from django.forms import BaseModelFormSet, ModelForm
 from django.utils import timezone
 
-from audit.services import record
-from organization.choices import Role
-from organization.scope import has_role, unit_in_scope
+from audit.services import record, transition
+from core.errors import DomainError
+from organization.rules import allowed
 
-from .choices import CAMPAIGN_TRANSITIONS, CampaignStatus, RoundStatus
+from .choices import CAMPAIGN_TRANSITIONS, ROUND_TRANSITIONS, CampaignStatus, RoundStatus
 from .models import Campaign, Participant, ParticipantGroup, Round
 
 #: Sent inside ``close_round``'s transaction; the scoring app freezes the ranking.
 round_closed = Signal()
 
+MANAGE_REFUSED = "Bạn không có quyền quản lý phong trào này."
 
-class CampaignError(Exception):
+
+class CampaignError(DomainError):
     """A refused campaign operation; the message is shown to the user."""
 
 
-def can_manage_campaign(user: Any, campaign: Campaign | None = None, issuing_unit: Any = None) -> bool:
-    """Emulation staff manage campaigns issued within their own subtree."""
-    unit = issuing_unit if issuing_unit is not None else (campaign.issuing_unit if campaign else None)
-    return has_role(user, Role.STAFF) and (unit is None or unit_in_scope(user, unit))
+def can_manage_campaign(user: Any, campaign: Campaign | None = None) -> bool:
+    """Deprecated: ask ``allowed(user, "campaigns.manage_campaign", campaign)``
+    (kept until ``contests`` switches to the permission)."""
+    return allowed(user, "campaigns.manage_campaign", campaign)
 
 
-def _guard_manage(user: Any, campaign: Campaign | None, issuing_unit: Any = None) -> None:
-    if not can_manage_campaign(user, campaign, issuing_unit):
-        raise CampaignError("Bạn không có quyền quản lý phong trào này.")
+def _guard_manage(user: Any, obj: Any) -> None:
+    """``obj``: the campaign, or the issuing unit of one about to be created.
+    Raises ``CampaignError`` (not bare ``NotAllowed``) so callers catching the app's
+    error keep seeing every refusal."""
+    if not allowed(user, "campaigns.manage_campaign", obj):
+        raise CampaignError(MANAGE_REFUSED)
 
 
 @transaction.atomic
 def save_campaign(form: ModelForm, *, actor: Any) -> Campaign:
     """Create or update a campaign from a validated form (staff of the issuing unit's scope)."""
     is_new = form.instance.pk is None
-    _guard_manage(actor, None if is_new else Campaign.objects.get(pk=form.instance.pk), form.cleaned_data.get("issuing_unit"))
+    if not is_new:  # the unit it was issued by, before the form changed it
+        _guard_manage(actor, Campaign.objects.get(pk=form.instance.pk))
+    _guard_manage(actor, form.cleaned_data.get("issuing_unit"))
     campaign = form.save()
     record(
         actor=actor, action="campaign.create" if is_new else "campaign.update", obj=campaign,
@@ -68,17 +75,11 @@ def change_campaign_status(campaign: Campaign, *, actor: Any, to: str, comment: 
     """Launch or close a campaign following the transition map."""
     _guard_manage(actor, campaign)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if to not in CAMPAIGN_TRANSITIONS[campaign.status]:
-        raise CampaignError(
-            f"Không thể chuyển phong trào từ “{campaign.get_status_display()}” sang “{CampaignStatus(to).label}”."
-        )
-    if to == CampaignStatus.LAUNCHED and not campaign.rounds.exists():
+    if to == CampaignStatus.LAUNCHED and to in CAMPAIGN_TRANSITIONS[campaign.status] and not campaign.rounds.exists():
         raise CampaignError("Phong trào cần có ít nhất một đợt xét trước khi phát động.")
-    previous = campaign.status
-    campaign.status = to
-    campaign.save(update_fields=["status", "updated_at"])
-    record(actor=actor, action="campaign.status", obj=campaign, unit=campaign.issuing_unit,
-           from_state=previous, to_state=to, comment=comment)
+    transition(campaign, to, transitions=CAMPAIGN_TRANSITIONS, actor=actor, action="campaign.status",
+               error=CampaignError, labels=CampaignStatus, what="phong trào", unit=campaign.issuing_unit,
+               comment=comment)
     return campaign
 
 
@@ -89,11 +90,10 @@ def close_round(round_: Round, *, actor: Any) -> Round:
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status == RoundStatus.CLOSED:
         raise CampaignError("Đợt xét này đã được khóa.")
-    round_.status = RoundStatus.CLOSED
     round_.closed_at = timezone.now()
-    round_.save(update_fields=["status", "closed_at"])
-    record(actor=actor, action="round.close", obj=round_, unit=round_.campaign.issuing_unit,
-           from_state=RoundStatus.OPEN, to_state=RoundStatus.CLOSED)
+    transition(round_, RoundStatus.CLOSED, transitions=ROUND_TRANSITIONS, actor=actor, action="round.close",
+               error=CampaignError, labels=RoundStatus, unit=round_.campaign.issuing_unit,
+               update_fields=("closed_at",))
     round_closed.send(sender=Round, round=round_, actor=actor)
     return round_
 
