@@ -7,13 +7,13 @@ A campaign is configured from its plan (kế hoạch): every number the plan sta
 from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from organization.models import Person, Unit
+from organization.scope import ScopedQuerySet
 
 from .choices import (
     AwardLevel,
@@ -31,22 +31,17 @@ from .choices import (
     Subject,
 )
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
 
-
-class CampaignQuerySet(models.QuerySet):
-    def for_user(self, user: AbstractBaseUser) -> CampaignQuerySet:
+class CampaignQuerySet(ScopedQuerySet):
+    def visible(self, root: Unit) -> CampaignQuerySet:
         """Campaigns a user may see: issued within their subtree, issued by one of
         their ancestors (a district plan is read by its communes), or one their
-        unit takes part in. No unit → nothing."""
-        from organization.scope import scoped
-
-        return scoped(self, user, lambda root: self.filter(
+        unit takes part in. (No unit → nothing: ``ScopedQuerySet.for_user``.)"""
+        return self.filter(
             Q(issuing_unit__path__startswith=root.path)
             | Q(issuing_unit_id__in=root.path_ids, status__in=[CampaignStatus.LAUNCHED, CampaignStatus.CLOSED])
             | Q(participants__unit__path__startswith=root.path)
-        ).distinct())
+        ).distinct()
 
 
 class Campaign(models.Model):
@@ -332,10 +327,10 @@ class Quota(models.Model):
         return int(raw.quantize(Decimal(1), rounding=mode))
 
 
-class ParticipantQuerySet(models.QuerySet):
-    def for_user(self, user: AbstractBaseUser) -> ParticipantQuerySet:
-        units = Unit.objects.for_user(user)
-        return self.filter(Q(unit__in=units) | Q(person__unit__in=units))
+class ParticipantQuerySet(ScopedQuerySet):
+    def visible(self, root: Unit) -> ParticipantQuerySet:
+        """Units of the subtree, and people working in them."""
+        return self.filter(Q(unit__path__startswith=root.path) | Q(person__unit__path__startswith=root.path))
 
 
 class Participant(models.Model):

@@ -56,8 +56,9 @@ def save_campaign(form: ModelForm, *, actor: Any) -> Campaign:
 
 
 @transaction.atomic
-def save_campaign_section(campaign: Campaign, formset: BaseModelFormSet, *, actor: Any, section: str) -> None:
-    """Save one inline section (criteria, rounds, award forms, quotas…) of a campaign."""
+def save_campaign_section(campaign: Campaign, formset: BaseModelFormSet, *, actor: Any, section: str) -> Campaign:
+    """Save one inline section (criteria, rounds, award forms, quotas…) of a campaign;
+    returns the campaign. Raises ``CampaignError`` unless the actor manages it."""
     _guard_manage(actor, campaign)
     formset.save()
     record(
@@ -68,6 +69,7 @@ def save_campaign_section(campaign: Campaign, formset: BaseModelFormSet, *, acto
             "deleted": len(formset.deleted_objects),
         },
     )
+    return campaign
 
 
 @transaction.atomic

@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from organization.rules import allowed
 from organization.todo import TodoItem
 
+from .choices import CampaignStatus
 from .models import Campaign
-from .services import can_manage_campaign
 
 
 def todo_items(user) -> list[TodoItem]:
     items: list[TodoItem] = []
-    if can_manage_campaign(user):
-        drafts = Campaign.objects.for_user(user).filter(status="draft").count()
+    if allowed(user, "campaigns.manage_campaign"):
+        drafts = Campaign.objects.for_user(user).filter(status=CampaignStatus.DRAFT).count()
         if drafts:
             items.append(TodoItem("Phong trào đang ở dạng dự thảo, chưa phát động", reverse("campaigns:list"), drafts, "warn"))
     return items

@@ -4,19 +4,32 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.views import perform
 from organization.models import Person, Unit
+from organization.rules import allowed
+from organization.scope import get_for_user
 
 from . import services
-from .choices import Subject
+from .choices import CampaignStatus, Subject
 from .forms import SECTIONS, CampaignForm, QuotaFormSet
 from .models import Campaign, Participant, Quota, Round
 
+MANAGE = "campaigns.manage_campaign"
+
 
 def get_campaign_for_user(user, code: str) -> Campaign:
-    return get_object_or_404(Campaign.objects.for_user(user), code=code)
+    return get_for_user(Campaign, user, code=code)
+
+
+def _managed(request: HttpRequest, campaign: Campaign | None) -> None:
+    """403 unless the user manages ``campaign`` (``None``: some campaign)."""
+    if not allowed(request.user, MANAGE, campaign):
+        raise PermissionDenied("Bạn không có quyền quản lý phong trào.")
 
 
 @login_required
@@ -27,9 +40,7 @@ def campaign_list(request):
         .annotate(n_participants=Count("participants", distinct=True))
         .order_by("-start_date")
     )
-    return render(request, "campaigns/campaign_list.html", {
-        "campaigns": campaigns, "can_create": services.can_manage_campaign(request.user),
-    })
+    return render(request, "campaigns/campaign_list.html", {"campaigns": campaigns})
 
 
 @login_required
@@ -54,7 +65,6 @@ def campaign_detail(request, code: str):
         "award_forms": campaign.award_forms.all(),
         "participants": participants,
         "children": campaign.children.filter(pk__in=Campaign.objects.for_user(request.user)),
-        "can_manage": services.can_manage_campaign(request.user, campaign),
         "sections": [(key, label) for key, (label, _) in SECTIONS.items()],
     })
 
@@ -62,18 +72,22 @@ def campaign_detail(request, code: str):
 @login_required
 def campaign_edit(request, code: str | None = None):
     campaign = get_campaign_for_user(request.user, code) if code else None
-    if not services.can_manage_campaign(request.user, campaign):
-        raise PermissionDenied("Bạn không có quyền quản lý phong trào.")
+    _managed(request, campaign)
     form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            campaign = services.save_campaign(form, actor=request.user)
-        except services.CampaignError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Đã lưu phong trào.")
-            return redirect("campaigns:detail", campaign.code)
+        saved = perform(request, services.save_campaign, form, success="Đã lưu phong trào.")
+        if saved is not None:
+            return redirect("campaigns:detail", saved.code)
     return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+def _edit_section(request: HttpRequest, campaign: Campaign, formset: BaseInlineFormSet, *, section: str,
+                  label: str, success: str) -> HttpResponse:
+    """Show one inline section's formset; save it (audited) on a valid POST."""
+    if request.method == "POST" and formset.is_valid():
+        if perform(request, services.save_campaign_section, campaign, formset, section=section, success=success):
+            return redirect("campaigns:detail", campaign.code)
+    return render(request, "campaigns/campaign_section.html", {"campaign": campaign, "formset": formset, "label": label})
 
 
 @login_required
@@ -81,8 +95,7 @@ def campaign_section(request, code: str, section: str):
     campaign = get_campaign_for_user(request.user, code)
     if section not in SECTIONS:
         raise PermissionDenied
-    if not services.can_manage_campaign(request.user, campaign):
-        raise PermissionDenied("Bạn không có quyền quản lý phong trào.")
+    _managed(request, campaign)
     label, formset_class = SECTIONS[section]
     formset = formset_class(request.POST or None, instance=campaign, prefix=section)
     for form in formset.forms:
@@ -92,41 +105,29 @@ def campaign_section(request, code: str, section: str):
         for name in ("period_start", "period_end", "nomination_deadline"):
             if name in form.fields:
                 form.fields[name].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
-    if request.method == "POST" and formset.is_valid():
-        services.save_campaign_section(campaign, formset, actor=request.user, section=section)
-        messages.success(request, f"Đã lưu mục “{label}”.")
-        return redirect("campaigns:detail", campaign.code)
-    return render(request, "campaigns/campaign_section.html", {"campaign": campaign, "formset": formset, "label": label})
+    return _edit_section(request, campaign, formset, section=section, label=label, success=f"Đã lưu mục “{label}”.")
 
 
 @login_required
 def round_quotas(request, code: str, round_id: int):
     campaign = get_campaign_for_user(request.user, code)
     round_ = get_object_or_404(Round, pk=round_id, campaign=campaign)
-    if not services.can_manage_campaign(request.user, campaign):
-        raise PermissionDenied("Bạn không có quyền quản lý phong trào.")
+    _managed(request, campaign)
     formset = QuotaFormSet(request.POST or None, instance=round_, prefix="quotas", form_kwargs={"campaign": campaign})
-    if request.method == "POST" and formset.is_valid():
-        services.save_campaign_section(campaign, formset, actor=request.user, section="quotas")
-        messages.success(request, "Đã lưu chỉ tiêu số lượng khen thưởng.")
-        return redirect("campaigns:detail", campaign.code)
-    return render(request, "campaigns/campaign_section.html", {
-        "campaign": campaign, "formset": formset, "label": f"Chỉ tiêu khen thưởng – {round_.name}"})
+    return _edit_section(request, campaign, formset, section="quotas", label=f"Chỉ tiêu khen thưởng – {round_.name}",
+                         success="Đã lưu chỉ tiêu số lượng khen thưởng.")
 
 
 @login_required
 @require_POST
 def campaign_status(request, code: str):
     campaign = get_campaign_for_user(request.user, code)
-    try:
-        services.change_campaign_status(campaign, actor=request.user, to=request.POST.get("to", ""),
-                                        comment=request.POST.get("comment", ""))
-    except services.CampaignError as exc:
-        messages.error(request, str(exc))
-    except ValueError:
+    to = request.POST.get("to", "")
+    if to not in CampaignStatus.values:
         messages.error(request, "Trạng thái không hợp lệ.")
     else:
-        messages.success(request, "Đã cập nhật trạng thái phong trào.")
+        perform(request, services.change_campaign_status, campaign, to=to, comment=request.POST.get("comment", ""),
+                success="Đã cập nhật trạng thái phong trào.")
     return redirect("campaigns:detail", campaign.code)
 
 
@@ -135,26 +136,20 @@ def campaign_status(request, code: str):
 def round_close(request, code: str, round_id: int):
     campaign = get_campaign_for_user(request.user, code)
     round_ = get_object_or_404(Round, pk=round_id, campaign=campaign)
-    try:
-        services.close_round(round_, actor=request.user)
-    except services.CampaignError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Đã khóa {round_.name}; kết quả xếp hạng được đóng băng.")
+    perform(request, services.close_round, round_,
+            success=f"Đã khóa {round_.name}; kết quả xếp hạng được đóng băng.")
     return redirect("campaigns:detail", campaign.code)
-
-
 
 
 @login_required
 def participants_register(request, code: str, group_code: str):
     """Staff tick the units (or people) of their scope that take part in a group."""
     campaign = get_campaign_for_user(request.user, code)
-    if not services.can_manage_campaign(request.user, campaign):
-        raise PermissionDenied("Bạn không có quyền quản lý phong trào.")
+    _managed(request, campaign)
     group = get_object_or_404(campaign.groups, code=group_code)
     units = Unit.objects.for_user(request.user).order_by("path")
-    if group.subject == Subject.COLLECTIVE:
+    collective = group.subject == Subject.COLLECTIVE
+    if collective:
         candidates = [u for u in units if group.admits_unit(u)]
         taken = set(campaign.participants.filter(unit__isnull=False).values_list("unit_id", flat=True))
     else:
@@ -164,14 +159,8 @@ def participants_register(request, code: str, group_code: str):
     if request.method == "POST":
         chosen = {int(x) for x in request.POST.getlist("ids") if x.isdigit()}
         picked = [c for c in candidates if c.pk in chosen and c.pk not in taken]
-        try:
-            if group.subject == Subject.COLLECTIVE:
-                n = services.register_participants(campaign, group, actor=request.user, units=picked)
-            else:
-                n = services.register_participants(campaign, group, actor=request.user, people=picked)
-        except services.CampaignError as exc:
-            messages.error(request, str(exc))
-        else:
+        n = perform(request, services.register_participants, campaign, group, **{"units" if collective else "people": picked})
+        if n is not None:
             messages.success(request, f"Đã đăng ký thêm {n} đối tượng vào nhóm “{group.name}”.")
             return redirect("campaigns:detail", campaign.code)
     return render(request, "campaigns/participants_register.html", {

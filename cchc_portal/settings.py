@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "awards",
     "contests",
     "par_index",
+    "cchc_portal",  # the project, the top layer: home page, to-do collection, demo loader
 ]
 
 MIDDLEWARE = [

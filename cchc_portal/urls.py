@@ -4,14 +4,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.static import serve
 
-from organization import views as org_views
+from .home import home
 
 admin.site.site_header = "CCHC Portal – Quản trị"
 admin.site.site_title = "CCHC Portal"
 admin.site.index_title = "Dữ liệu danh mục"
 
 urlpatterns = [
-    path("", org_views.home, name="home"),
+    path("", home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("don-vi/", include("organization.urls")),

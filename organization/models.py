@@ -8,25 +8,19 @@ two-level one in force since 01/07/2025 live side by side.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.db import models, transaction
 
 from .choices import Gender, PersonCategory, Role, UnitKind
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+from .scope import ScopedQuerySet
 
 
-class UnitQuerySet(models.QuerySet):
+class UnitQuerySet(ScopedQuerySet):
     def subtree(self, unit: Unit) -> UnitQuerySet:
         return self.filter(path__startswith=unit.path)
 
-    def for_user(self, user: AbstractBaseUser) -> UnitQuerySet:
-        from .scope import scoped
-
-        return scoped(self, user, lambda root: self.filter(path__startswith=root.path))
+    def visible(self, root: Unit) -> UnitQuerySet:
+        return self.subtree(root)
 
 
 class Unit(models.Model):
@@ -100,9 +94,8 @@ class Unit(models.Model):
         return self.get_kind_display()
 
 
-class PersonQuerySet(models.QuerySet):
-    def for_user(self, user: AbstractBaseUser) -> PersonQuerySet:
-        return self.filter(unit__in=Unit.objects.for_user(user))
+class PersonQuerySet(ScopedQuerySet):
+    unit_field = "unit"
 
 
 class Person(models.Model):

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.apps import apps
 from django.db import models
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from .choices import Role
 
@@ -91,6 +92,17 @@ def require_unit_in_scope(user: Any, unit: Any) -> None:
         raise Http404("Không tìm thấy.")
 
 
-def require_role(user: Any, *roles: str) -> None:
-    if not has_role(user, *roles):
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+def get_for_user(source: Any, user: Any, **lookup: Any) -> Any:
+    """The one row of ``source`` (a model or a queryset with ``for_user``) matching
+    ``lookup`` that ``user`` may see. Raises ``Http404`` otherwise: other units'
+    rows do not reveal they exist."""
+    queryset = source._default_manager if isinstance(source, type) else source
+    return get_object_or_404(queryset.for_user(user), **lookup)
+
+
+def get_unit_for_user(user: Any, pk: int | None = None, **lookup: Any) -> Any:
+    """The ``Unit`` with ``pk`` (or ``code=…``) in ``user``'s subtree; ``Http404`` otherwise."""
+    if pk is not None:
+        lookup["pk"] = pk
+    # By name: the models import this module, so it cannot import them back.
+    return get_for_user(apps.get_model("organization", "Unit"), user, **lookup)

@@ -1,16 +1,25 @@
 """Load the demo data: the five seed plans, their units, people and accounts, then
-each app's own demo (uploads, scores, nominations, contests, PAR index)."""
+each app's own demo (uploads, scores, nominations, contests, PAR index).
+
+An app with a demo names its loader on its ``AppConfig`` (``demo =
+"awards.demo.load"``, a ``load(stdout)``); the loaders run in ``INSTALLED_APPS``
+order, which is the layer order: each app's demo builds on the ones below it.
+"""
 
 from __future__ import annotations
 
-import importlib
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
 from campaigns.demo import DEMO_PASSWORD, demo_accounts, load_base
 
-APP_DEMOS = ["scoring.onestop.demo", "scoring.demo", "awards.demo", "contests.demo", "par_index.demo"]
+
+def app_demos() -> list[str]:
+    """The dotted paths of the apps' demo loaders, in the order they run."""
+    return [config.demo for config in apps.get_app_configs() if getattr(config, "demo", "")]
 
 
 class Command(BaseCommand):
@@ -22,16 +31,11 @@ class Command(BaseCommand):
     def handle(self, *args, base_only: bool = False, **options):
         load_base(self.stdout)
         if not base_only:
-            for name in APP_DEMOS:
-                try:
-                    module = importlib.import_module(name)
-                except ModuleNotFoundError as exc:
-                    if exc.name != name:
-                        raise
-                    continue
+            for path in app_demos():
                 started = time.monotonic()
-                module.load(self.stdout)
-                self.stdout.write(f"  {name}: {time.monotonic() - started:.1f} s\n")
+                import_string(path)(self.stdout)
+                module = path.rpartition(".")[0]
+                self.stdout.write(f"  {module}: {time.monotonic() - started:.1f} s\n")
         # Read back from the database: the app demos add accounts of their own.
         self.stdout.write(f"\nTài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD})\n")
         for username, role, unit in demo_accounts():
