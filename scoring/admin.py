@@ -8,6 +8,9 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect, render
 from django.urls import path
 
+from core.errors import DomainError
+from core.views import perform
+
 from .models import (
     CriterionResult,
     IndexResult,
@@ -17,7 +20,7 @@ from .models import (
     RecomputeRun,
     UploadReminder,
 )
-from .services import ScoringError, import_index_results, request_full_recompute, set_index_result
+from .services import import_index_results, request_full_recompute, set_index_result
 
 
 @admin.register(IndicatorDefinition)
@@ -43,13 +46,10 @@ class IndexResultAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         # Through the service: guards, audit event.
-        try:
-            saved = set_index_result(unit=obj.unit, year=obj.year, index_code=obj.index_code, score=obj.score,
-                                     rank=obj.rank, source=obj.source, actor=request.user, is_demo=obj.is_demo)
-        except ScoringError as exc:
-            messages.error(request, str(exc))
-            return
-        obj.pk = saved.pk
+        saved = perform(request, set_index_result, unit=obj.unit, year=obj.year, index_code=obj.index_code,
+                        score=obj.score, rank=obj.rank, source=obj.source, is_demo=obj.is_demo)
+        if saved is not None:
+            obj.pk = saved.pk
 
     def get_urls(self):
         return [path("nhap-excel/", self.admin_site.admin_view(self.import_view), name="scoring_indexresult_import"),
@@ -60,7 +60,7 @@ class IndexResultAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 count = import_index_results(form.cleaned_data["file"].read(), actor=request.user)
-            except ScoringError as exc:
+            except DomainError as exc:  # one message per wrong cell, not perform()'s single one
                 for line in str(exc).splitlines():
                     messages.error(request, line)
             else:
@@ -83,8 +83,8 @@ class RecomputeRunAdmin(admin.ModelAdmin):
 
     @admin.action(description="Tính lại toàn bộ chỉ số")
     def recompute_all(self, request, queryset) -> None:
-        request_full_recompute(actor=request.user, reason="Yêu cầu từ trang Quản trị")
-        messages.success(request, "Đã đưa yêu cầu tính lại toàn bộ vào hàng đợi.")
+        perform(request, request_full_recompute, reason="Yêu cầu từ trang Quản trị",
+                success="Đã đưa yêu cầu tính lại toàn bộ vào hàng đợi.")
 
 
 @admin.register(CriterionResult)

@@ -22,14 +22,18 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit.services import record
 from campaigns.choices import Comparator, CriterionKind, RoundStatus, Subject
 from campaigns.models import Criterion, Participant, ParticipantGroup, Round
+from core.periods import Period, month_end
+from core.ranking import competition_rank
 from organization.models import Unit
+from organization.rules import allowed
+from organization.scope import scope_unit
 
 from .choices import Direction, FormulaKind
 from .engine import (
     IndicatorValue,
-    Period,
     compute,
     definitions,
     element_sums,
@@ -213,7 +217,7 @@ def reevaluate_for(*, unit_ids: list[int] | None, months: list[datetime.date]) -
     if not months:
         return 0
     lo, hi = min(months), max(months)
-    rounds = Round.objects.filter(status=RoundStatus.OPEN, period_start__lte=hi.replace(day=28) + datetime.timedelta(days=4),
+    rounds = Round.objects.filter(status=RoundStatus.OPEN, period_start__lte=month_end(hi),
                                   period_end__gte=lo).filter(campaign__criteria__kind=CriterionKind.INDICATOR)
     if unit_ids is not None:
         paths = Unit.objects.filter(pk__in=unit_ids).values_list("path", flat=True)
@@ -252,15 +256,6 @@ class Row:
     def rank_change(self) -> int | None:
         # Positive = moved up (a smaller rank number).
         return None if self.previous_rank is None else self.previous_rank - self.rank
-
-
-def competition_rank(scores: list[Decimal]) -> list[int]:
-    """Standard competition ranking (1-2-2-4) of scores, highest first, in input order."""
-    ordered = sorted(scores, reverse=True)
-    first_index = {}
-    for i, s in enumerate(ordered):
-        first_index.setdefault(s, i + 1)
-    return [first_index[s] for s in scores]
 
 
 def _score(result: CriterionResult) -> Decimal:
@@ -335,8 +330,6 @@ def _attach_previous(round_: Round, rows: list[Row]) -> None:
 def freeze_round(round_: Round, *, actor: Any = None) -> list[RankingSnapshot]:
     """Evaluate the round one last time and freeze each group's ranking.
     Idempotent: an existing snapshot of a group is kept as it is."""
-    from audit.services import record
-
     participants = list(Participant.objects.filter(campaign_id=round_.campaign_id))
     evaluate_participants(round_, participants)
     groups = list(ParticipantGroup.objects.filter(campaign_id=round_.campaign_id))
@@ -362,3 +355,48 @@ def freeze_round(round_: Round, *, actor: Any = None) -> list[RankingSnapshot]:
         record(actor=actor, action="scoring.ranking.freeze", obj=snap, unit=round_.campaign.issuing_unit,
                data={"round": round_.pk, "group": group.code, "entries": len(ranking[group.pk])})
     return snapshots
+
+
+# --- leaderboard ----------------------------------------------------------------
+
+
+def _board_row(src: Any, cells: list[tuple[Criterion, dict | None]]) -> dict:
+    """A leaderboard row from a frozen ``RankingEntry`` or a live ``Row`` (same field names)."""
+    return {"name": src.name, "unit_id": src.unit_id, "score": src.score, "rank": src.rank, "met": src.criteria_met,
+            "must_failed": src.must_failed, "previous_score": src.previous_score, "previous_rank": src.previous_rank,
+            "cells": cells,
+            "score_change": None if src.previous_score is None else src.score - src.previous_score,
+            "rank_change": None if src.previous_rank is None else src.previous_rank - src.rank}
+
+
+def leaderboard_data(user: Any, round_: Round) -> dict:
+    """The collective groups' rankings of a round as ``user`` may see them:
+    ``{"tables": [{"group", "snapshot" (None while live), "criteria", "rows", "partial"?}],
+    "frozen": every table frozen, "see_all": bool}``. Frozen groups come from their
+    snapshot, the others live from the stored criterion results. Without
+    ``scoring.view_full_ranking`` only the rows of the user's subtree are kept, and
+    tables left empty are dropped."""
+    groups = list(round_.campaign.groups.filter(subject=Subject.COLLECTIVE).order_by("order"))
+    criteria = list(Criterion.objects.filter(campaign=round_.campaign, subject=Subject.COLLECTIVE).order_by("order", "id"))
+    snapshots = {s.group_id: s for s in RankingSnapshot.objects.filter(round=round_).prefetch_related("entries")}
+    live_groups = [g for g in groups if g.pk not in snapshots]
+    live = live_ranking(round_, live_groups) if live_groups else {}
+    see_all = allowed(user, "scoring.view_full_ranking", round_)
+    tables = []
+    for g in groups:
+        g_criteria = [c for c in criteria if c.group_id in (None, g.pk)]
+        snap = snapshots.get(g.pk)
+        if snap is not None:
+            rows = [_board_row(e, [(c, e.details.get(str(c.pk))) for c in g_criteria]) for e in snap.entries.all()]
+        else:
+            rows = [_board_row(r, [(c, r.cells.get(c.pk)) for c in g_criteria]) for r in live.get(g.pk, [])]
+        tables.append({"group": g, "snapshot": snap, "criteria": g_criteria, "rows": rows})
+    if not see_all:
+        root = scope_unit(user)
+        mine = set(Unit.objects.filter(path__startswith=root.path).values_list("pk", flat=True)) if root else set()
+        for t in tables:
+            t["rows"] = [r for r in t["rows"] if r["unit_id"] in mine]
+            t["partial"] = True
+        # A group the user has no row in is only an empty table to them.
+        tables = [t for t in tables if t["rows"]]
+    return {"tables": tables, "frozen": len(live_groups) < len(groups) and not live_groups, "see_all": see_all}

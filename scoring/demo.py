@@ -10,11 +10,15 @@ from typing import Any
 
 from django.db.models import Max
 
+from campaigns.models import Participant, Round
 from organization.models import Unit
+from scoring.onestop.models import Dossier, MonthlyReport
 
 from .choices import RunStatus
+from .criteria import evaluate_participants
 from .defaults import ensure_default_indicators
 from .models import IndexResult, RecomputeRun
+from .runs import recompute_now
 from .services import set_index_result
 
 DEMO_SOURCE = "Số liệu mẫu minh họa (không phải kết quả công bố chính thức)"
@@ -75,8 +79,6 @@ def _enter_index_results() -> int:
 
 
 def _facts_changed_since_last_run() -> bool:
-    from scoring.onestop.models import Dossier, MonthlyReport
-
     last = RecomputeRun.objects.filter(status=RunStatus.DONE).aggregate(m=Max("finished_at"))["m"]
     if last is None:
         return True
@@ -89,8 +91,6 @@ def _facts_changed_since_last_run() -> bool:
 
 def load(stdout: Any = None) -> None:
     """Indicators, demo index results, then a full recomputation if facts changed."""
-    from .recompute import recompute_now
-
     created_defs = ensure_default_indicators()
     created_idx = _enter_index_results()
     rows = None
@@ -98,10 +98,6 @@ def load(stdout: Any = None) -> None:
         rows = recompute_now(reason="Dữ liệu mẫu: tính lại toàn bộ chỉ số")
         # Every open round of the seed campaigns gets its criterion results, even
         # those whose period has no one-stop data (they show "chưa có số liệu").
-        from campaigns.models import Participant, Round
-
-        from .criteria import evaluate_participants
-
         for round_ in Round.objects.filter(campaign__is_demo=True, status="open").select_related("campaign"):
             evaluate_participants(round_, list(Participant.objects.filter(campaign=round_.campaign)))
     if stdout is not None:

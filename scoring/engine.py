@@ -11,190 +11,21 @@ procedure activity, catalogue, external results) whatever the number of units.
 
 from __future__ import annotations
 
-import ast
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 
+from core import formats
+from core.periods import Period, as_date, month_key
 from organization.models import Unit
+from scoring.onestop.models import Procedure
 
 from .choices import FormulaKind
-from .elements import BY_CODE, CATALOG_CODES, DISTINCT_CODES, LAST_CODES, SUM_CODES
+from .elements import CATALOG_CODES, DISTINCT_CODES, LAST_CODES, SUM_CODES
+from .expressions import evaluate
 from .models import IndexResult, IndicatorDefinition, ProcedureMonth, UnitMonthData
-from .recompute import month_end
-
-
-class ExpressionError(ValueError):
-    """A wrong indicator expression; the message names the problem in Vietnamese."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-# --- periods -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole months from ``start`` (first day) to ``end`` (first day of the last month)."""
-
-    start: datetime.date
-    end: datetime.date
-    label: str = ""
-
-    @property
-    def last_day(self) -> datetime.date:
-        return month_end(self.end)
-
-    @property
-    def year(self) -> int:
-        return self.end.year
-
-    def months(self) -> list[datetime.date]:
-        out, m = [], self.start
-        while m <= self.end:
-            out.append(m)
-            m = (m + datetime.timedelta(days=32)).replace(day=1)
-        return out
-
-    def previous_year(self) -> Period:
-        return Period(self.start.replace(year=self.start.year - 1), self.end.replace(year=self.end.year - 1),
-                      f"cùng kỳ năm {self.end.year - 1}")
-
-    @classmethod
-    def between(cls, start: datetime.date, end: datetime.date, label: str = "") -> Period:
-        s, e = start.replace(day=1), end.replace(day=1)
-        if e < s:
-            raise ValueError("Kỳ kết thúc trước kỳ bắt đầu.")
-        return cls(s, e, label or f"{s:%m/%Y} – {e:%m/%Y}")
-
-    @classmethod
-    def month(cls, year: int, month: int) -> Period:
-        d = datetime.date(year, month, 1)
-        return cls(d, d, f"tháng {month:02d}/{year}")
-
-    @classmethod
-    def quarter(cls, year: int, q: int) -> Period:
-        return cls(datetime.date(year, 3 * q - 2, 1), datetime.date(year, 3 * q, 1), f"quý {q}/{year}")
-
-    @classmethod
-    def half(cls, year: int, h: int) -> Period:
-        return cls(datetime.date(year, 6 * h - 5, 1), datetime.date(year, 6 * h, 1), f"6 tháng {'đầu' if h == 1 else 'cuối'} năm {year}")
-
-    @classmethod
-    def year_of(cls, year: int) -> Period:
-        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 1), f"năm {year}")
-
-    @classmethod
-    def for_round(cls, round_: Any) -> Period:
-        return cls.between(round_.period_start, round_.period_end,
-                           f"{round_.name} ({round_.period_start:%d/%m/%Y} – {round_.period_end:%d/%m/%Y})")
-
-
-# --- safe expressions ----------------------------------------------------------
-
-_ALLOWED_FUNCS = {"min": min, "max": max}
-
-
-def parse_expression(text: str, field_name: str = "numerator") -> ast.Expression:
-    try:
-        tree = ast.parse(text, mode="eval")
-    except SyntaxError as exc:
-        raise ExpressionError(f"Biểu thức “{text}” sai cú pháp.", field_name) from exc
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            if node.id not in BY_CODE and node.id not in _ALLOWED_FUNCS:
-                raise ExpressionError(f"“{node.id}” không phải là phần tử dữ liệu đã biết.", field_name)
-        elif isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.func.id not in _ALLOWED_FUNCS or node.keywords:
-                raise ExpressionError("Chỉ được dùng các hàm min(…), max(…).", field_name)
-        elif isinstance(node, ast.Constant):
-            if not isinstance(node.value, int | float) or isinstance(node.value, bool):
-                raise ExpressionError(f"Hằng số “{node.value!r}” không hợp lệ.", field_name)
-        elif not isinstance(node, ast.Expression | ast.BinOp | ast.UnaryOp | ast.Add | ast.Sub | ast.Mult
-                            | ast.Div | ast.USub | ast.UAdd | ast.Load):
-            raise ExpressionError(f"Biểu thức “{text}” chứa phép toán không được phép.", field_name)
-    return tree
-
-
-def expression_names(text: str) -> set[str]:
-    if not text.strip():
-        return set()
-    return {n.id for n in ast.walk(parse_expression(text)) if isinstance(n, ast.Name) and n.id in BY_CODE}
-
-
-def evaluate(text: str, elements: dict[str, Decimal | None]) -> Decimal | None:
-    """Value of an expression; None when an element it uses is blank (not reported)."""
-    tree = parse_expression(text)
-
-    def ev(node: ast.AST) -> Decimal | None:
-        if isinstance(node, ast.Expression):
-            return ev(node.body)
-        if isinstance(node, ast.Constant):
-            return Decimal(str(node.value))
-        if isinstance(node, ast.Name):
-            return elements.get(node.id)
-        if isinstance(node, ast.UnaryOp):
-            v = ev(node.operand)
-            return None if v is None else (-v if isinstance(node.op, ast.USub) else v)
-        if isinstance(node, ast.BinOp):
-            a, b = ev(node.left), ev(node.right)
-            if a is None or b is None:
-                return None
-            if isinstance(node.op, ast.Add):
-                return a + b
-            if isinstance(node.op, ast.Sub):
-                return a - b
-            if isinstance(node.op, ast.Mult):
-                return a * b
-            if b == 0:
-                return None
-            return a / b
-        if isinstance(node, ast.Call):
-            args = [ev(a) for a in node.args]
-            if any(a is None for a in args):
-                return None
-            return _ALLOWED_FUNCS[node.func.id](args)
-        raise ExpressionError("Biểu thức không hợp lệ.")
-
-    try:
-        return ev(tree)
-    except (InvalidOperation, DivisionByZero):
-        return None
-
-
-def validate_definition(defn: IndicatorDefinition) -> None:
-    """Checks an indicator definition entered by staff (used by the admin form)."""
-    kind = defn.formula_kind
-    if kind == FormulaKind.RATIO:
-        if not defn.numerator.strip():
-            raise ExpressionError("Cần nhập tử số.", "numerator")
-        parse_expression(defn.numerator, "numerator")
-        if defn.denominator.strip():
-            parse_expression(defn.denominator, "denominator")
-    elif kind == FormulaKind.POINTS:
-        params = defn.params or {}
-        comps = params.get("components")
-        if not isinstance(comps, list) or not comps:
-            raise ExpressionError("Cần khai báo các thành phần (components) trong tham số.", "params")
-        for i, comp in enumerate(comps, 1):
-            if not isinstance(comp, dict) or "max" not in comp:
-                raise ExpressionError(f"Thành phần thứ {i} cần có điểm tối đa (max).", "params")
-            if comp.get("numerator"):
-                parse_expression(str(comp["numerator"]), "params")
-            if comp.get("denominator"):
-                parse_expression(str(comp["denominator"]), "params")
-        if "max" not in params:
-            raise ExpressionError("Cần điểm tối đa của nhóm (max) trong tham số.", "params")
-    elif kind == FormulaKind.SUM:
-        codes = (defn.params or {}).get("indicators")
-        if not isinstance(codes, list) or not codes:
-            raise ExpressionError("Cần danh sách mã chỉ số (indicators) trong tham số.", "params")
-
 
 # --- results -------------------------------------------------------------------
 
@@ -242,6 +73,10 @@ def _like_subtree() -> str:
     return "u.path LIKE t.path || '%%'"
 
 
+def _placeholders(values: list) -> str:
+    return "(" + ", ".join(["%s"] * len(values)) + ")"
+
+
 def element_sums(target_ids: list[int], period: Period) -> dict[int, dict[str, Decimal | None]]:
     """Σ of every data element over the period for each target unit's subtree.
     A target without any data keeps no entry (blank, not zero)."""
@@ -250,7 +85,7 @@ def element_sums(target_ids: list[int], period: Period) -> dict[int, dict[str, D
         return out
     umd = UnitMonthData._meta.db_table
     unit = Unit._meta.db_table
-    ids_sql = "(" + ", ".join(["%s"] * len(target_ids)) + ")"
+    ids_sql = _placeholders(target_ids)
     lo, hi = period.start, period.end
     sums = ", ".join(f"SUM(d.{c})" for c in SUM_CODES)
     lasts = ", ".join(f"SUM(CASE WHEN d.month = lm.last_month THEN d.{c} END)" for c in LAST_CODES)
@@ -279,7 +114,8 @@ GROUP BY t.id
 def _distinct(out: dict, target_ids: list[int], period: Period) -> None:
     pm = ProcedureMonth._meta.db_table
     unit = Unit._meta.db_table
-    ids_sql = "(" + ", ".join(["%s"] * len(target_ids)) + ")"
+    proc = Procedure._meta.db_table
+    ids_sql = _placeholders(target_ids)
     online = "p.online_level IN ('full', 'partial')"
     sql = f"""
 SELECT t.id,
@@ -293,7 +129,7 @@ JOIN {unit} u ON {_like_subtree()}
 JOIN (SELECT unit_id, procedure_code, SUM(dossiers) AS dossiers, SUM(online) AS online, SUM(postal) AS postal,
              SUM(paid_online) AS paid_online
       FROM {pm} WHERE month >= %s AND month <= %s GROUP BY unit_id, procedure_code) a ON a.unit_id = u.id
-LEFT JOIN onestop_procedure p ON p.unit_id = a.unit_id AND p.code = a.procedure_code
+LEFT JOIN {proc} p ON p.unit_id = a.unit_id AND p.code = a.procedure_code
 WHERE t.id IN {ids_sql}
 GROUP BY t.id
 """
@@ -307,7 +143,8 @@ GROUP BY t.id
 
 def _catalog(out: dict, target_ids: list[int]) -> None:
     unit = Unit._meta.db_table
-    ids_sql = "(" + ", ".join(["%s"] * len(target_ids)) + ")"
+    proc = Procedure._meta.db_table
+    ids_sql = _placeholders(target_ids)
     sql = f"""
 SELECT t.id, COUNT(p.id),
   SUM(CASE WHEN p.online_level IN ('full', 'partial') THEN 1 ELSE 0 END),
@@ -317,7 +154,7 @@ SELECT t.id, COUNT(p.id),
   SUM(CASE WHEN p.postal_enabled THEN 1 ELSE 0 END)
 FROM {unit} t
 JOIN {unit} u ON {_like_subtree()}
-JOIN onestop_procedure p ON p.unit_id = u.id
+JOIN {proc} p ON p.unit_id = u.id
 WHERE t.id IN {ids_sql}
 GROUP BY t.id
 """
@@ -341,12 +178,10 @@ JOIN {umd} d ON d.unit_id = u.id
 WHERE t.id = %s AND d.month >= %s AND d.month <= %s GROUP BY d.month ORDER BY d.month
 """
     out: dict[datetime.date, dict[str, Decimal | None]] = {}
-    from .recompute import _as_date
-
     with connection.cursor() as cur:
         cur.execute(sql, [target_id, period.start, period.end])
         for row in cur.fetchall():
-            out[_as_date(row[0])] = {c: (None if v is None else Decimal(v)) for c, v in zip(codes, row[1:], strict=True)}
+            out[as_date(row[0])] = {c: (None if v is None else Decimal(v)) for c, v in zip(codes, row[1:], strict=True)}
     return out
 
 
@@ -472,9 +307,19 @@ def values_for(
 
 
 def format_value(value: Decimal | None, places: int = 1) -> str:
-    """Vietnamese number: 1.234,5 (blank → "–")."""
+    """Vietnamese number: 1.234,5 (blank → "–"); a whole number shows no decimals."""
     if value is None:
         return "–"
-    from django.utils.formats import number_format
+    return formats.number(q(value, places), places if value != value.to_integral() else 0)
 
-    return number_format(q(value, places), decimal_pos=places if value != value.to_integral() else 0, use_l10n=True, force_grouping=True)
+
+def indicators_payload(unit: Unit, period: Period) -> dict:
+    """Every active indicator of ``unit``'s subtree over ``period`` as JSON-ready data
+    (the API and ``manage.py indicators --json``): ``{"unit", "unit_name", "from",
+    "to" ("YYYY-MM"), "aggregation", "indicators": [IndicatorValue.as_dict()]}``."""
+    values = values_for([unit.pk], period)[unit.pk]
+    return {
+        "unit": unit.code, "unit_name": unit.name, "from": month_key(period.start), "to": month_key(period.end),
+        "aggregation": "Σ tử số / Σ mẫu số trên toàn bộ đơn vị trực thuộc và các tháng trong kỳ",
+        "indicators": [v.as_dict() for v in values.values()],
+    }

@@ -1,31 +1,19 @@
-"""xlsx exports (openpyxl) of indicator tables and leaderboards.
-
-Cell text starting with = + - @ (or tab/CR) would be read as a formula by
-spreadsheet software (CSV/formula injection): such text is prefixed with an
-apostrophe and stored as a string.
-"""
+"""xlsx exports (openpyxl) of indicator tables and leaderboards: each sheet starts
+with a bold title line, a blank line and the header. Cells go through
+``core.exports.safe_cell`` (the formula-injection guard)."""
 
 from __future__ import annotations
 
-import io
-from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+from core.exports import safe_cell, workbook_bytes
 
 
-def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
-        return "'" + value
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
-def workbook_bytes(title: str, sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
+def titled_workbook(title: str, sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
+    """.xlsx bytes with one sheet per ``(name, header, rows)``, each headed by ``title``."""
     wb = Workbook()
     wb.remove(wb.active)
     for name, header, rows in sheets:
@@ -45,9 +33,7 @@ def workbook_bytes(title: str, sheets: list[tuple[str, list[str], list[list[Any]
                     cell.data_type = "s"
         for col, width in zip("ABCDEFGHIJ", (8, 40, 14, 14, 14, 14, 14, 14, 14, 30), strict=False):
             ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def safe_sheet_name(name: str) -> str:

@@ -10,7 +10,6 @@ staff (indicator definitions, external index results).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,21 +17,13 @@ from django.db import models
 
 from campaigns.models import Criterion, Participant, ParticipantGroup, Round
 from organization.models import Unit
+from organization.scope import ScopedQuerySet
 
 from .choices import Direction, ExternalIndex, FormulaKind, IndicatorUnit, RunStatus
 from .elements import BY_CODE, MONTHLY_CODES
+from .expressions import ExpressionError, validate_definition
 
 ELEMENT_LABELS = {code: BY_CODE[code].label for code in MONTHLY_CODES}
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
-
-class ScopedQuerySet(models.QuerySet):
-    unit_field = "unit"
-
-    def for_user(self, user: AbstractBaseUser):
-        return self.filter(**{f"{self.unit_field}__in": Unit.objects.for_user(user)})
 
 
 class UnitMonthData(models.Model):
@@ -135,8 +126,6 @@ class IndicatorDefinition(models.Model):
         return f"{self.code} – {self.name}"
 
     def clean(self) -> None:
-        from .engine import ExpressionError, validate_definition
-
         try:
             validate_definition(self)
         except ExpressionError as exc:

@@ -25,23 +25,20 @@ unit has a report for it or dossiers received or resolved in it.
 from __future__ import annotations
 
 import datetime
-import logging
-import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
-from .choices import RUN_TRANSITIONS, RunStatus
+from core.periods import as_date, month_end, month_start, months_between
+from scoring.onestop.models import Dossier, MonthlyReport
+
 from .elements import MONTHLY_CODES
-from .models import ProcedureMonth, RecomputeRun, UnitMonthData
+from .models import ProcedureMonth, UnitMonthData
 
-log = logging.getLogger(__name__)
-
-DOSSIER = "onestop_dossier"
-REPORT = "onestop_monthlyreport"
+DOSSIER = Dossier._meta.db_table
+REPORT = MonthlyReport._meta.db_table
 UMD = UnitMonthData._meta.db_table
 PM = ProcedureMonth._meta.db_table
 RECEIVED = "tmp_recompute_received"  # per-chunk temporary table (see _recompute_chunk)
@@ -66,11 +63,6 @@ def _month_key(col: str) -> str:
     return f"substr({col}, 1, 7)"  # SQLite stores dates as YYYY-MM-DD text
 
 
-def month_end(m: datetime.date) -> datetime.date:
-    nxt = (m.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return nxt - datetime.timedelta(days=1)
-
-
 def _b(expr: str) -> str:
     """0/1 from a boolean column or condition, the same on SQLite and PostgreSQL."""
     return f"CASE WHEN {expr} THEN 1 ELSE 0 END"
@@ -78,10 +70,6 @@ def _b(expr: str) -> str:
 
 def _in(values: list) -> str:
     return "(" + ", ".join(["%s"] * len(values)) + ")"
-
-
-def progress_key(run_id: int) -> str:
-    return f"scoring:run:{run_id}:progress"
 
 
 def all_fact_units() -> list[int]:
@@ -98,21 +86,8 @@ def all_fact_months() -> list[datetime.date]:
         lo, hi, hi2 = cur.fetchone()
         cur.execute(f"SELECT MIN(month), MAX(month) FROM {REPORT}")
         rlo, rhi = cur.fetchone()
-    dates = [_as_date(d) for d in (lo, hi, hi2, rlo, rhi) if d]
-    if not dates:
-        return []
-    first, last = min(dates).replace(day=1), max(dates).replace(day=1)
-    months = []
-    while first <= last:
-        months.append(first)
-        first = (first + datetime.timedelta(days=32)).replace(day=1)
-    return months
-
-
-def _as_date(value) -> datetime.date:
-    if isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(str(value)[:10])
+    dates = [as_date(d) for d in (lo, hi, hi2, rlo, rhi) if d]
+    return months_between(min(dates), max(dates)) if dates else []
 
 
 def recompute_units(
@@ -123,7 +98,7 @@ def recompute_units(
     (the caller's), so that the replacement is all or nothing. Returns rows written."""
     if not months:
         return 0
-    months = sorted({m.replace(day=1) for m in months})
+    months = sorted({month_start(m) for m in months})
     now = timezone.now()
     today = timezone.localdate()
     # Old rows first: for a full recomputation every unit's rows in these months go,
@@ -324,80 +299,3 @@ def _rowcount(cur) -> int:
         cur.execute("SELECT changes()")
         return int(cur.fetchone()[0])
     return max(cur.rowcount, 0)
-
-
-def _transition(run: RecomputeRun, to: str) -> None:
-    if to not in RUN_TRANSITIONS[run.status]:
-        raise ValueError(f"Recompute run {run.pk}: {run.status} → {to} is not allowed")
-    run.status = to
-
-
-def execute_run(run_id: int) -> None:
-    """Carry out one recompute run; idempotent (a redelivered run does it again).
-
-    The "running" mark is committed on its own so pages show it; the data
-    replacement, the criterion re-evaluation and the "done" mark are one
-    transaction, so results and status change together or not at all."""
-    run = RecomputeRun.objects.filter(pk=run_id).first()
-    if run is None:
-        return
-    with transaction.atomic():
-        run = RecomputeRun.objects.select_for_update().get(pk=run_id)
-        _transition(run, RunStatus.RUNNING)
-        run.started_at = timezone.now()
-        run.attempts += 1
-        run.progress = 0
-        run.error = ""
-        run.save(update_fields=["status", "started_at", "attempts", "progress", "error"])
-    cache.set(progress_key(run_id), 0, 3600)
-    try:
-        with transaction.atomic():
-            full = not run.unit_ids
-            unit_ids = list(run.unit_ids) or all_fact_units()
-            months = [datetime.date.fromisoformat(m) for m in run.months] or all_fact_months()
-
-            def progress(pct: int) -> None:
-                # Progress goes to the cache: the run row is inside the open transaction.
-                cache.set(progress_key(run_id), min(pct, 95), 3600)
-
-            written = recompute_units(unit_ids, months, progress=progress, full=full, chunk=run.chunk_units)
-            from .criteria import reevaluate_for
-
-            reevaluate_for(unit_ids=None if full else unit_ids, months=months)
-            run = RecomputeRun.objects.select_for_update().get(pk=run_id)
-            _transition(run, RunStatus.DONE)
-            run.finished_at = timezone.now()
-            run.progress = 100
-            run.rows_written = written
-            run.save(update_fields=["status", "finished_at", "progress", "rows_written"])
-        cache.set(progress_key(run_id), 100, 3600)
-        if connection.vendor == "postgresql" and written > 10_000:
-            # Fresh planner statistics after a large rewrite: without them PostgreSQL
-            # estimates a few hundred rows and picks nested loops for the page queries.
-            with connection.cursor() as cur:
-                cur.execute(f"ANALYZE {UMD}, {PM}")
-    except Exception:
-        log.exception("Recompute run %s failed", run_id)
-        with transaction.atomic():
-            run = RecomputeRun.objects.select_for_update().get(pk=run_id)
-            _transition(run, RunStatus.FAILED)
-            run.finished_at = timezone.now()
-            run.error = traceback.format_exc()[-4000:]
-            run.save(update_fields=["status", "finished_at", "error"])
-        raise
-
-
-def recompute_now(
-    unit_ids: Iterable[int] | None = None, months: Iterable[datetime.date] | None = None, reason: str = ""
-) -> int:
-    """Synchronous recomputation through a run row (management commands, demo,
-    benchmark, tests): same code path as the Celery task. Returns rows written."""
-    run = RecomputeRun.objects.create(
-        status=RunStatus.QUEUED,
-        unit_ids=sorted({int(u) for u in unit_ids}) if unit_ids else [],
-        months=[m.replace(day=1).isoformat() for m in sorted(set(months))] if months else [],
-        reason=reason or "Tính lại trực tiếp",
-    )
-    execute_run(run.pk)
-    run.refresh_from_db()
-    return run.rows_written

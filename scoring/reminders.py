@@ -10,6 +10,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import formats
+from core.periods import add_months
 from organization.choices import Role, UnitKind
 from organization.models import Unit, UserProfile
 from scoring.onestop.models import ImportBatch, ImportStatus, MonthlyReport
@@ -21,7 +23,7 @@ UPLOADING_KINDS = [UnitKind.COMMUNE, UnitKind.OFFICE, UnitKind.DEPARTMENT, UnitK
 
 
 def previous_month(today: datetime.date) -> datetime.date:
-    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    return add_months(today, -1)
 
 
 def units_missing_upload(month: datetime.date) -> list[Unit]:
@@ -56,10 +58,10 @@ def send_upload_reminders(*, today: datetime.date | None = None, force: bool = F
             with transaction.atomic():
                 UploadReminder.objects.create(unit=unit, month=month, recipients=recipients)
                 send_mail(
-                    subject=f"Nhắc tải số liệu một cửa tháng {month:%m/%Y}",
+                    subject=f"Nhắc tải số liệu một cửa tháng {formats.month(month)}",
                     message=(
                         f"Kính gửi {unit.name},\n\n"
-                        f"Đến ngày {today:%d/%m/%Y}, hệ thống chưa nhận được số liệu một cửa tháng {month:%m/%Y} "
+                        f"Đến ngày {formats.date(today)}, hệ thống chưa nhận được số liệu một cửa tháng {formats.month(month)} "
                         f"của đơn vị. Đề nghị đơn vị tải lên danh sách hồ sơ hoặc báo cáo thống kê (mẫu II.06a) "
                         f"trên Cổng thi đua cải cách hành chính.\n\nTrân trọng."
                     ),

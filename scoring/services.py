@@ -1,7 +1,8 @@
 """Public services of the scoring app (other apps code against these).
 
 - ``request_recompute``: record a run and enqueue the Celery recomputation
-  (on commit), called by the one-stop import after a batch is committed.
+  (on commit); ``receivers.py`` calls it when the one-stop import announces
+  ``facts_committed``.
 - ``set_index_result``: store a yearly external index result (PAR INDEX, DDCI,
   SIPAS…) of a unit; the PAR-index app calls it when an assessment is finalised.
 - ``evaluate_participant``: criterion results of one participant in one round
@@ -19,17 +20,18 @@ from django.db import transaction
 
 from audit.services import record
 from organization.models import Unit
+from organization.rules import allowed, require
+from organization.scope import unit_in_scope
 
-from .choices import ExternalIndex, RunStatus
+from .choices import ExternalIndex
+from .criteria import evaluate_participants
+from .errors import ScoringError
 from .models import CriterionResult, IndexResult, RecomputeRun
+from .runs import create_run
+from .tasks import recompute_run, reevaluate_criteria
 
-
-class ScoringError(Exception):
-    """A refused scoring operation; the message (Vietnamese) is shown to the user."""
-
-
-def _month_start(value: datetime.date) -> datetime.date:
-    return value.replace(day=1)
+__all__ = ["ScoringError", "evaluate_participant", "import_index_results", "request_full_recompute",
+           "request_recompute", "set_index_result"]
 
 
 def request_recompute(
@@ -41,32 +43,20 @@ def request_recompute(
     Returns None when there is nothing to recompute (no unit or no month). Empty
     lists are not "everything": a full recomputation is ``request_full_recompute``.
     """
-    unit_ids = sorted({int(u) for u in unit_ids})
-    months = sorted({_month_start(m) for m in months})
     if not unit_ids or not months:
         return None
-    run = RecomputeRun.objects.create(
-        status=RunStatus.QUEUED,
-        unit_ids=unit_ids,
-        months=[m.isoformat() for m in months],
-        reason=reason[:300],
-        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    from .tasks import recompute_run
-
+    run = create_run(unit_ids=unit_ids, months=months, actor=actor, reason=reason)
     recompute_run.delay_on_commit(run.pk)
     return run
 
 
 def request_full_recompute(*, actor: Any = None, reason: str = "", chunk_units: int | None = None) -> RecomputeRun:
-    """Every unit and every month that has facts (used by the demo and the benchmark)."""
-    run = RecomputeRun.objects.create(
-        status=RunStatus.QUEUED, unit_ids=[], months=[], reason=reason[:300] or "Tính lại toàn bộ",
-        chunk_units=chunk_units,
-        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    from .tasks import recompute_run
-
+    """Every unit and every month that has facts (the admin action, the demo, the
+    benchmark). ``actor`` None is the system; a user needs ``scoring.request_full_recompute``
+    (``NotAllowed`` otherwise)."""
+    if actor is not None:
+        require(actor, "scoring.request_full_recompute")
+    run = create_run(actor=actor, reason=reason[:300] or "Tính lại toàn bộ", chunk_units=chunk_units)
     recompute_run.delay_on_commit(run.pk)
     return run
 
@@ -86,10 +76,15 @@ def set_index_result(
 ) -> IndexResult:
     """Create or update the yearly result of an external index for a unit.
 
-    Guards: a known index code, a score between 0 and 100 (the published indices
-    are on a 100-point scale), a plausible year, a positive rank. Writes an audit
-    event with the previous and new score.
+    Guards: the actor holds ``scoring.set_index_result`` on the unit (``NotAllowed``;
+    ``actor`` None is the system: the demo loader), a known index code, a score
+    between 0 and 100 (the published indices are on a 100-point scale), a plausible
+    year, a positive rank (``ScoringError``). Writes an audit event with the
+    previous and new score.
     """
+    if actor is not None:
+        require(actor, "scoring.set_index_result", unit,
+                "Chỉ cán bộ thi đua được nhập kết quả chỉ số của đơn vị trong phạm vi quản lý.")
     if index_code not in ExternalIndex.values:
         raise ScoringError(f"Chỉ số “{index_code}” không có trong danh mục (PAR INDEX, DDCI, SIPAS, PAPI, PCI).")
     try:
@@ -123,8 +118,6 @@ def set_index_result(
     if reevaluate:
         # Criteria such as "tăng điểm so với năm trước" depend on this result; the
         # year after depends on it too (as its previous year).
-        from .tasks import reevaluate_criteria
-
         reevaluate_criteria.delay_on_commit([unit.pk], [int(year), int(year) + 1])
     return result
 
@@ -136,8 +129,6 @@ def evaluate_participant(participant: Any, round_: Any, *, save: bool = True) ->
 
     ``met`` None means "not measurable from data" (attestation criteria, points
     entered by the council, or no data for the period)."""
-    from .criteria import evaluate_participants
-
     return evaluate_participants(round_, [participant], save=save)[participant.pk]
 
 
@@ -162,11 +153,10 @@ def _index_code(text: str) -> str | None:
 def import_index_results(content: bytes, *, actor: Any) -> int:
     """Import yearly index results from a spreadsheet (xlsx/xls/ods) with the columns
     Mã đơn vị | Năm | Chỉ số | Điểm | Xếp hạng | Nguồn. Every row is checked first;
-    any error → nothing is stored and the message names row and column."""
-    from organization.choices import Role
-    from organization.scope import has_role, unit_in_scope
-
-    if not has_role(actor, Role.STAFF):
+    any error → nothing is stored and the message names row and column.
+    ``ScoringError`` (one line per wrong cell) unless the actor holds
+    ``scoring.import_index_results``."""
+    if not allowed(actor, "scoring.import_index_results"):
         raise ScoringError("Chỉ cán bộ thi đua mới được nhập kết quả chỉ số.")
     try:
         from python_calamine import CalamineWorkbook
@@ -238,8 +228,6 @@ def import_index_results(content: bytes, *, actor: Any) -> int:
         for unit, year, index, score, rank, source in parsed:
             set_index_result(unit=unit, year=year, index_code=index, score=score, rank=rank, source=source,
                              actor=actor, reevaluate=False)
-        from .tasks import reevaluate_criteria
-
         years = {y for _, y, *_ in parsed}
         reevaluate_criteria.delay_on_commit(sorted({u.pk for u, *_ in parsed}), sorted(years | {y + 1 for y in years}))
     return len(parsed)

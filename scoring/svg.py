@@ -6,11 +6,11 @@ import datetime
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from django.utils.formats import number_format
+from core import formats
 
 
 def _n(value: Decimal | float, places: int = 1) -> str:
-    return number_format(round(float(value), places), decimal_pos=places, use_l10n=True, force_grouping=True)
+    return formats.number(round(float(value), places), places)
 
 
 def trend_chart(
@@ -67,7 +67,7 @@ def trend_chart(
             continue
         segment.append(f"{x(i):.1f},{y(float(v)):.1f}")
         parts.append(f'<circle cx="{x(i):.1f}" cy="{y(float(v)):.1f}" r="3" fill="#1f6fb2">'
-                     f"<title>{month:%m/%Y}: {_n(v)}{escape(unit_label)}</title></circle>")
+                     f"<title>{formats.month(month)}: {_n(v)}{escape(unit_label)}</title></circle>")
     if segment:
         segments.append(segment)
     for seg in segments:

@@ -4,7 +4,15 @@ results, because a recompute replaces its slice of results in one transaction.""
 
 from __future__ import annotations
 
+import datetime
+
 from celery import shared_task
+
+from core.periods import months_between
+
+from .criteria import reevaluate_for
+from .reminders import send_upload_reminders as send_reminders
+from .runs import execute_run
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -12,8 +20,6 @@ def recompute_run(run_id: int) -> None:
     # acks_late + reject_on_worker_lost: a worker killed mid-run leaves the message
     # unacknowledged, so the broker hands it to another worker; the previous
     # results stay intact because the run writes in one transaction.
-    from .recompute import execute_run
-
     execute_run(run_id)
 
 
@@ -21,17 +27,12 @@ def recompute_run(run_id: int) -> None:
 def send_upload_reminders(force: bool = False) -> int:
     """E-mail units that have not uploaded last month's data once the reminder day
     has come (idempotent per unit and month: a reminder is sent once)."""
-    from .reminders import send_upload_reminders as run
-
-    return run(force=force)
+    return send_reminders(force=force)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def reevaluate_criteria(unit_ids: list[int], years: list[int]) -> None:
     """Re-evaluate open rounds after yearly index results changed (idempotent)."""
-    import datetime
-
-    from .criteria import reevaluate_for
-
     for year in sorted(set(years)):
-        reevaluate_for(unit_ids=list(unit_ids), months=[datetime.date(year, m, 1) for m in range(1, 13)])
+        reevaluate_for(unit_ids=list(unit_ids),
+                       months=months_between(datetime.date(year, 1, 1), datetime.date(year, 12, 1)))

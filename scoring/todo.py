@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from organization.rules import allowed
 from organization.scope import scope_unit
 from organization.todo import TodoItem
 
@@ -17,7 +18,7 @@ def todo_items(user) -> list[TodoItem]:
         return []
     items = [TodoItem(title=f"Xem chỉ số một cửa của {unit.name}", url=reverse("scoring:unit_dashboard", args=[unit.pk]))]
     failed = RecomputeRun.objects.filter(status=RunStatus.FAILED).order_by("-created_at").first()
-    if failed is not None and user.is_superuser:
+    if failed is not None and allowed(user, "scoring.view_runs"):
         items.append(TodoItem(title="Lượt tính lại chỉ số gần nhất bị lỗi", url=reverse("admin:scoring_recomputerun_changelist"),
                               level="bad"))
     return items

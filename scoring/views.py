@@ -18,31 +18,33 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from campaigns.choices import Subject
-from campaigns.models import Campaign, Criterion, Round
-from organization.choices import Role
+from campaigns.models import Campaign, Round
+from core import formats
+from core.periods import Period, month_key, months_between, parse_month
 from organization.models import Unit
-from organization.scope import has_role, require_unit_in_scope, scope_unit
+from organization.scope import require_unit_in_scope, scope_unit
 
 from .choices import Direction, FormulaKind, RunStatus
-from .criteria import live_ranking
-from .engine import Period, compute, definitions, format_value, monthly_series, values_for
-from .exports import workbook_bytes
-from .models import CriterionResult, IndexResult, RankingSnapshot, RecomputeRun
-from .recompute import progress_key
+from .criteria import leaderboard_data
+from .engine import (
+    compute,
+    definitions,
+    format_value,
+    indicators_payload,
+    monthly_series,
+    values_for,
+)
+from .exports import titled_workbook
+from .models import CriterionResult, IndexResult, RankingSnapshot, RecomputeRun, UnitMonthData
+from .runs import progress_key
 from .svg import trend_chart
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def get_unit_for_user(user: Any, pk: int) -> Unit:
-    unit = get_object_or_404(Unit, pk=pk)
-    require_unit_in_scope(user, unit)
-    return unit
-
-
-def get_unit_by_code_for_user(user: Any, code: str) -> Unit:
-    unit = get_object_or_404(Unit, code=code)
+def get_unit_for_user(user: Any, **lookup: Any) -> Unit:
+    """The unit matching ``lookup`` (``pk=…`` or ``code=…``); 404 outside the user's scope."""
+    unit = get_object_or_404(Unit, **lookup)
     require_unit_in_scope(user, unit)
     return unit
 
@@ -66,8 +68,8 @@ def parse_period(params: Any, default_year: int | None = None) -> Period:
     """``?year=2023`` or ``?from=2023-01&to=2023-06`` (months); default: this year."""
     try:
         if params.get("from") or params.get("to"):
-            start = datetime.datetime.strptime(params.get("from") or params.get("to"), "%Y-%m").date()
-            end = datetime.datetime.strptime(params.get("to") or params.get("from"), "%Y-%m").date()
+            start = parse_month(params.get("from") or params.get("to"))
+            end = parse_month(params.get("to") or params.get("from"))
             return Period.between(min(start, end), max(start, end))  # picked the wrong way round: still meant
         year = int(params.get("year") or default_year or datetime.date.today().year)
         return Period.year_of(year)
@@ -83,8 +85,6 @@ def _status(value: Decimal | None, target: Decimal | None, direction: str) -> st
 
 
 def _default_year() -> int:
-    from .models import UnitMonthData
-
     last = UnitMonthData.objects.order_by("-month").values_list("month", flat=True).first()
     return last.year if last else datetime.date.today().year
 
@@ -112,12 +112,17 @@ def indicator_rows(unit: Unit, period: Period) -> tuple[list, dict, list]:
     return rows, values, children
 
 
+def _dashboard(request, pk: int) -> tuple[Unit, Period, list, dict, list]:
+    """The unit (404 outside scope), the asked period and its indicator rows."""
+    unit = get_unit_for_user(request.user, pk=pk)
+    period = parse_period(request.GET, _default_year())
+    return unit, period, *indicator_rows(unit, period)
+
+
 @login_required
 @require_GET
 def unit_dashboard(request, pk: int):
-    unit = get_unit_for_user(request.user, pk)
-    period = parse_period(request.GET, _default_year())
-    rows, values, children = indicator_rows(unit, period)
+    unit, period, rows, values, children = _dashboard(request, pk)
     defs = [r["defn"] for r in rows]
     by_code = {d.code: d for d in defs}
     chart_code = request.GET.get("chart") or "online_dossier_rate"
@@ -157,15 +162,14 @@ def _month_choices(years: list[int]) -> list[tuple[str, str]]:
     """("2025-03", "03/2025") for every month of these years. A select, not
     <input type="month">: Firefox and Safari on the desktop show that as a bare text
     box, and Chromium shows "--------- ----" while it is empty."""
-    return [(f"{y}-{m:02d}", f"{m:02d}/{y}") for y in years for m in range(1, 13)]
+    return [(month_key(m), formats.month(m))
+            for y in years for m in months_between(datetime.date(y, 1, 1), datetime.date(y, 12, 1))]
 
 
 @login_required
 @require_GET
 def unit_dashboard_xlsx(request, pk: int):
-    unit = get_unit_for_user(request.user, pk)
-    period = parse_period(request.GET, _default_year())
-    rows, values, children = indicator_rows(unit, period)
+    unit, period, rows, values, children = _dashboard(request, pk)
     header = ["Mã", "Chỉ số", "Tử số", "Mẫu số", "Giá trị", "Đơn vị tính", "Chỉ tiêu", "Đánh giá", "Ghi chú"]
     data = [[r["defn"].code, r["defn"].name, r["v"].numerator, r["v"].denominator, r["v"].value, r["defn"].unit_label,
              r["defn"].target, {"ok": "Đạt", "bad": "Chưa đạt"}.get(r["status"], ""), r["v"].note] for r in rows]
@@ -174,64 +178,21 @@ def unit_dashboard_xlsx(request, pk: int):
         defs = [r["defn"] for r in rows if r["defn"].formula_kind == FormulaKind.RATIO]
         sheets.append(("Đơn vị trực thuộc", ["Mã đơn vị", "Đơn vị", *[d.name for d in defs]],
                        [[c.code, c.name, *[values[c.pk][d.code].value for d in defs]] for c in children]))
-    body = workbook_bytes(f"Chỉ số của {unit.name} – {period.label}", sheets)
+    body = titled_workbook(f"Chỉ số của {unit.name} – {period.label}", sheets)
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="chi-so-{unit.code}-{period.start:%Y%m}-{period.end:%Y%m}.xlsx"'
     return response
 
 
-def _can_see_all_rows(user: Any, round_: Round) -> bool:
-    """Staff, council members and leaders of the issuing unit's scope see the whole
-    ranking; an officer sees the rows of their own subtree only."""
-    from organization.scope import unit_in_scope
-
-    return has_role(user, Role.STAFF, Role.COUNCIL, Role.LEADER, Role.JUDGE) and (
-        user.is_superuser or unit_in_scope(user, round_.campaign.issuing_unit)
-    )
-
-
-def leaderboard_data(user: Any, round_: Round) -> dict:
-    groups = list(round_.campaign.groups.filter(subject=Subject.COLLECTIVE).order_by("order"))
-    criteria = list(Criterion.objects.filter(campaign=round_.campaign, subject=Subject.COLLECTIVE).order_by("order", "id"))
-    snapshots = {s.group_id: s for s in RankingSnapshot.objects.filter(round=round_).prefetch_related("entries")}
-    frozen_groups = [g for g in groups if g.pk in snapshots]
-    live_groups = [g for g in groups if g.pk not in snapshots]
-    live = live_ranking(round_, live_groups) if live_groups else {}
-    root = scope_unit(user)
-    see_all = _can_see_all_rows(user, round_)
-    tables = []
-    for g in groups:
-        g_criteria = [c for c in criteria if c.group_id in (None, g.pk)]
-        if g.pk in snapshots:
-            snap = snapshots[g.pk]
-            rows = [{"name": e.name, "unit_id": e.unit_id, "score": e.score, "rank": e.rank, "met": e.criteria_met,
-                     "must_failed": e.must_failed, "previous_score": e.previous_score, "previous_rank": e.previous_rank,
-                     "cells": [(c, e.details.get(str(c.pk))) for c in g_criteria], "unit_path": None}
-                    for e in snap.entries.all()]
-        else:
-            snap = None
-            rows = [{"name": r.name, "unit_id": r.unit_id, "score": r.score, "rank": r.rank, "met": r.criteria_met,
-                     "must_failed": r.must_failed, "previous_score": r.previous_score, "previous_rank": r.previous_rank,
-                     "cells": [(c, r.cells.get(c.pk)) for c in g_criteria]} for r in live.get(g.pk, [])]
-        for row in rows:
-            row["score_change"] = None if row["previous_score"] is None else row["score"] - row["previous_score"]
-            row["rank_change"] = None if row["previous_rank"] is None else row["previous_rank"] - row["rank"]
-        tables.append({"group": g, "snapshot": snap, "criteria": g_criteria, "rows": rows})
-    if not see_all:
-        allowed = set(Unit.objects.filter(path__startswith=root.path).values_list("pk", flat=True)) if root else set()
-        for t in tables:
-            t["rows"] = [r for r in t["rows"] if r["unit_id"] in allowed]
-            t["partial"] = True
-        # A group the user has no row in is only an empty table to them.
-        tables = [t for t in tables if t["rows"]]
-    return {"tables": tables, "frozen": bool(frozen_groups) and not live_groups, "see_all": see_all}
+def _leaderboard(request, code: str, round_id: int) -> tuple[Round, dict]:
+    round_ = get_round_for_user(request.user, code, round_id)
+    return round_, leaderboard_data(request.user, round_)
 
 
 @login_required
 @require_GET
 def leaderboard(request, code: str, round_id: int):
-    round_ = get_round_for_user(request.user, code, round_id)
-    data = leaderboard_data(request.user, round_)
+    round_, data = _leaderboard(request, code, round_id)
     rounds = list(round_.campaign.rounds.order_by("order"))
     return render(request, "scoring/leaderboard.html", {
         "round": round_, "campaign": round_.campaign, "rounds": rounds, **data,
@@ -242,8 +203,7 @@ def leaderboard(request, code: str, round_id: int):
 @login_required
 @require_GET
 def leaderboard_xlsx(request, code: str, round_id: int):
-    round_ = get_round_for_user(request.user, code, round_id)
-    data = leaderboard_data(request.user, round_)
+    round_, data = _leaderboard(request, code, round_id)
     sheets = []
     for t in data["tables"]:
         header = ["Hạng", "Đơn vị", "Điểm", "Số tiêu chí đạt", "Tiêu chí bắt buộc chưa đạt", "Hạng năm trước",
@@ -252,19 +212,10 @@ def leaderboard_xlsx(request, code: str, round_id: int):
                  *[(cell or {}).get("value") for _, cell in r["cells"]]] for r in t["rows"]]
         sheets.append((t["group"].name, header, rows))
     title = f"Bảng xếp hạng – {round_.campaign.title[:120]} – {round_.name}. {RankingSnapshot.TIE_RULE}"
-    body = workbook_bytes(title, sheets or [("Xếp hạng", ["Hạng", "Đơn vị", "Điểm"], [])])
+    body = titled_workbook(title, sheets or [("Xếp hạng", ["Hạng", "Đơn vị", "Điểm"], [])])
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="xep-hang-{round_.campaign.code}-dot-{round_.order}.xlsx"'
     return response
-
-
-def indicators_payload(unit: Unit, period: Period) -> dict:
-    values = values_for([unit.pk], period)[unit.pk]
-    return {
-        "unit": unit.code, "unit_name": unit.name, "from": f"{period.start:%Y-%m}", "to": f"{period.end:%Y-%m}",
-        "aggregation": "Σ tử số / Σ mẫu số trên toàn bộ đơn vị trực thuộc và các tháng trong kỳ",
-        "indicators": [v.as_dict() for v in values.values()],
-    }
 
 
 @login_required
@@ -272,7 +223,7 @@ def indicators_payload(unit: Unit, period: Period) -> dict:
 def api_indicators(request):
     """Read-only JSON: ``?unit=CODE&from=YYYY-MM&to=YYYY-MM`` (404 outside scope)."""
     code = request.GET.get("unit")
-    unit = get_unit_by_code_for_user(request.user, code) if code else scope_unit(request.user)
+    unit = get_unit_for_user(request.user, code=code) if code else scope_unit(request.user)
     if unit is None:
         raise Http404("Tài khoản chưa được gán đơn vị.")
     require_unit_in_scope(request.user, unit)
@@ -285,8 +236,6 @@ def api_indicators(request):
 def index_results(request):
     """External yearly index results within the user's scope."""
     results = IndexResult.objects.for_user(request.user).select_related("unit").order_by("index_code", "-year", "unit__path")
-    return render(request, "scoring/index_results.html", {
-        "results": results, "can_edit": has_role(request.user, Role.STAFF),
-    })
+    return render(request, "scoring/index_results.html", {"results": results})
 
 

@@ -10,12 +10,14 @@ import pytest
 from campaigns.choices import Comparator, RoundKind
 from campaigns.models import Round
 from campaigns.services import close_round
+from core.periods import Period
+from core.ranking import competition_rank
 from organization.choices import UnitKind
 from organization.models import Unit
-from scoring.criteria import competition_rank, live_ranking
-from scoring.engine import Period, values_for
+from scoring.criteria import live_ranking
+from scoring.engine import values_for
 from scoring.models import CriterionResult, RankingEntry, RankingSnapshot
-from scoring.recompute import recompute_now
+from scoring.runs import recompute_now
 from scoring.services import ScoringError, evaluate_participant, set_index_result
 
 from .conftest import make_campaign, make_dossiers, report

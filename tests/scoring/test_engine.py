@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from scoring.engine import Period, values_for
+from core.periods import Period
+from scoring.engine import values_for
 from scoring.models import UnitMonthData
-from scoring.recompute import recompute_now
+from scoring.runs import recompute_now
 
 from .conftest import make_dossiers, procedure, report
 
@@ -106,8 +107,8 @@ def test_stocks_match_a_dossier_by_dossier_count(tree):
     dossiers mixed)."""
     import random
 
+    from core.periods import month_end
     from scoring.onestop.models import Dossier
-    from scoring.recompute import month_end
 
     from .conftest import dossier
 

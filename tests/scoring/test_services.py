@@ -14,8 +14,9 @@ from django.core.management import call_command
 from openpyxl import Workbook
 
 from audit.models import AuditEvent
+from core.periods import Period
 from scoring.choices import RunStatus
-from scoring.engine import Period, values_for
+from scoring.engine import values_for
 from scoring.models import (
     IndexResult,
     IndicatorDefinition,
@@ -52,7 +53,7 @@ def test_request_recompute_runs_after_commit_and_is_idempotent(tree, indicators,
 
 @pytest.mark.django_db
 def test_recompute_of_one_unit_leaves_others_untouched(tree, indicators):
-    from scoring.recompute import recompute_now
+    from scoring.runs import recompute_now
 
     a, b = tree["commune_a"], tree["commune_b"]
     make_dossiers(a, JAN, online=1)
@@ -69,7 +70,7 @@ def test_recompute_of_one_unit_leaves_others_untouched(tree, indicators):
 def test_staff_adds_an_indicator_without_code(tree, indicators):
     a = tree["commune_a"]
     make_dossiers(a, JAN, online=3, postal=1)
-    from scoring.recompute import recompute_now
+    from scoring.runs import recompute_now
 
     recompute_now()
     defn = IndicatorDefinition(code="postal_share_of_offline", name="Tỷ lệ BCCI trong hồ sơ không trực tuyến",
@@ -149,7 +150,7 @@ def test_reminder_is_on_the_beat_schedule():
 def test_indicators_command_json(tree, indicators, capsys):
     make_dossiers(tree["commune_a"], JAN, online=1, direct=1)
     make_dossiers(tree["commune_b"], datetime.date(2023, 2, 1), online=3, direct=0)
-    from scoring.recompute import recompute_now
+    from scoring.runs import recompute_now
 
     recompute_now()
     call_command("indicators", "--unit", "H-DEMO", "--from", "2023-01", "--to", "2023-02", "--json")
@@ -168,14 +169,14 @@ def test_indicators_command_json(tree, indicators, capsys):
 
 @pytest.mark.django_db
 def test_failed_run_is_recorded(tree, indicators, monkeypatch):
-    from scoring import recompute
+    from scoring import runs
 
     def boom(*args, **kwargs):
         raise RuntimeError("hỏng")
 
-    monkeypatch.setattr(recompute, "recompute_units", boom)
+    monkeypatch.setattr(runs, "recompute_units", boom)
     make_dossiers(tree["commune_a"], JAN, online=1)
-    with pytest.raises(RuntimeError):
-        recompute.recompute_now()
+    with pytest.raises(RuntimeError, match="hỏng"):
+        runs.recompute_now()
     run = RecomputeRun.objects.get()
     assert run.status == RunStatus.FAILED and "hỏng" in run.error

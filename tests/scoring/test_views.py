@@ -9,10 +9,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.exports import safe_cell
 from organization.choices import Role, UnitKind
 from organization.models import Unit
-from scoring.exports import safe_cell, workbook_bytes
-from scoring.recompute import recompute_now
+from scoring.exports import titled_workbook
+from scoring.runs import recompute_now
 from tests.conftest import make_user
 
 from .conftest import make_campaign, make_dossiers
@@ -138,7 +139,7 @@ def test_xlsx_cells_starting_with_formula_characters_are_escaped():
     assert safe_cell("-2") == "'-2"
     assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
     assert safe_cell("Xã A") == "Xã A" and safe_cell(-2) == -2
-    body = workbook_bytes("=HYPERLINK(\"http://x\")", [("Bảng", ["=cmd"], [["=1+1", "@x", 5, "-a"]])])
+    body = titled_workbook("=HYPERLINK(\"http://x\")", [("Bảng", ["=cmd"], [["=1+1", "@x", 5, "-a"]])])
     ws = load_workbook(io.BytesIO(body)).active
     values = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
     assert all(not (isinstance(v, str) and v[0] in "=+-@") for v in values)

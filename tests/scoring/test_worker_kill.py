@@ -16,7 +16,7 @@ from scoring.choices import RunStatus
 from scoring.elements import MONTHLY_CODES
 from scoring.models import RecomputeRun, UnitMonthData
 from scoring.onestop.models import Dossier
-from scoring.recompute import progress_key, recompute_now
+from scoring.runs import progress_key, recompute_now
 from scoring.services import request_full_recompute
 from tests.worker_support import WorkerHandle
 

@@ -10,14 +10,14 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.periods import Period, parse_month
 from organization.models import Unit
-from scoring.engine import Period, format_value
-from scoring.views import indicators_payload
+from scoring.engine import format_value, indicators_payload
 
 
 def _month(text: str, option: str) -> datetime.date:
     try:
-        return datetime.datetime.strptime(text, "%Y-%m").date()
+        return parse_month(text)
     except ValueError as exc:
         raise CommandError(f"{option} phải có dạng YYYY-MM (nhận được “{text}”).") from exc
 

@@ -1,0 +1,127 @@
+"""Indicator formulas: parse, validate and evaluate the expressions staff type in
+the admin (``received_online / received_in_period``).
+
+Only data-element names, numbers, ``+ - * /``, unary minus and ``min``/``max`` are
+accepted; anything else is refused with a Vietnamese ``ExpressionError`` before it
+is stored, so evaluating never runs arbitrary code. Database-free: the models'
+``clean`` and the engine both use it without importing each other.
+"""
+
+from __future__ import annotations
+
+import ast
+from decimal import Decimal, DivisionByZero, InvalidOperation
+from typing import TYPE_CHECKING
+
+from .choices import FormulaKind
+from .elements import BY_CODE
+
+if TYPE_CHECKING:
+    from .models import IndicatorDefinition
+
+
+class ExpressionError(ValueError):
+    """A wrong indicator expression; the message names the problem in Vietnamese and
+    ``field`` the form field it belongs to (``numerator``, ``denominator``, ``params``)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+_ALLOWED_FUNCS = {"min": min, "max": max}
+_ALLOWED_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.USub, ast.UAdd,
+                  ast.Load)
+
+
+def parse_expression(text: str, field_name: str = "numerator") -> ast.Expression:
+    """The syntax tree of ``text``; ``ExpressionError`` (naming ``field_name``) when it
+    uses an unknown element, a function other than min/max, a non-number constant or
+    any other construct."""
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"Biểu thức “{text}” sai cú pháp.", field_name) from exc
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if node.id not in BY_CODE and node.id not in _ALLOWED_FUNCS:
+                raise ExpressionError(f"“{node.id}” không phải là phần tử dữ liệu đã biết.", field_name)
+        elif isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in _ALLOWED_FUNCS or node.keywords:
+                raise ExpressionError("Chỉ được dùng các hàm min(…), max(…).", field_name)
+        elif isinstance(node, ast.Constant):
+            if not isinstance(node.value, int | float) or isinstance(node.value, bool):
+                raise ExpressionError(f"Hằng số “{node.value!r}” không hợp lệ.", field_name)
+        elif not isinstance(node, _ALLOWED_NODES):
+            raise ExpressionError(f"Biểu thức “{text}” chứa phép toán không được phép.", field_name)
+    return tree
+
+
+def _binary(op: ast.operator, a: Decimal, b: Decimal) -> Decimal | None:
+    if isinstance(op, ast.Add):
+        return a + b
+    if isinstance(op, ast.Sub):
+        return a - b
+    if isinstance(op, ast.Mult):
+        return a * b
+    return None if b == 0 else a / b
+
+
+def evaluate(text: str, elements: dict[str, Decimal | None]) -> Decimal | None:
+    """Value of an expression over ``{element code: value}``; None when an element it
+    uses is blank (not reported) or a division is by zero."""
+    tree = parse_expression(text)
+
+    def ev(node: ast.AST) -> Decimal | None:
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Constant):
+            return Decimal(str(node.value))
+        if isinstance(node, ast.Name):
+            return elements.get(node.id)
+        if isinstance(node, ast.UnaryOp):
+            v = ev(node.operand)
+            return None if v is None else (-v if isinstance(node.op, ast.USub) else v)
+        if isinstance(node, ast.BinOp):
+            a, b = ev(node.left), ev(node.right)
+            return None if a is None or b is None else _binary(node.op, a, b)
+        if isinstance(node, ast.Call):
+            args = [ev(a) for a in node.args]
+            if any(a is None for a in args):
+                return None
+            return _ALLOWED_FUNCS[node.func.id](args)
+        raise ExpressionError("Biểu thức không hợp lệ.")
+
+    try:
+        return ev(tree)
+    except (InvalidOperation, DivisionByZero):
+        return None
+
+
+def validate_definition(defn: IndicatorDefinition) -> None:
+    """Check an indicator definition entered by staff (the admin form, through
+    ``IndicatorDefinition.clean``); ``ExpressionError`` names the wrong field."""
+    kind = defn.formula_kind
+    if kind == FormulaKind.RATIO:
+        if not defn.numerator.strip():
+            raise ExpressionError("Cần nhập tử số.", "numerator")
+        parse_expression(defn.numerator, "numerator")
+        if defn.denominator.strip():
+            parse_expression(defn.denominator, "denominator")
+    elif kind == FormulaKind.POINTS:
+        params = defn.params or {}
+        comps = params.get("components")
+        if not isinstance(comps, list) or not comps:
+            raise ExpressionError("Cần khai báo các thành phần (components) trong tham số.", "params")
+        for i, comp in enumerate(comps, 1):
+            if not isinstance(comp, dict) or "max" not in comp:
+                raise ExpressionError(f"Thành phần thứ {i} cần có điểm tối đa (max).", "params")
+            for key in ("numerator", "denominator"):
+                if comp.get(key):
+                    parse_expression(str(comp[key]), "params")
+        if "max" not in params:
+            raise ExpressionError("Cần điểm tối đa của nhóm (max) trong tham số.", "params")
+    elif kind == FormulaKind.SUM:
+        codes = (defn.params or {}).get("indicators")
+        if not isinstance(codes, list) or not codes:
+            raise ExpressionError("Cần danh sách mã chỉ số (indicators) trong tham số.", "params")
