@@ -56,11 +56,12 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from core.periods import Period
     from organization.models import Unit
     from scoring.defaults import ensure_default_indicators
-    from scoring.engine import Period, values_for
+    from scoring.engine import values_for
     from scoring.onestop.models import Dossier, Procedure
-    from scoring.recompute import recompute_now
+    from scoring.runs import recompute_now
 
     call_command("migrate", verbosity=0)
     ensure_default_indicators()
