@@ -50,6 +50,10 @@ class DecisionStatus(models.TextChoices):
     ISSUED = "issued", "Đã ban hành"
 
 
+MEETING_TRANSITIONS: dict[str, set[str]] = {MeetingStatus.OPEN: {MeetingStatus.CLOSED}, MeetingStatus.CLOSED: set()}
+DECISION_TRANSITIONS: dict[str, set[str]] = {DecisionStatus.DRAFT: {DecisionStatus.ISSUED}, DecisionStatus.ISSUED: set()}
+
+
 class DocumentKind(models.TextChoices):
     PROPOSAL = "proposal", "Tờ trình đề nghị khen thưởng"
     MINUTES = "minutes", "Biên bản họp xét"

@@ -15,14 +15,15 @@ from typing import Any
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from campaigns.choices import Subject
 
-from .choices import DocumentKind, DocumentStatus, NominationStatus
+from .choices import DocumentKind, NominationStatus
 from .models import Decision, GeneratedDocument, Nomination
+from .queries import expand_unit_name as expand
+from .queries import proposal_nominations
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 BASE_URL = STATIC_DIR.as_uri() + "/"
@@ -72,10 +73,6 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
 
 
 # --- contexts --------------------------------------------------------------------
-
-
-def expand(name: str) -> str:
-    return name.replace("UBND", "Ủy ban nhân dân", 1) if name.startswith("UBND") else name
 
 
 def agency_lines(unit) -> tuple[str, str]:
@@ -130,8 +127,6 @@ def _award_names(nominations: list[Nomination]) -> str:
 
 
 def proposal_context(decision: Decision, nominations: list[Nomination] | None = None) -> dict[str, Any]:
-    from .services import proposal_nominations
-
     round_ = decision.round
     campaign = round_.campaign
     nominations = nominations if nominations is not None else proposal_nominations(round_)
@@ -265,54 +260,27 @@ TEMPLATES = {
 }
 
 
+#: kind → (context builder, the document's target field, file name prefix).
+RENDERERS: dict[str, tuple[Any, str, str]] = {
+    DocumentKind.PROPOSAL: (lambda doc: proposal_context(doc.decision), "decision", "to-trinh"),
+    DocumentKind.DECISION: (lambda doc: decision_context(doc.decision), "decision", "quyet-dinh"),
+    DocumentKind.MINUTES: (lambda doc: minutes_context(doc.meeting), "meeting", "bien-ban"),
+    DocumentKind.REPORT: (lambda doc: report_context(doc.nomination), "nomination", "bao-cao-thanh-tich"),
+    DocumentKind.SUMMARY: (lambda doc: report_context(doc.nomination), "nomination", "tom-tat-thanh-tich"),
+    DocumentKind.CERTIFICATES: (lambda doc: certificate_context(_require_decided(doc.nomination)), "nomination", "giay-khen"),
+}
+
+
 def document_html(doc: GeneratedDocument) -> tuple[str, str, str]:
-    """(html, filename, form title) of a generated document."""
-    kind = doc.kind
-    if kind == DocumentKind.PROPOSAL:
-        ctx = proposal_context(doc.decision)
-        name = f"to-trinh-{doc.decision_id}.pdf"
-    elif kind == DocumentKind.DECISION:
-        ctx = decision_context(doc.decision)
-        name = f"quyet-dinh-{doc.decision_id}.pdf"
-    elif kind == DocumentKind.MINUTES:
-        ctx = minutes_context(doc.meeting)
-        name = f"bien-ban-{doc.meeting_id}.pdf"
-    elif kind == DocumentKind.REPORT:
-        ctx = report_context(doc.nomination)
-        name = f"bao-cao-thanh-tich-{doc.nomination_id}.pdf"
-    elif kind == DocumentKind.SUMMARY:
-        ctx = report_context(doc.nomination)
-        name = f"tom-tat-thanh-tich-{doc.nomination_id}.pdf"
-    elif kind == DocumentKind.CERTIFICATES:
-        _require_decided(doc.nomination)
-        ctx = certificate_context(doc.nomination)
-        name = f"giay-khen-{doc.nomination_id}.pdf"
-    else:  # pragma: no cover - guarded by choices
-        raise ValueError(kind)
-    return render_html(TEMPLATES[kind], ctx), name, ctx.get("form_title", "")
+    """(html, filename, form title) of a generated document; ``ValueError`` for a
+    certificate of a nomination without a decision."""
+    build, target, prefix = RENDERERS[doc.kind]
+    ctx = build(doc)
+    name = f"{prefix}-{getattr(doc, target + '_id')}.pdf"
+    return render_html(TEMPLATES[doc.kind], ctx), name, ctx.get("form_title", "")
 
 
-def _require_decided(nomination: Nomination) -> None:
+def _require_decided(nomination: Nomination) -> Nomination:
     if nomination.status != NominationStatus.DECIDED or nomination.decision_id is None:
         raise ValueError("Chỉ in Giấy khen cho hồ sơ đã có quyết định.")
-
-
-def render_document(doc: GeneratedDocument) -> GeneratedDocument:
-    """Render and store one document; idempotent (a done document is kept)."""
-    if doc.status == DocumentStatus.DONE and doc.file:
-        return doc
-    try:
-        html, name, form_title = document_html(doc)
-        pdf = html_to_pdf(html)
-    except Exception as exc:
-        doc.status = DocumentStatus.FAILED
-        doc.error = str(exc)[:2000]
-        doc.save(update_fields=["status", "error"])
-        raise
-    doc.file.save(name, ContentFile(pdf), save=False)
-    doc.status = DocumentStatus.DONE
-    doc.form_title = form_title
-    doc.error = ""
-    doc.rendered_at = timezone.now()
-    doc.save()
-    return doc
+    return nomination

@@ -18,6 +18,8 @@ from campaigns.models import AwardForm, Participant, ParticipantGroup, Round
 from organization.models import Person, Unit
 
 from .choices import (
+    EDITABLE_STATUSES,
+    NOMINATION_TRANSITIONS,
     AttachmentKind,
     DecisionStatus,
     DocumentKind,
@@ -185,9 +187,12 @@ class Nomination(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        from .choices import EDITABLE_STATUSES
-
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def next_states(self) -> set[str]:
+        """The states the workflow map allows from here: which buttons a page offers."""
+        return NOMINATION_TRANSITIONS.get(self.status, set())
 
 
 def attachment_path(instance: NominationAttachment, filename: str) -> str:
@@ -276,6 +281,10 @@ class CouncilMeeting(models.Model):
         """At least two thirds of all members attend (ND 98 Art. 30.7)."""
         total = self.member_count
         return total > 0 and self.present_count * 3 >= total * 2
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == MeetingStatus.OPEN
 
     @property
     def chair(self) -> CouncilMember | None:

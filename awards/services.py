@@ -11,25 +11,32 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import record
+from audit.services import record, transition
 from campaigns.choices import Subject
 from campaigns.models import AwardForm, Participant, Round
-from organization.choices import Role
+from core import formats
+from core.errors import DomainError, NotAllowed
 from organization.models import Person, Unit
-from organization.scope import has_role, unit_in_scope
+from organization.rules import allowed
+from organization.scope import unit_in_scope
 
 from .choices import (
+    DECISION_TRANSITIONS,
+    MEETING_TRANSITIONS,
     NOMINATION_TRANSITIONS,
     QUOTA_APPROVED_STATUSES,
     QUOTA_SUBMITTED_STATUSES,
     DecisionStatus,
     DocumentKind,
+    DocumentStatus,
     MeetingStatus,
     NominationStatus,
 )
+from .documents import document_html, html_to_pdf
 from .eligibility import (
     criterion_results,
     deadline_problem,
@@ -47,12 +54,19 @@ from .models import (
     NominationAttachment,
     VoteTally,
 )
+from .queries import expand_unit_name, latest_tally, proposal_nominations
 
 S = NominationStatus
 
+__all__ = ["AwardsError", "AwardsNotAllowed", "expand_unit_name", "latest_tally", "proposal_nominations"]
 
-class AwardsError(Exception):
+
+class AwardsError(DomainError):
     """A refused awards operation; the message is shown to the user."""
+
+
+class AwardsNotAllowed(AwardsError, NotAllowed):
+    """The user's role or unit does not allow the awards operation."""
 
 
 def _require(condition: bool, message: str) -> None:
@@ -60,21 +74,22 @@ def _require(condition: bool, message: str) -> None:
         raise AwardsError(message)
 
 
-def _is_round_staff(user: Any, round_: Round, *roles: str) -> bool:
-    """Staff/leader/council act on a round issued within their subtree."""
-    return has_role(user, *roles) and unit_in_scope(user, round_.campaign.issuing_unit)
+def _guard(actor: Any, perm: str, obj: Any, message: str) -> None:
+    """Refuse with ``message`` unless ``awards/rules.py`` grants ``perm`` on ``obj`` —
+    the same question the page asks before offering the action."""
+    if not allowed(actor, perm, obj):
+        raise AwardsNotAllowed(message)
 
 
-def _transition(nomination: Nomination, to: str, *, actor: Any, action: str, comment: str = "", data: dict | None = None) -> None:
-    from_state = nomination.status
+def _transition(nomination: Nomination, to: str, *, actor: Any, action: str, comment: str = "",
+                data: dict | None = None, update_fields: tuple[str, ...] = ()) -> None:
+    # The nomination's refusal names the dossier ("chuyển hồ sơ từ …"), as users have always read it.
     _require(
-        to in NOMINATION_TRANSITIONS.get(from_state, set()),
-        f"Không thể chuyển hồ sơ từ “{S(from_state).label}” sang “{S(to).label}”.",
+        to in NOMINATION_TRANSITIONS.get(nomination.status, set()),
+        f"Không thể chuyển hồ sơ từ “{S(nomination.status).label}” sang “{S(to).label}”.",
     )
-    nomination.status = to
-    nomination.save()
-    record(actor=actor, action=action, obj=nomination, unit=nomination.proposing_unit,
-           from_state=from_state, to_state=to, comment=comment, data=data)
+    transition(nomination, to, transitions=NOMINATION_TRANSITIONS, actor=actor, action=action, error=AwardsError,
+               labels=S, unit=nomination.proposing_unit, comment=comment, data=data, update_fields=update_fields)
 
 
 def _locked(nomination: Nomination) -> Nomination:
@@ -93,7 +108,7 @@ def _particulars(unit: Unit | None, person: Person | None) -> dict[str, str]:
         return {
             "full_name": person.full_name,
             "gender": person.get_gender_display(),
-            "birth_date": person.birth_date.strftime("%d/%m/%Y") if person.birth_date else "",
+            "birth_date": formats.date(person.birth_date),
             "nationality": person.nationality,
             "ethnicity": person.ethnicity,
             "hometown": person.hometown,
@@ -103,7 +118,7 @@ def _particulars(unit: Unit | None, person: Person | None) -> dict[str, str]:
             "rank": person.rank,
             "education": person.education,
             "political_theory": person.political_theory,
-            "party_join_date": person.party_join_date.strftime("%d/%m/%Y") if person.party_join_date else "",
+            "party_join_date": formats.date(person.party_join_date),
         }
     head = Person.objects.filter(unit=unit, is_head=True, is_active=True).first()
     return {
@@ -158,7 +173,7 @@ def create_nomination(
     proposing_unit: Unit | None = None,
 ) -> Nomination:
     """Start a draft nomination of a unit or a person by the officer's unit."""
-    _require(has_role(actor, Role.OFFICER, Role.STAFF), "Chỉ cán bộ đơn vị hoặc cán bộ thi đua được lập hồ sơ đề nghị.")
+    _guard(actor, "awards.add_nomination", round_, "Chỉ cán bộ đơn vị hoặc cán bộ thi đua được lập hồ sơ đề nghị.")
     _require((unit is None) != (person is None), "Chọn một tập thể hoặc một cá nhân được đề nghị.")
     _require(award_form.campaign_id == round_.campaign_id, "Hình thức khen thưởng không thuộc phong trào của đợt xét.")
     nominee_home = unit if unit is not None else person.unit
@@ -181,11 +196,8 @@ def create_nomination(
     return nomination
 
 
-def _require_proposer(nomination: Nomination, actor: Any) -> None:
-    _require(
-        has_role(actor, Role.OFFICER, Role.STAFF) and unit_in_scope(actor, nomination.proposing_unit),
-        "Chỉ đơn vị đề nghị được sửa, gửi hồ sơ này.",
-    )
+def _require_proposer(nomination: Nomination, actor: Any, perm: str = "awards.change_nomination") -> None:
+    _guard(actor, perm, nomination, "Chỉ đơn vị đề nghị được sửa, gửi hồ sơ này.")
 
 
 @transaction.atomic
@@ -250,55 +262,50 @@ def submission_problems(nomination: Nomination, today: date | None = None) -> li
 @transaction.atomic
 def submit_nomination(nomination: Nomination, *, actor: Any, today: date | None = None) -> Nomination:
     """Send the nomination for appraisal; deadline, eligibility and quota are hard."""
-    _require_proposer(nomination, actor)
+    _require_proposer(nomination, actor, "awards.submit_nomination")
     nomination = _locked(nomination)
     _require(nomination.is_editable, f"Hồ sơ đang ở trạng thái “{nomination.get_status_display()}”, không gửi được.")
     problems = submission_problems(nomination, today)
     _require(not problems, "Không gửi được hồ sơ: " + " ".join(problems))
     nomination.submitted_at = timezone.now()
     nomination.return_reason = ""
-    _transition(nomination, S.SUBMITTED, actor=actor, action="awards.nomination.submit")
+    _transition(nomination, S.SUBMITTED, actor=actor, action="awards.nomination.submit",
+                update_fields=("submitted_at", "return_reason"))
     return nomination
 
 
 @transaction.atomic
 def appraise_nomination(nomination: Nomination, *, actor: Any, note: str = "") -> Nomination:
     """Emulation staff confirm the dossier is complete and eligible (thẩm định)."""
-    _require(_is_round_staff(actor, nomination.round, Role.STAFF), "Chỉ cán bộ thi đua – khen thưởng được thẩm định hồ sơ.")
+    _guard(actor, "awards.appraise_nomination", nomination, "Chỉ cán bộ thi đua – khen thưởng được thẩm định hồ sơ.")
     nomination.appraisal_note = note.strip()
-    _transition(nomination, S.APPRAISED, actor=actor, action="awards.nomination.appraise", comment=note)
+    _transition(nomination, S.APPRAISED, actor=actor, action="awards.nomination.appraise", comment=note,
+                update_fields=("appraisal_note",))
     return nomination
 
 
 @transaction.atomic
 def return_nomination(nomination: Nomination, *, actor: Any, reason: str) -> Nomination:
     """Send back to the proposing unit for completion; a reason is required."""
-    _require(_is_round_staff(actor, nomination.round, Role.STAFF, Role.LEADER), "Chỉ cán bộ thi đua hoặc lãnh đạo được trả lại hồ sơ.")
+    _guard(actor, "awards.return_nomination", nomination, "Chỉ cán bộ thi đua hoặc lãnh đạo được trả lại hồ sơ.")
     _require(bool(reason and reason.strip()), "Cần ghi rõ lý do trả lại hồ sơ.")
     nomination.return_reason = reason.strip()
-    _transition(nomination, S.RETURNED, actor=actor, action="awards.nomination.return", comment=reason.strip())
+    _transition(nomination, S.RETURNED, actor=actor, action="awards.nomination.return", comment=reason.strip(),
+                update_fields=("return_reason",))
     return nomination
 
 
 @transaction.atomic
 def send_to_council(nomination: Nomination, *, actor: Any) -> Nomination:
     """Put an appraised nomination on the council's agenda."""
-    _require(_is_round_staff(actor, nomination.round, Role.STAFF), "Chỉ cán bộ thi đua – khen thưởng được trình Hội đồng.")
+    _guard(actor, "awards.send_nomination_to_council", nomination, "Chỉ cán bộ thi đua – khen thưởng được trình Hội đồng.")
     _transition(nomination, S.TO_COUNCIL, actor=actor, action="awards.nomination.to_council")
     return nomination
 
 
-def latest_tally(nomination: Nomination) -> VoteTally | None:
-    return (
-        VoteTally.objects.filter(nomination=nomination)
-        .select_related("meeting", "nomination__award_form")
-        .prefetch_related("meeting__members")
-        .order_by("-meeting__held_at", "-id")
-        .first()
-    )
-
-
 def approval_problems(nomination: Nomination) -> list[str]:
+    """Everything that blocks the leader's approval: eligibility, the council's vote
+    (quorum, threshold) and the quotas of what is already approved."""
     problems = [r.message for r in eligibility_reasons(nomination) if r.blocking]
     tally = latest_tally(nomination)
     if tally is None:
@@ -318,7 +325,7 @@ def approval_problems(nomination: Nomination) -> list[str]:
 @transaction.atomic
 def approve_nomination(nomination: Nomination, *, actor: Any, comment: str = "") -> Nomination:
     """The leader approves: council vote passed, still eligible, within quota."""
-    _require(_is_round_staff(actor, nomination.round, Role.LEADER), "Chỉ lãnh đạo được duyệt khen thưởng.")
+    _guard(actor, "awards.approve_nomination", nomination, "Chỉ lãnh đạo được duyệt khen thưởng.")
     nomination = _locked(nomination)
     _require(nomination.status == S.TO_COUNCIL, f"Hồ sơ đang ở trạng thái “{nomination.get_status_display()}”, không duyệt được.")
     problems = approval_problems(nomination)
@@ -329,16 +336,21 @@ def approve_nomination(nomination: Nomination, *, actor: Any, comment: str = "")
 
 @transaction.atomic
 def reject_nomination(nomination: Nomination, *, actor: Any, reason: str) -> Nomination:
-    _require(_is_round_staff(actor, nomination.round, Role.LEADER), "Chỉ lãnh đạo được quyết định không khen thưởng.")
+    """The leader declines a nomination the council reviewed; a reason is required.
+
+    Raises ``AwardsNotAllowed`` for anyone but a leader of the round, ``AwardsError``
+    without a reason or outside "Đã trình Hội đồng"."""
+    _guard(actor, "awards.reject_nomination", nomination, "Chỉ lãnh đạo được quyết định không khen thưởng.")
     _require(bool(reason and reason.strip()), "Cần ghi rõ lý do không duyệt.")
     _transition(nomination, S.REJECTED, actor=actor, action="awards.nomination.reject", comment=reason.strip())
     return nomination
 
 
+#: The list page's bulk actions: key → (label, permission asked before offering it).
 BULK_ACTIONS = OrderedDict([
-    ("appraise", ("Thẩm định đạt", Role.STAFF)),
-    ("to_council", ("Trình Hội đồng", Role.STAFF)),
-    ("approve", ("Duyệt khen thưởng", Role.LEADER)),
+    ("appraise", ("Thẩm định đạt", "awards.appraise_nomination")),
+    ("to_council", ("Trình Hội đồng", "awards.send_nomination_to_council")),
+    ("approve", ("Duyệt khen thưởng", "awards.approve_nomination")),
 ])
 
 
@@ -360,7 +372,7 @@ def bulk_action(nominations: Iterable[Nomination], action: str, *, actor: Any) -
 @transaction.atomic
 def grant_deadline_exception(round_: Round, *, actor: Any, unit: Unit, until: date, reason: str) -> DeadlineException:
     """Staff allow a unit to submit after the deadline; recorded and audited."""
-    _require(_is_round_staff(actor, round_, Role.STAFF), "Chỉ cán bộ thi đua – khen thưởng được gia hạn.")
+    _guard(actor, "awards.grant_deadline_exception", round_, "Chỉ cán bộ thi đua – khen thưởng được gia hạn.")
     _require(unit_in_scope(actor, unit), "Đơn vị không thuộc phạm vi quản lý.")
     _require(bool(reason and reason.strip()), "Cần ghi rõ lý do gia hạn.")
     exception = DeadlineException.objects.create(round=round_, unit=unit, until=until, reason=reason.strip(), granted_by=actor)
@@ -377,7 +389,7 @@ def create_meeting(round_: Round, *, actor: Any, held_at: datetime, location: st
                    number: str = "", title: str = "") -> CouncilMeeting:
     """Open a council meeting with its members (name, position, council_role,
     is_chair, is_secretary, present, user, person)."""
-    _require(_is_round_staff(actor, round_, Role.STAFF), "Chỉ cán bộ thi đua – khen thưởng được lập cuộc họp Hội đồng.")
+    _guard(actor, "awards.add_meeting", round_, "Chỉ cán bộ thi đua – khen thưởng được lập cuộc họp Hội đồng.")
     _require(bool(members), "Cần nhập danh sách thành viên Hội đồng.")
     meeting = CouncilMeeting.objects.create(round=round_, held_at=held_at, location=location, number=number,
                                             created_by=actor, **({"title": title} if title else {}))
@@ -390,13 +402,17 @@ def create_meeting(round_: Round, *, actor: Any, held_at: datetime, location: st
 
 
 def _require_meeting_clerk(meeting: CouncilMeeting, actor: Any) -> None:
-    _require(_is_round_staff(actor, meeting.round, Role.STAFF, Role.COUNCIL),
-             "Chỉ thư ký (cán bộ thi đua) hoặc thành viên Hội đồng được ghi nhận cuộc họp.")
+    _guard(actor, "awards.record_meeting", meeting,
+           "Chỉ thư ký (cán bộ thi đua) hoặc thành viên Hội đồng được ghi nhận cuộc họp.")
     _require(meeting.status == MeetingStatus.OPEN, "Cuộc họp đã kết thúc, không sửa được.")
 
 
 @transaction.atomic
 def set_attendance(meeting: CouncilMeeting, *, actor: Any, present_ids: Iterable[int]) -> CouncilMeeting:
+    """Mark the members in ``present_ids`` (CouncilMember ids) present, the others absent.
+
+    Raises ``AwardsNotAllowed`` unless the actor records this meeting (staff or
+    council of the round), ``AwardsError`` once the meeting is closed."""
     _require_meeting_clerk(meeting, actor)
     present = {int(i) for i in present_ids}
     for member in meeting.members.all():
@@ -433,33 +449,19 @@ def record_tally(meeting: CouncilMeeting, nomination: Nomination, *, actor: Any,
 
 @transaction.atomic
 def close_meeting(meeting: CouncilMeeting, *, actor: Any, ended_at: datetime | None = None) -> CouncilMeeting:
+    """End the meeting (``ended_at``: now unless given); no more attendance or votes.
+
+    Raises ``AwardsNotAllowed`` unless the actor records this meeting, ``AwardsError``
+    when it is already closed."""
     _require_meeting_clerk(meeting, actor)
-    meeting.status = MeetingStatus.CLOSED
     meeting.ended_at = ended_at or timezone.now()
-    meeting.save(update_fields=["status", "ended_at"])
-    record(actor=actor, action="awards.meeting.close", obj=meeting, unit=meeting.round.campaign.issuing_unit,
-           from_state=MeetingStatus.OPEN, to_state=MeetingStatus.CLOSED)
+    transition(meeting, MeetingStatus.CLOSED, transitions=MEETING_TRANSITIONS, actor=actor, action="awards.meeting.close",
+               error=AwardsError, labels=MeetingStatus, unit=meeting.round.campaign.issuing_unit,
+               update_fields=("ended_at",))
     return meeting
 
 
 # --- decisions --------------------------------------------------------------------
-
-
-def proposal_nominations(round_: Round) -> list[Nomination]:
-    """What the Tờ trình proposes: nominations the council passed (or already approved)."""
-    qs = (
-        Nomination.objects.filter(round=round_, status__in=[S.TO_COUNCIL, S.APPROVED, S.DECIDED])
-        .select_related("award_form", "person__unit", "unit", "proposing_unit")
-        .order_by("subject", "proposing_unit__sort_order", "id")
-    )
-    out = []
-    for n in qs:
-        if n.status == S.TO_COUNCIL:
-            tally = latest_tally(n)
-            if tally is None or not tally.passed:
-                continue
-        out.append(n)
-    return out
 
 
 @transaction.atomic
@@ -467,7 +469,7 @@ def create_decision(round_: Round, *, actor: Any, proposal_date: date, proposal_
                     proposal_symbol: str = "TTr-UBND", addressee: str = "", meeting: CouncilMeeting | None = None,
                     proposal_unit: Unit | None = None, **fields: Any) -> Decision:
     """Start the round's decision (with its Tờ trình numbers); staff only."""
-    _require(_is_round_staff(actor, round_, Role.STAFF), "Chỉ cán bộ thi đua – khen thưởng được lập tờ trình, dự thảo quyết định.")
+    _guard(actor, "awards.add_decision", round_, "Chỉ cán bộ thi đua – khen thưởng được lập tờ trình, dự thảo quyết định.")
     campaign = round_.campaign
     proposal_unit = proposal_unit or actor.profile.unit
     _require(unit_in_scope(actor, proposal_unit), "Cơ quan trình không thuộc phạm vi quản lý.")
@@ -498,7 +500,7 @@ def issue_decision(decision: Decision, *, actor: Any, number: str, decision_date
     with its amount computed from the dated legal configuration on ``decision_date``."""
     from .money import MoneyConfigError, amount_breakdown
 
-    _require(_is_round_staff(actor, decision.round, Role.STAFF, Role.LEADER), "Chỉ lãnh đạo hoặc cán bộ thi đua được ban hành quyết định.")
+    _guard(actor, "awards.issue_decision", decision, "Chỉ lãnh đạo hoặc cán bộ thi đua được ban hành quyết định.")
     _require(decision.status == DecisionStatus.DRAFT, "Quyết định đã ban hành.")
     _require(bool(number and number.strip()), "Cần nhập số quyết định.")
     approved = list(Nomination.objects.select_for_update(of=("self",)).filter(round=decision.round, status=S.APPROVED)
@@ -515,24 +517,18 @@ def issue_decision(decision: Decision, *, actor: Any, number: str, decision_date
         nomination.base_salary = breakdown.base_salary
         _transition(nomination, S.DECIDED, actor=actor, action="awards.nomination.decide",
                     comment=f"Quyết định số {Decision._code(number.strip(), decision.symbol)}",
-                    data={"amount": breakdown.amount})
+                    data={"amount": breakdown.amount},
+                    update_fields=("decision", "amount", "coefficient", "base_salary"))
     decision.number = number.strip()
     decision.date = decision_date
-    decision.status = DecisionStatus.ISSUED
     decision.issued_at = timezone.now()
-    decision.save()
-    record(actor=actor, action="awards.decision.issue", obj=decision, unit=decision.round.campaign.issuing_unit,
-           from_state=DecisionStatus.DRAFT, to_state=DecisionStatus.ISSUED,
-           data={"nominations": [n.pk for n in approved]})
+    transition(decision, DecisionStatus.ISSUED, transitions=DECISION_TRANSITIONS, actor=actor, action="awards.decision.issue",
+               error=AwardsError, labels=DecisionStatus, unit=decision.round.campaign.issuing_unit,
+               data={"nominations": [n.pk for n in approved]}, update_fields=("number", "date", "issued_at"))
     return decision
 
 
 # --- documents ------------------------------------------------------------------
-
-
-def expand_unit_name(name: str) -> str:
-    """"UBND huyện Tam Nông" → "Ủy ban nhân dân huyện Tam Nông" (as printed)."""
-    return name.replace("UBND", "Ủy ban nhân dân", 1) if name.startswith("UBND") else name
 
 
 @transaction.atomic
@@ -544,13 +540,9 @@ def request_documents(*, actor: Any, decision: Decision | None = None, meeting: 
     kinds = list(kinds)
     target_round = (decision or meeting or nomination).round
     if nomination is not None and decision is None and meeting is None:
-        _require(
-            _is_round_staff(actor, target_round, Role.STAFF, Role.LEADER, Role.COUNCIL)
-            or (has_role(actor, Role.OFFICER) and unit_in_scope(actor, nomination.proposing_unit)),
-            "Bạn không có quyền tạo văn bản này.",
-        )
+        _guard(actor, "awards.print_nomination", nomination, "Bạn không có quyền tạo văn bản này.")
     else:
-        _require(_is_round_staff(actor, target_round, Role.STAFF, Role.LEADER), "Chỉ cán bộ thi đua hoặc lãnh đạo được tạo văn bản.")
+        _guard(actor, "awards.request_documents", target_round, "Chỉ cán bộ thi đua hoặc lãnh đạo được tạo văn bản.")
     docs = []
     for kind in kinds:
         targets: list[dict[str, Any]]
@@ -585,3 +577,51 @@ def request_documents(*, actor: Any, decision: Decision | None = None, meeting: 
     record(actor=actor, action="awards.documents.request", obj=decision or meeting or nomination,
            unit=target_round.campaign.issuing_unit, data={"kinds": list(kinds), "documents": [d.pk for d in docs]})
     return docs
+
+
+def render_document(doc: GeneratedDocument) -> GeneratedDocument:
+    """Render and store one queued document (called by the Celery task); idempotent:
+    a done document with its file is kept as is.
+
+    A failure is stored on the row (status "failed", the error shown on the page)
+    and re-raised; each outcome is an audit event of the system."""
+    if doc.status == DocumentStatus.DONE and doc.file:
+        return doc
+    from_state = doc.status
+    try:
+        html, name, form_title = document_html(doc)
+        pdf = html_to_pdf(html)
+    except Exception as exc:
+        doc.status = DocumentStatus.FAILED
+        doc.error = str(exc)[:2000]
+        doc.save(update_fields=["status", "error"])
+        record(actor=None, action="awards.documents.fail", obj=doc, from_state=from_state, to_state=doc.status,
+               comment=doc.error)
+        raise
+    doc.file.save(name, ContentFile(pdf), save=False)
+    doc.status = DocumentStatus.DONE
+    doc.form_title = form_title
+    doc.error = ""
+    doc.rendered_at = timezone.now()
+    doc.save(update_fields=["file", "status", "form_title", "error", "rendered_at"])
+    record(actor=None, action="awards.documents.render", obj=doc, from_state=from_state, to_state=doc.status)
+    return doc
+
+
+def requeue_documents(*, decision: int | None = None) -> list[int]:
+    """Put the still queued or failed documents (of one decision, when given) back in
+    the render queue; returns their ids. Failed ones become queued again (recorded)."""
+    from .tasks import render_document as render_task
+
+    docs = GeneratedDocument.objects.filter(status__in=[DocumentStatus.QUEUED, DocumentStatus.FAILED])
+    if decision:
+        docs = docs.filter(decision_id=decision)
+    ids = list(docs.values_list("id", flat=True))
+    for doc in GeneratedDocument.objects.filter(pk__in=ids, status=DocumentStatus.FAILED):
+        doc.status, doc.error = DocumentStatus.QUEUED, ""
+        doc.save(update_fields=["status", "error"])
+        record(actor=None, action="awards.documents.requeue", obj=doc, from_state=DocumentStatus.FAILED,
+               to_state=DocumentStatus.QUEUED)
+    for pk in ids:
+        render_task.delay(pk)
+    return ids

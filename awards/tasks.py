@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from .models import GeneratedDocument
+from .services import render_document as render
+
 
 @shared_task(name="awards.render_document")
 def render_document(document_id: int) -> str:
     """Render one queued document to PDF and store it (a done one is left as is)."""
-    from .documents import render_document as render
-    from .models import GeneratedDocument
-
     doc = GeneratedDocument.objects.filter(pk=document_id).first()
     if doc is None:
         return "missing"

@@ -1,5 +1,7 @@
 """Thin views: load through ``get_<thing>_for_user`` (404 out of scope), call one
-service, redirect. Refusals come back as ``AwardsError`` and are shown as messages."""
+service through ``core.views.perform`` (a refusal is shown as a message, as is).
+What a page offers is asked of ``awards/rules.py`` (``allowed`` / ``{% can %}``), the
+same permissions the services guard with."""
 
 from __future__ import annotations
 
@@ -12,12 +14,13 @@ from django.views.decorators.http import require_POST
 
 from audit.services import timeline
 from campaigns.models import Campaign, Participant, Round
-from organization.choices import Role
+from core.views import perform
 from organization.models import Person, Unit
-from organization.scope import has_role, unit_in_scope
+from organization.rules import allowed
 
 from . import services
 from .choices import ACTION_LABELS, DocumentKind, DocumentStatus, NominationStatus
+from .documents import _amounted, _split
 from .eligibility import deadline_problem, eligibility_reasons, quota_problems
 from .forms import (
     AttachmentForm,
@@ -31,6 +34,7 @@ from .forms import (
     TallyForm,
 )
 from .models import CouncilMeeting, Decision, GeneratedDocument, Nomination, VoteTally
+from .queries import latest_tally, proposal_nominations
 
 S = NominationStatus
 
@@ -43,12 +47,18 @@ def get_round_for_user(user, pk: int) -> Round:
                              .filter(campaign__in=Campaign.objects.for_user(user)), pk=pk)
 
 
-def get_managed_round_for_user(user, pk: int, *roles: str) -> Round:
-    """A round the user manages (staff/leader/council of the issuing unit's subtree); 404 otherwise."""
+def get_managed_round_for_user(user, pk: int, perm: str = "awards.manage_round") -> Round:
+    """A round on which the user holds ``perm`` (by default: staff/leader/council of the
+    issuing unit's subtree); 404 otherwise."""
     round_ = get_round_for_user(user, pk)
-    if not _is_round_manager(user, round_, *(roles or (Role.STAFF, Role.LEADER, Role.COUNCIL))):
-        raise Http404("Không tìm thấy.")
+    _require_or_404(user, perm, round_)
     return round_
+
+
+def _require_or_404(user, perm: str, obj) -> None:
+    """404 rather than 403: pages the user may not act on do not reveal they exist."""
+    if not allowed(user, perm, obj):
+        raise Http404("Không tìm thấy.")
 
 
 def get_nomination_for_user(user, pk: int) -> Nomination:
@@ -73,18 +83,9 @@ def get_document_for_user(user, pk: int) -> GeneratedDocument:
     return get_object_or_404(GeneratedDocument.objects.for_user(user), pk=pk)
 
 
-def _is_round_manager(user, round_: Round, *roles: str) -> bool:
-    return has_role(user, *roles) and unit_in_scope(user, round_.campaign.issuing_unit)
-
-
-def _run(request, fn, *args, success: str, **kwargs):
-    try:
-        result = fn(*args, actor=request.user, **kwargs)
-    except services.AwardsError as exc:
-        messages.error(request, str(exc))
-        return None
-    messages.success(request, success)
-    return result
+def _form_refused(request, prefix: str, form) -> None:
+    """One message listing a form's errors: "<prefix>: <label>: <errors>; …"."""
+    messages.error(request, prefix + ": " + "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
 
 
 # --- nominations --------------------------------------------------------------------
@@ -109,11 +110,10 @@ def nomination_list(request):
     status = request.GET.get("status")
     if status in S.values:
         qs = qs.filter(status=status)
-    bulk = [(key, label) for key, (label, role) in services.BULK_ACTIONS.items() if has_role(request.user, role)]
+    bulk = [(key, label) for key, (label, perm) in services.BULK_ACTIONS.items() if allowed(request.user, perm)]
     return render(request, "awards/nomination_list.html", {
         "nominations": qs.order_by("round", "status", "id"), "rounds": rounds, "selected": selected,
         "statuses": S.choices, "status": status, "bulk_actions": bulk,
-        "can_nominate": has_role(request.user, Role.OFFICER, Role.STAFF),
     })
 
 
@@ -122,11 +122,10 @@ def nomination_list(request):
 def nomination_bulk(request):
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     nominations = list(Nomination.objects.for_user(request.user).filter(pk__in=ids))
-    try:
-        done, errors = services.bulk_action(nominations, request.POST.get("action", ""), actor=request.user)
-    except services.AwardsError as exc:
-        messages.error(request, str(exc))
+    result = perform(request, services.bulk_action, nominations, request.POST.get("action", ""))
+    if result is None:
         return redirect("awards:nomination_list")
+    done, errors = result
     if done:
         messages.success(request, f"Đã thực hiện cho {done} hồ sơ.")
     for error in errors:
@@ -137,8 +136,7 @@ def nomination_bulk(request):
 @login_required
 def nomination_create(request, round_id: int):
     round_ = get_round_for_user(request.user, round_id)
-    if not has_role(request.user, Role.OFFICER, Role.STAFF):
-        raise Http404("Không tìm thấy.")
+    _require_or_404(request.user, "awards.add_nomination", round_)
     participants = list(
         Participant.objects.for_user(request.user).filter(campaign=round_.campaign)
         .select_related("unit", "person__unit").order_by("unit__path", "person__unit__path", "person__full_name")
@@ -150,7 +148,7 @@ def nomination_create(request, round_id: int):
         allowed_people = {p.person_id for p in participants if p.person_id}
         if (unit_id and unit_id not in allowed_units) or (person_id and person_id not in allowed_people):
             raise Http404("Không tìm thấy.")
-        nomination = _run(
+        nomination = perform(
             request, services.create_nomination, round_, award_form=form.cleaned_data["award_form"],
             unit=Unit.objects.filter(pk=unit_id).first(), person=Person.objects.filter(pk=person_id).first(),
             success="Đã lập hồ sơ đề nghị. Hãy hoàn thiện báo cáo thành tích rồi gửi.",
@@ -163,10 +161,6 @@ def nomination_create(request, round_id: int):
 @login_required
 def nomination_detail(request, pk: int):
     nomination = get_nomination_for_user(request.user, pk)
-    user = request.user
-    proposer = has_role(user, Role.OFFICER, Role.STAFF) and unit_in_scope(user, nomination.proposing_unit)
-    staff = _is_round_manager(user, nomination.round, Role.STAFF)
-    leader = _is_round_manager(user, nomination.round, Role.LEADER)
     reasons = eligibility_reasons(nomination)
     problems = []
     if nomination.is_editable:
@@ -178,13 +172,8 @@ def nomination_detail(request, pk: int):
         problems += services.approval_problems(nomination)
     return render(request, "awards/nomination_detail.html", {
         "n": nomination, "reasons": reasons, "problems": problems, "timeline": timeline(nomination, ACTION_LABELS, states=S),
-        "tally": services.latest_tally(nomination), "attachments": nomination.attachments.all(),
+        "tally": latest_tally(nomination), "attachments": nomination.attachments.all(),
         "documents": nomination.documents.filter(kind__in=[DocumentKind.REPORT, DocumentKind.SUMMARY, DocumentKind.CERTIFICATES]),
-        "can_edit": proposer and nomination.is_editable, "can_submit": proposer and nomination.is_editable,
-        "can_appraise": staff and nomination.status == S.SUBMITTED,
-        "can_return": (staff or leader) and nomination.status in (S.SUBMITTED, S.APPRAISED, S.TO_COUNCIL),
-        "can_council": staff and nomination.status == S.APPRAISED,
-        "can_decide": leader and nomination.status == S.TO_COUNCIL,
         "reason_form": ReasonForm(),
     })
 
@@ -192,15 +181,14 @@ def nomination_detail(request, pk: int):
 @login_required
 def nomination_edit(request, pk: int):
     nomination = get_nomination_for_user(request.user, pk)
-    if not (has_role(request.user, Role.OFFICER, Role.STAFF) and unit_in_scope(request.user, nomination.proposing_unit)):
-        raise Http404("Không tìm thấy.")
+    _require_or_404(request.user, "awards.change_nomination", nomination)
     report = nomination.report or {}
     achievements = report.get("achievements", [])
     initial = {"duties": report.get("duties", ""), "other": report.get("other", ""),
                "awards_received": report.get("awards_received", ""), "summary": nomination.summary}
     form = ReportForm(request.POST or None, initial=initial, achievements=achievements)
     if request.method == "POST" and form.is_valid():
-        done = _run(request, services.update_report, nomination, duties=form.cleaned_data["duties"],
+        done = perform(request, services.update_report, nomination, duties=form.cleaned_data["duties"],
                     achievements=form.achievements(), other=form.cleaned_data["other"],
                     awards_received=form.cleaned_data["awards_received"], summary=form.cleaned_data["summary"],
                     success="Đã lưu báo cáo thành tích.")
@@ -218,7 +206,7 @@ def nomination_attach(request, pk: int):
     nomination = get_nomination_for_user(request.user, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        _run(request, services.add_attachment, nomination, kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
+        perform(request, services.add_attachment, nomination, kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
              file=form.cleaned_data["file"], success="Đã đính kèm tài liệu.")
     else:
         for field, errors in form.errors.items():
@@ -257,7 +245,7 @@ def nomination_action(request, pk: int, action: str):
         kwargs["note"] = request.POST.get("note", "")
     if needs_reason:
         kwargs["reason"] = request.POST.get("reason", "")
-    _run(request, fn, nomination, success=success, **kwargs)
+    perform(request, fn, nomination, success=success, **kwargs)
     return redirect("awards:nomination_detail", nomination.pk)
 
 
@@ -265,7 +253,7 @@ def nomination_action(request, pk: int, action: str):
 @require_POST
 def nomination_documents(request, pk: int):
     nomination = get_nomination_for_user(request.user, pk)
-    _run(request, services.request_documents, nomination=nomination, kinds=[DocumentKind.REPORT, DocumentKind.SUMMARY],
+    perform(request, services.request_documents, nomination=nomination, kinds=[DocumentKind.REPORT, DocumentKind.SUMMARY],
          success="Đã tạo báo cáo thành tích và bản tóm tắt.")
     return redirect("awards:nomination_detail", nomination.pk)
 
@@ -280,54 +268,54 @@ def round_detail(request, round_id: int):
 
     nominations = Nomination.objects.filter(round=round_)
     counts = dict(nominations.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    staff = _is_round_manager(request.user, round_, Role.STAFF)
     return render(request, "awards/round_detail.html", {
         "round": round_, "campaign": round_.campaign,
         "quotas": round_.quotas.select_related("award_form", "group"),
         "counts": [(label, counts.get(value, 0)) for value, label in S.choices],
         "meetings": round_.council_meetings.all(), "decisions": round_.decisions.all(),
         "exceptions": round_.deadline_exceptions.select_related("unit", "granted_by"),
-        "budget": round_budget(round_), "staff": staff,
-        "exception_form": DeadlineExceptionForm(units=Unit.objects.for_user(request.user)) if staff else None,
-        "meeting_form": MeetingForm() if staff else None,
-        "decision_form": DecisionCreateForm(initial={"proposal_symbol": "TTr-UBND"}) if staff else None,
+        "budget": round_budget(round_),
+        "exception_form": DeadlineExceptionForm(units=Unit.objects.for_user(request.user))
+        if allowed(request.user, "awards.grant_deadline_exception", round_) else None,
+        "meeting_form": MeetingForm() if allowed(request.user, "awards.add_meeting", round_) else None,
+        "decision_form": DecisionCreateForm(initial={"proposal_symbol": "TTr-UBND"})
+        if allowed(request.user, "awards.add_decision", round_) else None,
     })
 
 
 @login_required
 @require_POST
 def round_exception(request, round_id: int):
-    round_ = get_managed_round_for_user(request.user, round_id, Role.STAFF)
+    round_ = get_managed_round_for_user(request.user, round_id, "awards.grant_deadline_exception")
     form = DeadlineExceptionForm(request.POST, units=Unit.objects.for_user(request.user))
     if form.is_valid():
-        _run(request, services.grant_deadline_exception, round_, unit=form.cleaned_data["unit"],
+        perform(request, services.grant_deadline_exception, round_, unit=form.cleaned_data["unit"],
              until=form.cleaned_data["until"], reason=form.cleaned_data["reason"], success="Đã gia hạn gửi hồ sơ.")
     else:
-        messages.error(request, "Gia hạn: " + "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        _form_refused(request, "Gia hạn", form)
     return redirect("awards:round_detail", round_.pk)
 
 
 @login_required
 @require_POST
 def meeting_create(request, round_id: int):
-    round_ = get_managed_round_for_user(request.user, round_id, Role.STAFF)
+    round_ = get_managed_round_for_user(request.user, round_id, "awards.add_meeting")
     form = MeetingForm(request.POST)
     if form.is_valid():
-        meeting = _run(request, services.create_meeting, round_, held_at=form.cleaned_data["held_at"],
+        meeting = perform(request, services.create_meeting, round_, held_at=form.cleaned_data["held_at"],
                        location=form.cleaned_data["location"], number=form.cleaned_data["number"],
                        members=form.cleaned_data["members"], success="Đã lập cuộc họp Hội đồng.")
         if meeting is not None:
             return redirect("awards:meeting_detail", meeting.pk)
     else:
-        messages.error(request, "Cuộc họp: " + "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        _form_refused(request, "Cuộc họp", form)
     return redirect("awards:round_detail", round_.pk)
 
 
 @login_required
 def meeting_detail(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk)
-    if not _is_round_manager(request.user, meeting.round, Role.STAFF, Role.LEADER, Role.COUNCIL):
-        raise Http404("Không tìm thấy.")
+    _require_or_404(request.user, "awards.manage_round", meeting)
     meeting = CouncilMeeting.objects.prefetch_related("members").get(pk=meeting.pk)
     tallies = {t.nomination_id: t for t in VoteTally.objects.filter(meeting=meeting).select_related("nomination__award_form")}
     for t in tallies.values():
@@ -338,9 +326,7 @@ def meeting_detail(request, pk: int):
     )
     rows = [(n, tallies.get(n.pk)) for n in agenda]
     return render(request, "awards/meeting_detail.html", {
-        "meeting": meeting, "members": meeting.members.all(), "rows": rows,
-        "can_record": _is_round_manager(request.user, meeting.round, Role.STAFF, Role.COUNCIL) and meeting.status == "open",
-        "documents": meeting.documents.all(), "can_documents": _is_round_manager(request.user, meeting.round, Role.STAFF, Role.LEADER),
+        "meeting": meeting, "members": meeting.members.all(), "rows": rows, "documents": meeting.documents.all(),
     })
 
 
@@ -348,7 +334,7 @@ def meeting_detail(request, pk: int):
 @require_POST
 def meeting_attendance(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk)
-    _run(request, services.set_attendance, meeting, present_ids=[i for i in request.POST.getlist("present") if i.isdigit()],
+    perform(request, services.set_attendance, meeting, present_ids=[i for i in request.POST.getlist("present") if i.isdigit()],
          success="Đã cập nhật điểm danh.")
     return redirect("awards:meeting_detail", meeting.pk)
 
@@ -361,9 +347,9 @@ def meeting_tally(request, pk: int, nomination_id: int):
     form = TallyForm(request.POST)
     if form.is_valid():
         data = {k: (v or 0) if k != "absent_opinions" else v for k, v in form.cleaned_data.items()}
-        _run(request, services.record_tally, meeting, nomination, success=f"Đã ghi kết quả bỏ phiếu: {nomination.nominee_name}.", **data)
+        perform(request, services.record_tally, meeting, nomination, success=f"Đã ghi kết quả bỏ phiếu: {nomination.nominee_name}.", **data)
     else:
-        messages.error(request, f"{nomination.nominee_name}: " + "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        _form_refused(request, nomination.nominee_name, form)
     return redirect("awards:meeting_detail", meeting.pk)
 
 
@@ -371,7 +357,7 @@ def meeting_tally(request, pk: int, nomination_id: int):
 @require_POST
 def meeting_close(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk)
-    _run(request, services.close_meeting, meeting, success="Đã kết thúc cuộc họp.")
+    perform(request, services.close_meeting, meeting, success="Đã kết thúc cuộc họp.")
     return redirect("awards:meeting_detail", meeting.pk)
 
 
@@ -379,44 +365,41 @@ def meeting_close(request, pk: int):
 @require_POST
 def meeting_minutes(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk)
-    _run(request, services.request_documents, meeting=meeting, kinds=[DocumentKind.MINUTES], success="Đã tạo biên bản.")
+    perform(request, services.request_documents, meeting=meeting, kinds=[DocumentKind.MINUTES], success="Đã tạo biên bản.")
     return redirect("awards:meeting_detail", meeting.pk)
 
 
 @login_required
 @require_POST
 def decision_create(request, round_id: int):
-    round_ = get_managed_round_for_user(request.user, round_id, Role.STAFF)
+    round_ = get_managed_round_for_user(request.user, round_id, "awards.add_decision")
     form = DecisionCreateForm(request.POST)
     if form.is_valid():
-        decision = _run(request, services.create_decision, round_, success="Đã lập tờ trình và dự thảo quyết định.",
+        decision = perform(request, services.create_decision, round_, success="Đã lập tờ trình và dự thảo quyết định.",
                         **form.cleaned_data)
         if decision is not None:
             return redirect("awards:decision_detail", decision.pk)
     else:
-        messages.error(request, "Tờ trình: " + "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        _form_refused(request, "Tờ trình", form)
     return redirect("awards:round_detail", round_.pk)
 
 
 @login_required
 def decision_detail(request, pk: int):
     decision = get_decision_for_user(request.user, pk)
-    if not _is_round_manager(request.user, decision.round, Role.STAFF, Role.LEADER, Role.COUNCIL):
-        raise Http404("Không tìm thấy.")
-    from .documents import _amounted, _split
-
+    _require_or_404(request.user, "awards.manage_round", decision)
     if decision.status == "issued":
         nominations = list(decision.nominations.select_related("award_form", "person__unit", "unit"))
     else:
-        nominations = services.proposal_nominations(decision.round)
+        nominations = proposal_nominations(decision.round)
     _amounted(nominations, decision.date or decision.proposal_date)
-    manager = _is_round_manager(request.user, decision.round, Role.STAFF, Role.LEADER)
     return render(request, "awards/decision_detail.html", {
         "decision": decision, **_split(nominations),
         "documents": decision.documents.select_related("nomination__person", "nomination__unit"),
         "meeting_documents": decision.meeting.documents.all() if decision.meeting_id else [],
-        "issue_form": DecisionIssueForm() if manager and decision.status == "draft" else None,
-        "can_documents": manager, "kinds": DocumentKind.choices,
+        "issue_form": DecisionIssueForm()
+        if decision.status == "draft" and allowed(request.user, "awards.issue_decision", decision) else None,
+        "kinds": DocumentKind.choices,
     })
 
 
@@ -426,10 +409,10 @@ def decision_issue(request, pk: int):
     decision = get_decision_for_user(request.user, pk)
     form = DecisionIssueForm(request.POST)
     if form.is_valid():
-        _run(request, services.issue_decision, decision, number=form.cleaned_data["number"],
+        perform(request, services.issue_decision, decision, number=form.cleaned_data["number"],
              decision_date=form.cleaned_data["decision_date"], success="Đã ban hành quyết định khen thưởng.")
     else:
-        messages.error(request, "Quyết định: " + "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        _form_refused(request, "Quyết định", form)
     return redirect("awards:decision_detail", decision.pk)
 
 
@@ -441,7 +424,7 @@ def decision_documents(request, pk: int):
     if not kinds:
         messages.error(request, "Chọn ít nhất một loại văn bản.")
     else:
-        _run(request, services.request_documents, decision=decision, kinds=kinds, success="Đã tạo văn bản.")
+        perform(request, services.request_documents, decision=decision, kinds=kinds, success="Đã tạo văn bản.")
     return redirect("awards:decision_detail", decision.pk)
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from awards.choices import DocumentStatus
-from awards.models import GeneratedDocument
-from awards.tasks import render_document
+from awards.services import requeue_documents
 
 
 class Command(BaseCommand):
@@ -17,11 +15,5 @@ class Command(BaseCommand):
         parser.add_argument("--decision", type=int, help="Chỉ các văn bản của quyết định này")
 
     def handle(self, *args, decision: int | None = None, **options):
-        docs = GeneratedDocument.objects.filter(status__in=[DocumentStatus.QUEUED, DocumentStatus.FAILED])
-        if decision:
-            docs = docs.filter(decision_id=decision)
-        ids = list(docs.values_list("id", flat=True))
-        for pk in ids:
-            GeneratedDocument.objects.filter(pk=pk, status=DocumentStatus.FAILED).update(status=DocumentStatus.QUEUED, error="")
-            render_document.delay(pk)
+        ids = requeue_documents(decision=decision)
         self.stdout.write(f"Đã đưa {len(ids)} văn bản vào hàng đợi.\n")
