@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.static import serve
 
+from scoring import completeness
+
 from .home import home
 
 admin.site.site_header = "CCHC Portal – Quản trị"
@@ -16,6 +18,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("don-vi/", include("organization.urls")),
     path("phong-trao/", include("campaigns.urls")),
+    path("so-lieu/day-du/", completeness.completeness, name="completeness"),
     path("so-lieu/", include("scoring.onestop.urls")),
     path("cham-diem/", include("scoring.urls")),
     path("khen-thuong/", include("awards.urls")),

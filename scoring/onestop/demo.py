@@ -26,6 +26,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from core.periods import month_end, next_month
 from organization.models import Unit
 
 from . import services
@@ -100,8 +101,7 @@ def _dossiers(code: str, profile: Profile, catalogue: list, months: list[D], rnd
     out = []
     seq = 0
     for m in months:
-        next_m = (m + datetime.timedelta(days=32)).replace(day=1)
-        days = (next_m - m).days
+        days = (next_month(m) - m).days
         n = max(1, int(profile.dossiers_per_month * rnd.uniform(0.85, 1.15)))
         # Make sure every covered procedure gets an online dossier within the year.
         forced = covered[(months.index(m) * 4) % max(len(covered), 1):][:4]
@@ -137,7 +137,7 @@ CHANNEL_LABEL = {"online": "Trực tuyến", "direct": "Trực tiếp", "postal"
 
 def _export_rows(dossiers: list[dict], month: D) -> list[list[Any]]:
     """The month's export: dossiers received in it or resolved in it, as of the month's end."""
-    end = (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    end = month_end(month)
     rows = []
     for d in dossiers:
         in_month = month <= d["received"] <= end or month <= d["resolved"] <= end
@@ -159,7 +159,7 @@ def _export_rows(dossiers: list[dict], month: D) -> list[list[Any]]:
 
 def _report_row(dossiers: list[dict], month: D, *, optional: bool) -> list[Any]:
     """Form II.06a for the month, derived from the same dossiers (so both sources agree)."""
-    end = (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    end = month_end(month)
     new = [d for d in dossiers if month <= d["received"] <= end]
     carried = [d for d in dossiers if d["received"] < month and d["resolved"] >= month]
     resolved = [d for d in new + carried if d["resolved"] <= end]

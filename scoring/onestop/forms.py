@@ -7,20 +7,20 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 
+from core import formats
+from core.periods import add_months, month_key, parse_month
 from organization.models import Unit
 
 from .models import ImportKind
 
 
 def _month_choices() -> list[tuple[str, str]]:
-    today = datetime.date.today().replace(day=1)
-    out = [("", "— theo số liệu trong tệp —")]
-    m = today
-    for _ in range(36):
-        out.append((m.strftime("%Y-%m"), m.strftime("%m/%Y")))
-        m = (m - datetime.timedelta(days=1)).replace(day=1)
-    return out
+    """This month and the 35 before it, newest first ("2026-03" → "03/2026")."""
+    this_month = timezone.localdate()
+    months = [add_months(this_month, -i) for i in range(36)]
+    return [("", "— theo số liệu trong tệp —"), *((month_key(m), formats.month(m)) for m in months)]
 
 
 class UploadForm(forms.Form):
@@ -48,10 +48,10 @@ class UploadForm(forms.Form):
 
     def clean_month(self) -> datetime.date | None:
         value = self.cleaned_data.get("month")
-        if not value:
-            return None
-        y, m = value.split("-")
-        return datetime.date(int(y), int(m), 1)
+        return parse_month(value) if value else None
+
+
+_MONTH = re.compile(r"^(\d{1,2}/\d{4}|\d{4}-\d{1,2})$")
 
 
 class LockForm(forms.Form):
@@ -65,11 +65,9 @@ class LockForm(forms.Form):
 
     def clean_month(self) -> datetime.date:
         value = self.cleaned_data["month"].strip()
-        m = re.match(r"^(\d{1,2})/(\d{4})$", value) or re.match(r"^(\d{4})-(\d{1,2})$", value)
-        if not m:
+        if not _MONTH.match(value):
             raise forms.ValidationError("Ghi tháng theo dạng mm/yyyy, ví dụ 03/2023.")
-        a, b = int(m.group(1)), int(m.group(2))
-        month, year = (a, b) if a <= 12 and b > 12 else (b, a)
-        if not 1 <= month <= 12:
-            raise forms.ValidationError("Tháng không hợp lệ.")
-        return datetime.date(year, month, 1)
+        try:
+            return parse_month(value)
+        except ValueError:  # month 0 or 13…
+            raise forms.ValidationError("Tháng không hợp lệ.") from None

@@ -10,34 +10,19 @@ Zero is not blank: optional counts are nullable, and "not reported" is NULL.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.db import models
 
+from core import formats
 from organization.models import Unit
+from organization.scope import ScopedQuerySet
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+from .choices import Channel, ImportKind, ImportStatus, OnlineLevel
 
-
-class ScopedQuerySet(models.QuerySet):
-    unit_field = "unit"
-
-    def for_user(self, user: AbstractBaseUser):
-        return self.filter(**{f"{self.unit_field}__in": Unit.objects.for_user(user)})
-
-
-class Channel(models.TextChoices):
-    ONLINE = "online", "Trực tuyến"
-    DIRECT = "direct", "Trực tiếp"
-    POSTAL = "postal", "Dịch vụ bưu chính công ích"
-
-
-class OnlineLevel(models.TextChoices):
-    FULL = "full", "Toàn trình"
-    PARTIAL = "partial", "Một phần"
-    NONE = "none", "Không cung cấp trực tuyến"
+__all__ = [
+    "Channel", "Dossier", "ImportBatch", "ImportKind", "ImportStatus", "MonthLock", "MonthlyReport",
+    "OnlineLevel", "Procedure",
+]
 
 
 class Procedure(models.Model):
@@ -159,23 +144,7 @@ class MonthlyReport(models.Model):
         ordering = ["unit", "month"]
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.month:%m/%Y}"
-
-
-class ImportKind(models.TextChoices):
-    DOSSIERS = "dossiers", "Danh sách hồ sơ (mỗi dòng một hồ sơ)"
-    REPORT = "report", "Báo cáo thống kê tháng (mẫu II.06a)"
-    CATALOG = "catalog", "Danh mục thủ tục hành chính"
-
-
-class ImportStatus(models.TextChoices):
-    UPLOADED = "uploaded", "Đã tải lên"
-    PARSING = "parsing", "Đang kiểm tra"
-    READY = "ready", "Chờ xác nhận"
-    INVALID = "invalid", "Có lỗi"
-    COMMITTED = "committed", "Đã ghi nhận"
-    FAILED = "failed", "Lỗi hệ thống"
-    CANCELLED = "cancelled", "Đã hủy"
+        return f"{self.unit} {formats.month(self.month)}"
 
 
 class ImportBatch(models.Model):
@@ -236,4 +205,4 @@ class MonthLock(models.Model):
         unique_together = [("unit", "month")]
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.month:%m/%Y}"
+        return f"{self.unit} {formats.month(self.month)}"

@@ -24,6 +24,10 @@ from typing import Any
 
 import python_calamine
 
+from core import formats
+from core.errors import DomainError
+from core.periods import month_start
+
 from .models import Channel, ImportKind, OnlineLevel
 
 # --- limits ---------------------------------------------------------------------
@@ -40,7 +44,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
-class FileRejected(Exception):
+class FileRejected(DomainError):
     """The whole file is refused before or while reading (message in Vietnamese)."""
 
 
@@ -49,24 +53,23 @@ class FileRejected(Exception):
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-def fold(text: Any) -> str:
-    """Lower case, no diacritics, letters and digits only: "Mã hồ sơ" → "mahoso"."""
+def _plain_lower(text: Any) -> str:
+    """Lower case without diacritics (đ → d); ``None`` → ""."""
     if text is None:
         return ""
     s = str(text).replace("đ", "d").replace("Đ", "D")
     s = unicodedata.normalize("NFD", s)
-    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn")
-    return _NON_ALNUM.sub("", s.lower())
+    return "".join(ch for ch in s if unicodedata.category(ch) != "Mn").lower()
+
+
+def fold(text: Any) -> str:
+    """Lower case, no diacritics, letters and digits only: "Mã hồ sơ" → "mahoso"."""
+    return _NON_ALNUM.sub("", _plain_lower(text))
 
 
 def fold_words(text: Any) -> str:
     """Like ``fold`` but keeps single spaces between words (for cell values)."""
-    if text is None:
-        return ""
-    s = str(text).replace("đ", "d").replace("Đ", "D")
-    s = unicodedata.normalize("NFD", s)
-    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn")
-    return " ".join(_NON_ALNUM.sub(" ", s.lower()).split())
+    return " ".join(_NON_ALNUM.sub(" ", _plain_lower(text)).split())
 
 
 # --- cell converters: return the value or raise ValueError(Vietnamese message) -----
@@ -270,7 +273,7 @@ def to_month(value: Any) -> datetime.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime.date | datetime.datetime | int | float) and not isinstance(value, bool):
-        return to_date(value).replace(day=1)
+        return month_start(to_date(value))
     text = str(value).strip()
     m = re.match(r"^(?:th[aá]ng\s*)?(\d{1,2})\s*[/\-.]\s*(\d{4})$", text, re.I)
     if m:
@@ -278,7 +281,7 @@ def to_month(value: Any) -> datetime.date | None:
     else:
         m = re.match(r"^(\d{4})\s*[/\-.]\s*(\d{1,2})$", text)
         if not m:
-            return to_date(text).replace(day=1)
+            return month_start(to_date(text))
         year, month = int(m.group(1)), int(m.group(2))
     if not 1 <= month <= 12:
         raise ValueError(f"“{text}” không phải là tháng hợp lệ (dạng mm/yyyy)")
@@ -413,6 +416,12 @@ SCHEMAS: dict[str, list[Column]] = {
 ACCEPTED = "Chỉ nhận tệp bảng tính .xlsx, .xls hoặc .ods."
 
 
+def too_large(size: int, limit: int) -> str:
+    """The refusal of a file over the size limit: "Tệp quá lớn (12,3 MB); giới hạn 10 MB."."""
+    mb = 1048576
+    return f"Tệp quá lớn ({formats.number(size / mb, 1)} MB); giới hạn {formats.number(round(limit / mb), 0)} MB."
+
+
 def check_container(data: bytes, max_bytes: int) -> str:
     """Refuse what must not be parsed; return the format ("xlsx", "xls", "ods").
 
@@ -422,7 +431,7 @@ def check_container(data: bytes, max_bytes: int) -> str:
     if size == 0:
         raise FileRejected("Tệp rỗng (0 byte).")
     if size > max_bytes:
-        raise FileRejected(f"Tệp quá lớn ({size / 1048576:.1f} MB); giới hạn {max_bytes / 1048576:.0f} MB.".replace(".", ","))
+        raise FileRejected(too_large(size, max_bytes))
     head = data[:8]
     if head == OLE_MAGIC:
         # An OLE compound file: either a real .xls or an Office-encrypted .xlsx,

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from organization.scope import has_role
+from organization.rules import allowed
 from organization.todo import TodoItem
 
 from .models import ImportBatch, ImportStatus
 
 
 def todo_items(user) -> list[TodoItem]:
-    from .services import UPLOAD_ROLES
-
-    if not has_role(user, *UPLOAD_ROLES):
+    if not allowed(user, "onestop.upload"):
         return []
     items: list[TodoItem] = []
     waiting = ImportBatch.objects.for_user(user).filter(status=ImportStatus.READY, uploaded_by=user).count()

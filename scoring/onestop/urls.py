@@ -13,7 +13,6 @@ urlpatterns = [
     path("lan-tai/<int:pk>/huy/", views.batch_cancel, name="batch_cancel"),
     path("lan-tai/<int:pk>/tep-goc/", views.batch_file, name="batch_file"),
     path("mau/<str:kind>/", views.template_download, name="template_download"),
-    path("day-du/", views.completeness, name="completeness"),
     path("khoa-thang/", views.month_lock, name="month_lock"),
     path("mo-khoa-thang/", views.month_reopen, name="month_reopen"),
 ]

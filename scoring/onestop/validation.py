@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import Any
 
+from core import formats
+from core.periods import month_start
+
 from .models import Channel, OnlineLevel
 from .parsing import (
     CATALOG_COLUMNS,
@@ -47,10 +50,6 @@ DOSSIER_FIELDS = (
     "electronic_result", "e_certified_copy", "returned_by_post", "satisfaction",
 )
 REPORT_COUNT_KEYS = [k for k, _, _ in REPORT_REQUIRED] + [k for k, _, _ in REPORT_OPTIONAL]
-
-
-def month_label(m: datetime.date) -> str:
-    return f"{m.month:02d}/{m.year}"
 
 
 @dataclass
@@ -91,27 +90,33 @@ class Errors:
         self.items.append({"row": row, "column": column or "", "message": text})
 
 
-def _memo(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Cache conversions of repeated raw values (dates, channels and flags repeat a lot)."""
-    cache: dict[Any, Any] = {}
-
-    def convert(value: Any) -> Any:
-        try:
-            return cache[value]
-        except KeyError:
-            result = fn(value)
-            cache[value] = result
-            return result
-        except TypeError:  # unhashable: never happens with calamine values, but be safe
-            return fn(value)
-
-    return convert
-
-
 def _data_rows(rows: list[list[Any]], loc: Located):
     """Yield (spreadsheet row number, row) below the header; stop at a total row."""
     nums, data = _collect_rows(rows, loc)
     return zip(nums, data, strict=True)
+
+
+def _convert_cells(
+    row: list[Any], rownum: int, convs: list[tuple[str, int, str, Callable[[Any], Any], bool]], errors: Errors,
+) -> tuple[dict[str, Any], bool]:
+    """The row's values by key (``convs``: key, column index, label, converter,
+    required) and whether any failed: a cell the converter refuses, or a required
+    count left blank, is an error of that row."""
+    width = len(row)
+    v: dict[str, Any] = {}
+    bad = False
+    for key, idx, label, conv, required in convs:
+        raw = row[idx] if idx < width else ""
+        try:
+            v[key] = conv(raw)
+        except ValueError as exc:
+            errors.add(rownum, label, str(exc))
+            bad = True
+            continue
+        if required and v[key] is None:
+            errors.add(rownum, label, "ô bỏ trống; nếu không có hồ sơ hãy ghi 0")
+            bad = True
+    return v, bad
 
 
 def _resolve_unit(raw: Any, ctx: Context) -> int | None:
@@ -374,7 +379,7 @@ def _check_dossier_rows(out: dict[str, Sequence[Any]], rownums: list[int], bad_r
                     month = datetime.date(int(m[:4]), int(m[5:7]), 1)
                     reason = locks.get((unit_id, month))
                     if reason is not None:
-                        add(rownum, labels[col], f"số liệu tháng {month_label(month)} của {ctx.unit_labels.get(unit_id, '')} đã khóa ({reason}); đề nghị cán bộ thi đua mở khóa trước khi tải lên")
+                        add(rownum, labels[col], f"số liệu tháng {formats.month(month)} của {ctx.unit_labels.get(unit_id, '')} đã khóa ({reason}); đề nghị cán bộ thi đua mở khóa trước khi tải lên")
                         bad = True
         if bad:
             continue
@@ -485,23 +490,11 @@ def validate_report(rows: list[list[Any]], loc: Located, ctx: Context):
     seen: dict[tuple[int, datetime.date], int] = {}
     total = 0
     convs = [(c.key, loc.columns[c.key], c.label, c.convert, c.required) for c in REPORT_COLUMNS if c.key in loc.columns]
-    this_month = ctx.today.replace(day=1)
+    this_month = month_start(ctx.today)
     for rownum, row in _data_rows(rows, loc):
         total += 1
         width = len(row)
-        v: dict[str, Any] = {}
-        bad = False
-        for key, idx, label, conv, required in convs:
-            raw = row[idx] if idx < width else ""
-            try:
-                v[key] = conv(raw)
-            except ValueError as exc:
-                errors.add(rownum, label, str(exc))
-                bad = True
-                continue
-            if required and v[key] is None:
-                errors.add(rownum, label, "ô bỏ trống; nếu không có hồ sơ hãy ghi 0")
-                bad = True
+        v, bad = _convert_cells(row, rownum, convs, errors)
         raw_unit = row[loc.columns["unit"]] if "unit" in loc.columns and loc.columns["unit"] < width else ""
         unit_id = _resolve_unit(raw_unit, ctx)
         if unit_id is None:
@@ -514,7 +507,7 @@ def validate_report(rows: list[list[Any]], loc: Located, ctx: Context):
                 errors.add(rownum, labels["month"], "không xác định được tháng báo cáo: ghi cột 'Tháng báo cáo' hoặc chọn tháng khi tải lên")
             bad = True
         elif month is not None and month > this_month:
-            errors.add(rownum, labels["month"], f"tháng {month_label(month)} chưa kết thúc hoặc ở tương lai")
+            errors.add(rownum, labels["month"], f"tháng {formats.month(month)} chưa kết thúc hoặc ở tương lai")
             bad = True
         if bad:
             continue
@@ -549,10 +542,10 @@ def validate_report(rows: list[list[Any]], loc: Located, ctx: Context):
                 bad = True
         reason = ctx.locks.get((unit_id, month))
         if reason is not None:
-            errors.add(rownum, labels["month"], f"số liệu tháng {month_label(month)} của {ctx.unit_labels.get(unit_id, '')} đã khóa ({reason})")
+            errors.add(rownum, labels["month"], f"số liệu tháng {formats.month(month)} của {ctx.unit_labels.get(unit_id, '')} đã khóa ({reason})")
             bad = True
         if (unit_id, month) in seen:
-            errors.add(rownum, labels["unit"], f"đơn vị và tháng {month_label(month)} trùng với dòng {seen[(unit_id, month)]}")
+            errors.add(rownum, labels["unit"], f"đơn vị và tháng {formats.month(month)} trùng với dòng {seen[(unit_id, month)]}")
             bad = True
         seen[(unit_id, month)] = rownum
         if bad:
@@ -570,22 +563,14 @@ def validate_catalog(rows: list[list[Any]], loc: Located, ctx: Context):
     """Return (records, errors, total_rows); a record is a dict for ``Procedure``."""
     errors = Errors()
     labels = LABELS["catalog"]
-    convs = [(c.key, loc.columns[c.key], c.label, c.convert) for c in CATALOG_COLUMNS if c.key in loc.columns]
+    convs = [(c.key, loc.columns[c.key], c.label, c.convert, False) for c in CATALOG_COLUMNS if c.key in loc.columns]
     seen: dict[str, int] = {}
     records: list[dict[str, Any]] = []
     total = 0
     for rownum, row in _data_rows(rows, loc):
         total += 1
         width = len(row)
-        v: dict[str, Any] = {}
-        bad = False
-        for key, idx, label, conv in convs:
-            raw = row[idx] if idx < width else ""
-            try:
-                v[key] = conv(raw)
-            except ValueError as exc:
-                errors.add(rownum, label, str(exc))
-                bad = True
+        v, bad = _convert_cells(row, rownum, convs, errors)
         code, name = v.get("code", ""), v.get("name", "")
         if "code" in v and not code:
             errors.add(rownum, labels["code"], "thiếu mã TTHC")

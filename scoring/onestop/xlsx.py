@@ -13,6 +13,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core import formats
+
 from .models import ImportKind
 from .parsing import SCHEMAS, Column
 
@@ -51,10 +53,6 @@ HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 
 def _header_cells(kind: str) -> list[Column]:
     return SCHEMAS[kind]
-
-
-def _cell(value: Any) -> Any:
-    return value
 
 
 def build_workbook(kind: str, rows: Iterable[Sequence[Any]] = (), *, title: str | None = None, with_help: bool = True,
@@ -120,7 +118,7 @@ def build_workbook(kind: str, rows: Iterable[Sequence[Any]] = (), *, title: str 
         for col in columns:
             example = col.example
             if isinstance(example, datetime.date):
-                example = example.strftime("%d/%m/%Y")
+                example = formats.date(example)
             help_ws.append([col.label, "Có" if col.required else "Không", col.help, example])
         if not write_only:
             help_ws.column_dimensions["A"].width = 36

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from scoring.onestop import parsing, services, validation
+from scoring.onestop import parsing, preview, validation
 from scoring.onestop.models import Dossier, ImportBatch, ImportStatus
 from tests.onestop.helpers import D, catalog, dossier_file, dossier_row, xlsx
 
@@ -28,7 +28,7 @@ def _validate(unit, data: bytes, monkeypatch, *, row_path: bool, ctx_changes: di
     """validate_dossiers on this file, forcing the row-by-row pass or not; also
     returns what the set-wise check answered (None = "not clean")."""
     rows, loc = _read(data)
-    ctx = services.build_context(ImportBatch(unit=unit))
+    ctx = preview.build_context(ImportBatch(unit=unit))
     for key, value in (ctx_changes or {}).items():
         setattr(ctx, key, value)
     answers: list[Any] = []
@@ -113,7 +113,7 @@ def test_each_defect_goes_to_the_row_pass_with_the_same_messages(defect, distric
         changes["locks"] = {(tree["commune_a"].pk, D(year, month, 1)): "đã duyệt"}
     if "no_catalogue" in changes:  # the office inherits the district's catalogue: take it away
         office = tree[changes.pop("no_catalogue")]
-        procedures = services.build_context(ImportBatch(unit=district)).procedures
+        procedures = preview.build_context(ImportBatch(unit=district)).procedures
         changes["procedures"] = {**procedures, office.pk: {}}
     data = dossier_file([*_varied_rows(), bad_row])
     records, errors, _, answer = _validate(district, data, monkeypatch, row_path=False, ctx_changes=changes)

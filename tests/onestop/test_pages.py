@@ -87,7 +87,7 @@ def test_other_commune_gets_404_everywhere(client, officer_a, officer_b, commune
     for name in ("batch_confirm", "batch_cancel"):
         assert client.post(reverse(f"onestop:{name}", args=[batch.pk])).status_code == 404, name
     assert client.get(reverse("onestop:upload_list") + "?unit=XA-A").status_code == 404
-    assert client.get(reverse("onestop:completeness") + "?unit=XA-A").status_code == 404
+    assert client.get(reverse("completeness") + "?unit=XA-A").status_code == 404
     assert "so-lieu.xlsx" not in client.get(reverse("onestop:upload_list")).content.decode()
     # Posting an upload for commune A as the officer of commune B: refused by the form, nothing created.
     response = client.post(reverse("onestop:upload_new"), {"unit": "XA-A", "kind": "dossiers", "file": upload(dossier_file([dossier_row("X")]))})
@@ -116,7 +116,7 @@ def test_completeness_grid_states(client, staff, commune, tree, submit, confirm,
     confirm(submit(tree["commune_b"], "report", zero, officer_b), officer_b)
     services.lock_month(commune, D(2023, 5, 1), actor=staff, reason="Đã duyệt")
     client.force_login(staff)
-    page = client.get(reverse("onestop:completeness") + "?year=2023").content.decode()
+    page = client.get(reverse("completeness") + "?year=2023").content.decode()
     assert MonthlyReport.objects.get().received_total == 0
     import re
 
@@ -134,16 +134,16 @@ def test_completeness_grid_states(client, staff, commune, tree, submit, confirm,
 def test_completeness_opens_on_the_last_year_with_data(client, staff, commune, tree, submit, confirm, officer_a):
     client.force_login(staff)
     this_year = timezone.localdate().year
-    assert f"năm {this_year}" in client.get(reverse("onestop:completeness")).content.decode()  # nothing yet
+    assert f"năm {this_year}" in client.get(reverse("completeness")).content.decode()  # nothing yet
     confirm(submit(commune, "dossiers", dossier_file([dossier_row("H1")]), officer_a), officer_a)  # March 2023
-    assert "năm 2023" in client.get(reverse("onestop:completeness")).content.decode()
-    assert f"năm {this_year}" in client.get(reverse("onestop:completeness") + f"?year={this_year}").content.decode()
+    assert "năm 2023" in client.get(reverse("completeness")).content.decode()
+    assert f"năm {this_year}" in client.get(reverse("completeness") + f"?year={this_year}").content.decode()
 
 
 @pytest.mark.django_db
 def test_completeness_constant_queries(client, staff, tree, django_assert_max_num_queries):
     client.force_login(staff)
-    url = reverse("onestop:completeness") + "?year=2023"
+    url = reverse("completeness") + "?year=2023"
     with django_assert_max_num_queries(12) as few:
         client.get(url)
     for i in range(40):
@@ -156,7 +156,7 @@ def test_completeness_constant_queries(client, staff, tree, django_assert_max_nu
 @pytest.mark.django_db
 def test_lock_form_offers_the_shown_years_months(client, staff, commune):
     client.force_login(staff)
-    page = client.get(reverse("onestop:completeness") + "?year=2023").content.decode()
+    page = client.get(reverse("completeness") + "?year=2023").content.decode()
     for form_id in ("l-month", "r-month"):
         block = page.split(f'id="{form_id}"', 1)[1].split("</select>", 1)[0]
         assert block.count("<option") == 12 and '<option value="01/2023">01/2023</option>' in block

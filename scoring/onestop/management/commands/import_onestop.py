@@ -8,16 +8,17 @@ refused, 2 bad arguments.
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 
+from core.periods import parse_month
 from organization.models import Unit
 from scoring.onestop import services
 from scoring.onestop.models import ImportKind, ImportStatus
+from scoring.onestop.preview import summary_text
 
 
 class Command(BaseCommand):
@@ -50,8 +51,9 @@ class Command(BaseCommand):
         month = None
         if opts["month"]:
             try:
-                mm, yyyy = opts["month"].split("/")
-                month = datetime.date(int(yyyy), int(mm), 1)
+                if "/" not in opts["month"]:
+                    raise ValueError(opts["month"])
+                month = parse_month(opts["month"])
             except ValueError:
                 raise CommandError("--month phải có dạng mm/yyyy.", returncode=2) from None
         upload = SimpleUploadedFile(path.name, path.read_bytes())
@@ -66,7 +68,7 @@ class Command(BaseCommand):
         batch = services.parse_batch(batch.pk)
         self.stdout.write(f"Lượt tải số {batch.pk}: {batch.get_status_display()}")
         if batch.counts:
-            self.stdout.write(services.summary_text(batch.kind, batch.counts))
+            self.stdout.write(summary_text(batch.kind, batch.counts))
         for err in batch.errors:
             self.stdout.write(err["message"])
         if batch.error_count > len(batch.errors):

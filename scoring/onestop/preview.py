@@ -1,0 +1,327 @@
+"""The preview of an upload: what committing it would do, computed against the
+database before anything is written.
+
+- ``build_context``: the units, catalogues and locks of the batch's subtree
+  (a fixed number of queries) that row validation needs;
+- ``parse_file``: read, check and validate the file, count new / updated /
+  unchanged rows, and stage the normalised rows for the commit;
+- ``plan_dossiers``: which dossier rows are new, changed, unchanged or older than
+  the stored state (the latest-state rule), and the units × months they touch;
+- ``summary_text``: the preview line shown on the page and by the command.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import marshal
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from core import formats
+from core.periods import parse_month
+from organization.models import Unit
+
+from . import parsing
+from .models import Dossier, ImportBatch, ImportKind, MonthLock, MonthlyReport, Procedure
+from .validation import (
+    DOSSIER_FIELDS,
+    REPORT_COUNT_KEYS,
+    Context,
+    dossier_stage,
+    validate_catalog,
+    validate_dossiers,
+    validate_report,
+)
+
+
+def _subtree_units(unit: Unit) -> list[Unit]:
+    return list(Unit.objects.subtree(unit).only("id", "code", "name", "short_name", "path", "parent_id"))
+
+
+def build_context(batch: ImportBatch) -> Context:
+    """Preload units, procedure catalogues and locks of the batch's subtree (fixed queries)."""
+    units = _subtree_units(batch.unit)
+    by_key: dict[str, int] = {}
+    labels: dict[int, str] = {}
+    for u in units:
+        labels[u.id] = u.name
+        for key in (u.name, u.short_name):
+            if key:
+                by_key.setdefault(parsing.fold(key), u.id)
+    for u in units:  # codes win over names
+        by_key[parsing.fold(u.code)] = u.id
+    # A unit's catalogue is its own plus its ancestors' (a district publishes
+    # procedures its communes also carry out).
+    ancestor_ids = [int(x) for x in batch.unit.path.strip("/").split("/") if x]
+    catalog: dict[int, dict[str, str]] = {}
+    for unit_id, code, level in Procedure.objects.filter(
+        unit_id__in=[*labels.keys(), *ancestor_ids]
+    ).values_list("unit_id", "code", "online_level"):
+        catalog.setdefault(unit_id, {})[code] = level
+    inherited = {}
+    for aid in ancestor_ids:
+        inherited.update(catalog.get(aid, {}))
+    procedures: dict[int, dict[str, str]] = {}
+    for u in sorted(units, key=lambda u: u.path):  # parents before children
+        merged = dict(procedures.get(u.parent_id, inherited) if u.id != batch.unit_id else inherited)
+        merged.update(catalog.get(u.id, {}))
+        procedures[u.id] = merged
+    locks = {
+        (lk.unit_id, lk.month): lk.reason
+        for lk in MonthLock.objects.filter(unit_id__in=list(labels.keys()), is_locked=True).only("unit_id", "month", "reason")
+    }
+    return Context(
+        batch_unit_id=batch.unit_id, batch_unit_label=batch.unit.name, units=by_key, unit_labels=labels,
+        procedures=procedures, locks=locks, today=timezone.localdate(), default_month=batch.month,
+    )
+
+
+_DATE_FIELDS = ("received_on", "due_on", "resolved_on", "returned_on")
+_BOOL_FIELDS = ("fee_bearing", "paid_online", "electronic_result", "e_certified_copy", "returned_by_post")
+
+
+def _existing_dossiers(codes: Iterable[str]) -> dict[str, tuple]:
+    """code → the stored values of the dossiers that already have one of these codes,
+    laid out like a record without its code (``DOSSIER_FIELDS[1:]``, dates as ISO
+    text), so that "unchanged" is a plain tuple comparison with the new record.
+
+    One query whatever the number of codes: the codes go as ONE JSON parameter
+    that the database unpacks (``json_each`` / ``jsonb_array_elements_text``).
+    Thousands of placeholders, or a Python list that psycopg turns into an array
+    literal value by value, cost more than the lookup itself. Dates come back as
+    text from the database itself: parsing them into dates and formatting them
+    back, 400,000 times for a re-uploaded file, cost more than the query."""
+    codes = [c for c in codes if c]
+    if not codes:
+        return {}
+    table = Dossier._meta.db_table
+    postgres = connection.vendor == "postgresql"
+
+    def column(name: str) -> str:
+        if name in _DATE_FIELDS:
+            return f"to_char(d.{name}, 'YYYY-MM-DD')" if postgres else f"(d.{name} || '')"
+        if name in _BOOL_FIELDS and not postgres:
+            return f"(d.{name} + 0)"  # 0/1, equal to False/True in the comparison
+        return f"d.{name}"
+
+    # Expressions, not bare columns, on SQLite: its driver would convert every
+    # "date" and "bool" value through a Python function.
+    select = f"SELECT {', '.join(map(column, DOSSIER_FIELDS))} FROM "
+    with connection.cursor() as cur, connection.wrap_database_errors:
+        raw = cur.cursor  # the driver's cursor: Django's debug wrapper would format 2 MB of parameter
+        if postgres:
+            raw.execute(
+                select + f"jsonb_array_elements_text(%s::jsonb) AS c(code) JOIN {table} d ON d.code = c.code",
+                [json.dumps(codes)],
+            )
+        else:
+            raw.execute(select + f"{table} d WHERE d.code IN (SELECT value FROM json_each(?))", [json.dumps(codes)])
+        return {row[0]: row[1:] for row in raw.fetchall()}
+
+
+def _ym(value: Any) -> str | None:
+    """"2023-03" from an ISO string or a date (SQLite returns strings or dates)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value[:7]
+    return value.isoformat()[:7]
+
+
+
+@dataclass
+class DossierPlan:
+    """What a commit of these dossier rows would do, computed against the database."""
+
+    write: list[int]  # indices of the records to update (they exist)
+    insert: list[int]  # indices of the new records
+    new: int
+    updated: int
+    unchanged: int
+    older: int
+    months: dict[int, set[str]]  # unit id → "YYYY-MM" months to recompute
+    conflicts: list[str]
+
+    def months_as_dates(self) -> dict[int, set[datetime.date]]:
+        return {u: {parse_month(m) for m in ms} for u, ms in self.months.items()}
+
+
+def plan_dossiers(records: list, batch_unit: Unit, existing: dict[str, tuple] | None = None) -> DossierPlan:
+    """Compare records against the stored dossiers (``_existing_dossiers``)."""
+    if existing is None:
+        existing = _existing_dossiers([r[0] for r in records])
+    if not existing:
+        # Every record is new (the usual first upload of a month): no per-row lookup.
+        # Distinct (unit, day) pairs first, with zip and map in C: a few thousand
+        # pairs to cut to months instead of 200,000 slices.
+        months: dict[int, set[str]] = {}
+        units = list(map(itemgetter(1), records))
+        days = set(zip(units, map(itemgetter(7), records), strict=True))
+        days.update(zip(units, map(itemgetter(9), records), strict=True))
+        for unit_id, day in days:
+            if day:
+                months.setdefault(unit_id, set()).add(day[:7])
+        n = len(records)
+        return DossierPlan([], list(range(n)), n, 0, 0, 0, months, [])
+    allowed = set(Unit.objects.subtree(batch_unit).values_list("id", flat=True))
+    write: list[int] = []
+    insert: list[int] = []
+    new = updated = unchanged = older = 0
+    months = {}
+    conflicts: list[str] = []
+    get = existing.get
+    for i, rec in enumerate(records):
+        old = get(rec[0])
+        unit_id, received, resolved = rec[1], rec[7], rec[9]
+        if old is None:
+            new += 1
+            insert.append(i)
+            ms = months.get(unit_id)
+            if ms is None:
+                ms = months[unit_id] = set()
+            ms.add(received[:7])
+            if resolved:
+                ms.add(resolved[:7])
+            continue
+        old_unit, old_received, old_resolved, old_returned = old[0], old[6], old[8], old[9]
+        if old_unit not in allowed:
+            conflicts.append(rec[0])
+            continue
+        if old == rec[1:]:
+            unchanged += 1
+            continue
+        if dossier_stage(old_resolved, old_returned) > dossier_stage(resolved, rec[10]):
+            older += 1
+            continue
+        updated += 1
+        write.append(i)
+        for u in {unit_id, old_unit}:
+            ms = months.setdefault(u, set())
+            for d in (received, resolved, old_received, old_resolved):
+                m = _ym(d)
+                if m:
+                    ms.add(m)
+    return DossierPlan(write, insert, new, updated, unchanged, older, months, conflicts)
+
+
+def _update_progress(batch_id: int, pct: int) -> None:
+    ImportBatch.objects.filter(pk=batch_id).update(progress=pct)
+
+
+
+def parse_file(batch: ImportBatch) -> dict[str, Any]:
+    """Read, check and validate the batch's file; compare it with the database.
+
+    Returns ``{"errors", "error_count", "counts", "total", "staged"}``: ``staged``
+    is the marshalled normalised rows that ``confirm_batch`` commits (empty when
+    the file has errors). Raises ``parsing.FileRejected`` for a refused file."""
+    batch.file.open("rb")
+    try:
+        data = batch.file.read()
+    finally:
+        batch.file.close()
+    parsing.check_container(data, settings.MAX_UPLOAD_BYTES)
+    wb = parsing.open_workbook(data)
+    loc, sheet = parsing.locate(wb, batch.kind)
+    _update_progress(batch.pk, 10)
+    try:
+        rows = sheet.to_python(skip_empty_area=False)
+    except Exception as exc:  # noqa: BLE001
+        raise parsing.FileRejected(f"Không đọc được trang tính “{loc.sheet_name}” ({parsing._short(exc)}).") from None
+    finally:
+        wb.close()
+    _update_progress(batch.pk, 30)
+    ctx = build_context(batch)
+    counts: dict[str, Any] = {}
+    if batch.kind == ImportKind.DOSSIERS:
+
+        def progress(pct: int) -> None:
+            _update_progress(batch.pk, 30 + pct * 50 // 100)
+
+        existing: dict[str, tuple] = {}
+
+        def load_existing(codes: Sequence[str]) -> None:
+            # The stored dossiers with the file's codes, in one query, for the preview
+            # counts; codes held by units outside this batch's subtree are refused row
+            # by row. Codes are unique across units, so this cannot be narrowed to the
+            # batch's units or to the file's months.
+            existing.update(_existing_dossiers(set(codes)))
+            if existing:
+                allowed = set(ctx.unit_labels)
+                foreign_units = {v[0] for v in existing.values() if v[0] not in allowed}
+                if foreign_units:
+                    names = dict(Unit.objects.filter(pk__in=foreign_units).values_list("id", "name"))
+                    ctx.foreign_codes = {c: names[v[0]] for c, v in existing.items() if v[0] in foreign_units}
+
+        records, errors, total = validate_dossiers(rows, loc, ctx, progress, on_codes=load_existing)
+        del rows
+        _update_progress(batch.pk, 80)
+        plan = None
+        staged = b""
+        if not errors.count:
+            plan = plan_dossiers(records, batch.unit, existing)
+            staged = marshal.dumps(
+                {"records": records, "write": plan.write, "insert": plan.insert,
+                 "months": {u: sorted(ms) for u, ms in plan.months.items()}}
+            )
+        counts = {
+            "total": total, "valid": len(records), "invalid": len(errors.rows),
+            "new": plan.new if plan else 0, "updated": plan.updated if plan else 0,
+            "unchanged": plan.unchanged if plan else 0, "older": plan.older if plan else 0,
+        }
+    elif batch.kind == ImportKind.REPORT:
+        records, errors, total = validate_report(rows, loc, ctx)
+        existing = {
+            (r["unit_id"], r["month"]): r
+            for r in MonthlyReport.objects.filter(
+                unit_id__in={r["unit_id"] for r in records}, month__in={r["month"] for r in records}
+            ).values("unit_id", "month", *REPORT_COUNT_KEYS)
+        }
+        new = updated = unchanged = 0
+        for r in records:
+            old = existing.get((r["unit_id"], r["month"]))
+            if old is None:
+                new += 1
+            elif all(old[k] == r[k] for k in REPORT_COUNT_KEYS):
+                unchanged += 1
+            else:
+                updated += 1
+        counts = {"total": total, "valid": len(records), "invalid": len(errors.rows), "new": new, "updated": updated, "unchanged": unchanged,
+                  "months": sorted({formats.month(r["month"]) for r in records})}
+        staged = marshal.dumps([{**r, "month": r["month"].isoformat()} for r in records]) if not errors.count else b""
+    else:
+        records, errors, total = validate_catalog(rows, loc, ctx)
+        existing = {p["code"]: p for p in Procedure.objects.filter(unit=batch.unit).values(
+            "code", "name", "field", "online_level", "fee_bearing", "postal_enabled")}
+        new = sum(1 for r in records if r["code"] not in existing)
+        unchanged = sum(1 for r in records if existing.get(r["code"]) == r)
+        removed = len(set(existing) - {r["code"] for r in records})
+        counts = {"total": total, "valid": len(records), "invalid": len(errors.rows), "new": new,
+                  "updated": len(records) - new - unchanged, "unchanged": unchanged, "removed": removed}
+        staged = marshal.dumps(records) if not errors.count else b""
+    counts["sheet"] = loc.sheet_name
+    counts["header_row"] = loc.header_bottom + 1
+    return {"errors": errors.items, "error_count": errors.count, "counts": counts, "total": total, "staged": staged}
+
+
+def summary_text(kind: str, counts: dict[str, Any]) -> str:
+    """The preview line (also printed by ``manage.py import_onestop``)."""
+    c = counts or {}
+    text = (
+        f"{c.get('total', 0)} dòng: {c.get('new', 0)} mới, {c.get('updated', 0)} cập nhật, "
+        f"{c.get('unchanged', 0)} không đổi, {c.get('invalid', 0)} dòng lỗi"
+    )
+    if c.get("older"):
+        text += f", {c['older']} hồ sơ giữ trạng thái mới hơn đã có"
+    if c.get("removed"):
+        text += f", {c['removed']} thủ tục không còn trong danh mục sẽ bị xóa"
+    if c.get("months"):
+        text += f" (tháng {', '.join(c['months'])})"
+    return text + "."
