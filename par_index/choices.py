@@ -56,3 +56,14 @@ TASK_TRANSITIONS: dict[str, set[str]] = {
     T.DONE: {T.IN_PROGRESS},
     T.CANCELLED: {T.NOT_STARTED},
 }
+
+#: Names of the assessment's audit actions in its "Lịch sử xử lý" list.
+ACTION_LABELS: dict[str, str] = {
+    "par.assessment.start": "Mở phiếu tự đánh giá",
+    "par.assessment.submit": "Gửi thẩm định",
+    "par.assessment.start_appraisal": "Bắt đầu thẩm định",
+    "par.assessment.return": "Trả lại tiêu chí để bổ sung",
+    "par.assessment.resubmit": "Gửi lại sau bổ sung",
+    "par.assessment.finalize": "Hoàn tất thẩm định",
+    "par.assessment.publish": "Công bố kết quả",
+}

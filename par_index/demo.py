@@ -21,6 +21,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from campaigns.demo import DEMO_PASSWORD
+from campaigns.models import Campaign
+from core.formats import number
 from organization.choices import Role, UnitKind
 from organization.models import Unit, UserProfile
 
@@ -163,8 +166,8 @@ def build_items(framework: Framework) -> None:
                 FrameworkItem.objects.create(
                     framework=framework, parent=criterion, field=field, kind=ItemKind.SUB_CRITERION,
                     code=f"{f_no}.{c_no}.{s_no}", order=order, title=s_title, max_points=s_max,
-                    guidance=(f"Thực hiện đầy đủ, đúng quy định: {services.fmt(s_max)} điểm; thực hiện chưa đầy đủ: "
-                              f"{services.fmt(half)} điểm; không thực hiện: 0 điểm."),
+                    guidance=(f"Thực hiện đầy đủ, đúng quy định: {number(s_max)} điểm; thực hiện chưa đầy đủ: "
+                              f"{number(half)} điểm; không thực hiện: 0 điểm."),
                     # The first sub-criterion of each criterion asks for the documents that prove it.
                     evidence_required=s_no == 1,
                 )
@@ -221,8 +224,6 @@ def _appraise(assessment: Assessment, staff: Any, per_field: list[str]) -> None:
 
 
 def _user(username: str, full_name: str, role: str, unit: Unit) -> Any:
-    from campaigns.demo import DEMO_PASSWORD
-
     user, created = get_user_model().objects.get_or_create(username=username, defaults={"first_name": full_name})
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -278,8 +279,6 @@ def load(stdout: Any = None) -> None:
 
 
 def _plan(units: dict[str, Unit], fw21: Framework) -> None:
-    from campaigns.models import Campaign
-
     campaign = Campaign.objects.filter(code="ea-ly-par-2022").first()
     if campaign is None:
         return

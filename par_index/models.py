@@ -10,7 +10,6 @@ sub-criterion "1.2.3". Only leaves are scored.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -18,21 +17,16 @@ from django.db.models import Q
 
 from organization.choices import UnitKind
 from organization.models import Unit
+from organization.scope import ScopedQuerySet
 
 from .choices import AssessmentStatus, ItemKind, TaskStatus
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
 
-
-class FrameworkQuerySet(models.QuerySet):
-    def for_user(self, user: AbstractBaseUser) -> FrameworkQuerySet:
+class FrameworkQuerySet(ScopedQuerySet):
+    def visible(self, root: Unit) -> FrameworkQuerySet:
         """Frameworks issued within the user's subtree or by one of their ancestors
-        (a commune reads the district's framework). No unit → nothing."""
-        from organization.scope import scoped
-
-        return scoped(self, user, lambda root: self.filter(
-            Q(issuing_unit__path__startswith=root.path) | Q(issuing_unit_id__in=root.path_ids)))
+        (a commune reads the district's framework)."""
+        return self.filter(Q(issuing_unit__path__startswith=root.path) | Q(issuing_unit_id__in=root.path_ids))
 
 
 class Framework(models.Model):
@@ -130,17 +124,15 @@ class FrameworkItem(models.Model):
         return f"{self.get_kind_display()} {self.code} “{self.title[:80]}”"
 
 
-class AssessmentQuerySet(models.QuerySet):
-    def for_user(self, user: AbstractBaseUser) -> AssessmentQuerySet:
+class AssessmentQuerySet(ScopedQuerySet):
+    def visible(self, root: Unit) -> AssessmentQuerySet:
         """Own subtree always (a unit sees its own; appraising staff see their
         subtree); other units' assessments only once results are published, and
-        only under a framework the user can read. No unit → nothing."""
-        from organization.scope import scoped
-
-        return scoped(self, user, lambda root: self.filter(
+        only under a framework the user can read."""
+        return self.filter(
             Q(unit__path__startswith=root.path)
-            | Q(status=AssessmentStatus.PUBLISHED, framework__in=Framework.objects.for_user(user))
-        ))
+            | Q(status=AssessmentStatus.PUBLISHED, framework__in=Framework.objects.visible(root))
+        )
 
 
 class Assessment(models.Model):
@@ -224,13 +216,10 @@ class Evidence(models.Model):
         return self.original_name
 
 
-class PlanQuerySet(models.QuerySet):
-    def for_user(self, user: AbstractBaseUser) -> PlanQuerySet:
+class PlanQuerySet(ScopedQuerySet):
+    def visible(self, root: Unit) -> PlanQuerySet:
         """A unit's plan is read by the unit's subtree and by its ancestors' staff."""
-        from organization.scope import scoped
-
-        return scoped(self, user, lambda root: self.filter(
-            Q(unit__path__startswith=root.path) | Q(unit_id__in=root.path_ids)))
+        return self.filter(Q(unit__path__startswith=root.path) | Q(unit_id__in=root.path_ids))
 
 
 class ImprovementPlan(models.Model):

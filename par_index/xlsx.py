@@ -11,11 +11,18 @@ all errors, each naming the row and the column, so that nothing is half-stored.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment
+from python_calamine import CalamineWorkbook
+
+from core import formats
+from core.exports import FORMULA_PREFIXES, add_sheet, workbook_bytes
+from core.numbers import parse_decimal
 
 from .choices import KIND_BY_DEPTH, ItemKind
 
@@ -28,36 +35,6 @@ CODE_RE = re.compile(r"^\d+(\.\d+){0,2}$")
 YES = {"có", "co", "x", "yes", "1", "true", "c"}
 NO = {"", "không", "khong", "no", "0", "false", "k"}
 KIND_LABELS = {label.lower(): value for value, label in ItemKind.choices}
-
-
-def fmt(value: Decimal | None) -> str:
-    """Vietnamese decimal: 22,5 · 18,775 · 6."""
-    if value is None:
-        return ""
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",")
-
-
-def parse_decimal(raw: Any) -> Decimal:
-    """Accepts numbers and text with either decimal comma or point; raises ValueError."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        raise ValueError("trống")
-    if isinstance(raw, bool):
-        raise ValueError(str(raw))
-    if isinstance(raw, int | float):
-        return Decimal(str(raw))
-    text = str(raw).strip().replace(" ", "")
-    if "," in text and "." in text:  # 1.234,5 → thousands point, decimal comma
-        text = text.replace(".", "").replace(",", ".")
-    else:
-        text = text.replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError(str(raw)) from exc
-    if not value.is_finite():
-        raise ValueError(str(raw))
-    return value
 
 
 @dataclass
@@ -88,7 +65,9 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    # Undo the export's formula guard ("'- Ban hành…" → "- Ban hành…") so a file re-imports unchanged.
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES else text
 
 
 def _where(row: int, col: int) -> str:
@@ -96,8 +75,7 @@ def _where(row: int, col: int) -> str:
 
 
 def parse_workbook(stream: IO[bytes]) -> ParsedFramework:
-    from python_calamine import CalamineWorkbook
-
+    """Every item and band of the file, or every error found (then no item at all)."""
     errors: list[str] = []
     try:
         workbook = CalamineWorkbook.from_filelike(stream)
@@ -179,7 +157,7 @@ def parse_workbook(stream: IO[bytes]) -> ParsedFramework:
                 child_kind = ItemKind(item.children[0].kind).label.lower()
                 errors.append(
                     f"{_where(item.row, 3)}: điểm tối đa của {ItemKind(item.kind).label.lower()} {item.code} là "
-                    f"{fmt(item.max_points)} nhưng tổng điểm tối đa các {child_kind} là {fmt(total)}."
+                    f"{formats.number(item.max_points)} nhưng tổng điểm tối đa các {child_kind} là {formats.number(total)}."
                 )
             for child in item.children:
                 check_sums(child)
@@ -219,32 +197,15 @@ def parse_workbook(stream: IO[bytes]) -> ParsedFramework:
 
 def write_workbook(items: list[Any], bands: list[Any]) -> bytes:
     """Items in tree order (parents first) and bands; the file re-imports unchanged."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = ITEMS_SHEET
-    sheet.append(ITEM_HEADERS)
-    for item in items:
-        # Codes are written as text: "1.10" typed as a number would become 1.1.
-        sheet.append([
-            str(item.code), item.get_kind_display(), item.title, float(item.max_points), item.guidance,
-            "Có" if item.evidence_required else "Không",
-        ])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    # Codes are written as text: "1.10" typed as a number would become 1.1.
+    sheet = add_sheet(workbook, ITEMS_SHEET, ITEM_HEADERS, (
+        [str(item.code), item.get_kind_display(), item.title, item.max_points, item.guidance,
+         "Có" if item.evidence_required else "Không"] for item in items
+    ), number_formats={1: "@"}, first=True)
     for column, width in zip("ABCDEF", (10, 20, 70, 12, 50, 16), strict=True):
         sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows(min_row=2):
-        row[0].number_format = "@"
-        row[2].alignment = Alignment(wrap_text=True, vertical="top")
-    band_sheet = workbook.create_sheet(BANDS_SHEET)
-    band_sheet.append(BAND_HEADERS)
-    for band in bands:
-        band_sheet.append([float(band.min_score), band.label])
-    for cell in band_sheet[1]:
-        cell.font = Font(bold=True)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=3, max_col=3):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    add_sheet(workbook, BANDS_SHEET, BAND_HEADERS, ([band.min_score, band.label] for band in bands))
+    return workbook_bytes(workbook)

@@ -1,11 +1,12 @@
-"""Vietnamese point display: 22,5 · 18,775 · +7,7 · "–" for blank."""
+"""Point display: 22,5 · 18,775 · +7,7 · "–" for blank (numbers through ``core.formats``)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+
+from core import formats
 
 register = template.Library()
 
@@ -14,9 +15,7 @@ register = template.Library()
 def pts(value: Decimal | None) -> str:
     if value is None or value == "":
         return "–"
-    value = Decimal(value).normalize()
-    places = max(0, -value.as_tuple().exponent)
-    return number_format(value, decimal_pos=places, use_l10n=True)
+    return formats.number(Decimal(value))
 
 
 @register.filter
@@ -29,7 +28,7 @@ def signed(value: Decimal | int | None) -> str:
 
 @register.filter
 def input_value(value: Decimal | None) -> str:
-    """Value for a points input: decimal comma, no grouping."""
+    """Value for a points input: decimal comma, no grouping (``core.numbers`` reads it back)."""
     if value is None:
         return ""
     return format(Decimal(value).normalize(), "f").replace(".", ",")

@@ -6,9 +6,11 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from core.errors import NotAllowed
+from core.ranking import competition_ranks
 from organization.choices import Role, UnitKind
 from organization.models import Unit
-from par_index import services
+from par_index import results, services
 from par_index.choices import AssessmentStatus
 from par_index.models import Assessment
 from scoring.models import IndexResult
@@ -27,7 +29,7 @@ def assessment_a(framework, tree, officer_a):
 def test_points_above_maximum_refused_and_nothing_saved(assessment_a, officer_a):
     by_code = answers_by_code(assessment_a)
     values = {by_code["1.1.2"].pk: ("10", ""), by_code["1.2.1"].pk: ("20,5", "")}
-    with pytest.raises(services.ParIndexError) as exc:
+    with pytest.raises(services.ParIndexError, match="vượt điểm tối đa") as exc:
         services.save_self_assessment(assessment_a, actor=officer_a, values=values)
     assert "1.2.1" in str(exc.value) and "vượt điểm tối đa 20" in str(exc.value)
     # All or nothing: the valid value of 1.1.2 was not kept either.
@@ -54,7 +56,7 @@ def test_appraised_points_above_maximum_refused(assessment_a, officer_a, staff):
 
 def test_missing_required_evidence_blocks_submission_naming_the_item(assessment_a, officer_a):
     fill(assessment_a, officer_a, FULL, evidence=False)
-    with pytest.raises(services.ParIndexError) as exc:
+    with pytest.raises(services.ParIndexError, match="Chưa thể gửi thẩm định") as exc:
         services.submit_assessment(assessment_a, actor=officer_a)
     message = str(exc.value)
     assert "1.1.1" in message and "Ban hành kế hoạch CCHC kịp thời" in message and "tài liệu kiểm chứng" in message
@@ -99,7 +101,7 @@ def test_unit_sees_only_its_own_assessments_until_published(client, framework, t
     results = client.get(reverse("par_index:framework_results", args=[framework.pk])).content.decode()
     assert "UBND xã A" in results
     # Published is read-only for other units: no edit, no evidence of theirs to delete.
-    with pytest.raises(services.ParIndexError):
+    with pytest.raises(NotAllowed, match="Chỉ đơn vị được đánh giá mới được tự chấm điểm"):
         services.save_self_assessment(a, actor=officer_b, values={})
 
 
@@ -135,9 +137,9 @@ def test_appraisal_refused_for_the_unit_itself_and_for_another_district(assessme
     other_district = Unit.objects.create(code="H-KHAC", name="UBND huyện Khác", kind=UnitKind.DISTRICT, parent=tree["province"])
     outsider = make_user("thidua_huyen_khac", other_district, Role.STAFF)
     for actor in (officer_a, outsider):
-        with pytest.raises(services.ParIndexError):
+        with pytest.raises(NotAllowed, match="cấp thẩm định mới được thẩm định"):
             services.appraise_answers(assessment_a, actor=actor, values={answer.pk: ("1", "")})
-        with pytest.raises(services.ParIndexError):
+        with pytest.raises(NotAllowed, match="cấp thẩm định mới được hoàn tất thẩm định"):
             services.finalize_assessment(assessment_a, actor=actor)
     answer.refresh_from_db()
     assert answer.appraised_points is None
@@ -154,7 +156,7 @@ def test_appraisal_page_wrong_unit_404_and_officer_403(client, assessment_a, off
 
 def test_self_assessment_by_another_unit_refused(assessment_a, officer_b):
     answer = answers_by_code(assessment_a)["2.1.1"]
-    with pytest.raises(services.ParIndexError):
+    with pytest.raises(NotAllowed, match="Chỉ đơn vị được đánh giá mới được tự chấm điểm"):
         services.save_self_assessment(assessment_a, actor=officer_b, values={answer.pk: ("1", "")})
 
 
@@ -185,19 +187,19 @@ def test_returned_items_only_are_editable_then_resubmit_and_finalize(assessment_
 
 
 def test_transitions_follow_the_map(assessment_a, officer_a, staff):
-    with pytest.raises(services.ParIndexError):
+    with pytest.raises(services.ParIndexError, match="Chưa có kết quả nào đã hoàn tất thẩm định"):
         services.publish_results(assessment_a.framework, actor=staff)  # nothing finalized
-    with pytest.raises(services.ParIndexError):
+    with pytest.raises(services.ParIndexError, match="Chỉ gửi lại được kết quả đang bị trả lại"):
         services.resubmit_assessment(assessment_a, actor=officer_a)  # not returned
     finalize(assessment_a, officer_a, staff)
-    with pytest.raises(services.ParIndexError):
+    with pytest.raises(services.ParIndexError, match="Không thể chuyển từ “Đã hoàn tất thẩm định” sang “Đã gửi thẩm định”"):
         services.submit_assessment(assessment_a, actor=officer_a)
 
 
 def test_totals_per_field_and_classification(assessment_a, officer_a):
     fill(assessment_a, officer_a, FULL)
     items = list(assessment_a.framework.items.order_by("order"))
-    totals = services.compute_totals(assessment_a, items, list(assessment_a.answers.select_related("item")))
+    totals = results.compute_totals(assessment_a, items, list(assessment_a.answers.select_related("item")))
     assert [(f.item.code, f.self_points) for f in totals.fields] == [("1", Decimal("53.5")), ("2", Decimal("30"))]
     assert totals.self_total == Decimal("83.5") and totals.max_total == Decimal("100")
     assert totals.self_classification == "Tốt"
@@ -209,7 +211,7 @@ def test_totals_per_field_and_classification(assessment_a, officer_a):
 
 
 def test_ranking_is_standard_competition_and_feeds_par_index(framework, tree, officer_a, officer_b, staff):
-    assert services.competition_ranks([("a", Decimal(90)), ("b", Decimal(80)), ("c", Decimal(80)), ("d", Decimal(70))]) == \
+    assert competition_ranks([("a", Decimal(90)), ("b", Decimal(80)), ("c", Decimal(80)), ("d", Decimal(70))]) == \
         {"a": 1, "b": 2, "c": 2, "d": 4}
     commune_c = Unit.objects.create(code="XA-C", name="UBND xã C", kind=UnitKind.COMMUNE, parent=tree["district"])
     officer_c = make_user("canbo_xa_c", commune_c, Role.OFFICER)
@@ -235,7 +237,7 @@ def test_year_over_year_change_of_score_and_rank(framework, tree, officer_a, off
     a22 = finalize(services.start_assessment(fw22, tree["commune_a"], actor=staff), officer_a, staff,
                    points={"1.1.1": "20", "1.1.2": "20", "1.2.1": "20", "2.1.1": "35"})  # 95
     finalize(services.start_assessment(fw22, tree["commune_b"], actor=staff), officer_b, staff)  # 83,5
-    change = services.year_over_year(a22)
+    change = results.year_over_year(a22)
     assert change.score_change == Decimal("25") and change.rank_change == 1
 
 

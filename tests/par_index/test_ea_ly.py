@@ -13,7 +13,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from campaigns.demo import load_base
 from organization.models import Unit
-from par_index import demo, services
+from par_index import demo, results
 from par_index.choices import AssessmentStatus
 from par_index.models import Assessment, Framework, FrameworkItem, ImprovementPlan, PlanTask
 from scoring.models import IndexResult
@@ -50,7 +50,7 @@ def test_ea_ly_demo_framework_results_page_and_2022_flow(demo_data, client):
     a21 = Assessment.objects.get(framework=fw21, unit=ealy)
     assert a21.status == S.PUBLISHED
     items = list(fw21.items.order_by("order"))
-    totals = services.compute_totals(a21, items, list(a21.answers.select_related("item")))
+    totals = results.compute_totals(a21, items, list(a21.answers.select_related("item")))
     assert [(t.self_points, t.appraised_points) for t in totals.fields] == [(Decimal(s), Decimal(a)) for s, a in SEED]
     assert a21.appraised_total == Decimal("72.775") and a21.classification == "Khá" and a21.rank == 2 and a21.rank_of == 3
 
@@ -98,15 +98,15 @@ def test_ea_ly_demo_framework_results_page_and_2022_flow(demo_data, client):
     assert a22.appraised_total == expected
     result = IndexResult.objects.get(unit=ealy, year=2022, index_code="par_index")
     assert result.score == expected.quantize(Decimal("0.01")) and result.source == f"par_index:{a22.pk}"
-    change = services.year_over_year(a22)
+    change = results.year_over_year(a22)
     assert change.previous == a21 and change.score_change == expected - Decimal("72.775")
     assert change.rank_change == 1  # 2nd of 3 in 2021, 1st of 1 so far in 2022
 
     page = client.get(reverse("par_index:assessment_detail", args=[a22.pk])).content.decode()
     assert "Chỉ số PAR INDEX năm 2022" in page and "năm 2021: 72,78" in page
     assert "tăng 1 bậc" in page
-    results = client.get(reverse("par_index:framework_results", args=[fw22.pk])).content.decode()
-    assert "UBND xã Ea Ly" in results and "Năm 2021" in results and "tăng 1 bậc" in results
+    page = client.get(reverse("par_index:framework_results", args=[fw22.pk])).content.decode()
+    assert "UBND xã Ea Ly" in page and "Năm 2021" in page and "tăng 1 bậc" in page
     events = AuditEvent.objects.for_object(target).filter(action="par.appraise_item").order_by("id")
     # Accepted at the self points (1,25), cleared by the resubmission, appraised again on finalizing.
     assert [(e.data["old_points"], e.data["new_points"]) for e in events] == [("", "1,25"), ("", "1,25")]
@@ -123,7 +123,7 @@ def test_demo_is_idempotent_and_plan_is_linked_to_the_campaign(demo_data, client
     assert sorted({t.content.order for t in plan.tasks.all()}) == list(range(1, 9))
     lead = plan.tasks.get(text__startswith="Thường xuyên theo dõi thi hành pháp luật").lead_section
     assert lead.code == "PY-SONGHINH-EALY-TP"
-    targets = {t.criterion.indicator_code: t for t in services.plan_targets(plan)}
+    targets = {t.criterion.indicator_code: t for t in results.plan_targets(plan)}
     assert {"online_procedure_rate", "online_dossier_rate", "bcci_procedure_rate", "bcci_received_rate",
             "bcci_returned_rate", "digitized_result_rate", "satisfaction_rate", "on_time_rate"} <= set(targets)
     client.force_login(get_user_model().objects.get(username="ealy.canbo"))

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from core.errors import NotAllowed
 from organization.choices import Role, UnitKind
 from organization.models import Unit
-from par_index import services
+from par_index import results, services
 from par_index.models import Framework
 from tests.conftest import make_user
 
@@ -58,7 +59,7 @@ def test_bad_row_refuses_the_whole_file_naming_row_and_column(framework, staff):
         ["1.1.2", "", "", 0, "", "Không"],
         ["1.3.1", "", "Mồ côi", 1, "", "Không"],
     ])
-    with pytest.raises(services.ParIndexError) as exc:
+    with pytest.raises(services.ParIndexError, match="Tệp có lỗi, chưa nhập gì") as exc:
         services.import_framework(fw, bad, actor=staff)
     message = str(exc.value)
     assert "Dòng 4, cột D (Điểm tối đa): “mười” không phải là số điểm." in message
@@ -85,7 +86,7 @@ def test_wrong_kind_and_duplicate_code(empty_framework, staff):
         ["1.1", "Tiêu chí", "Kế hoạch", 2, "", ""],
         ["1.1", "Tiêu chí", "Kế hoạch", 2, "", "Có lẽ"],
     ])
-    with pytest.raises(services.ParIndexError) as exc:
+    with pytest.raises(services.ParIndexError, match="Tệp có lỗi, chưa nhập gì") as exc:
         services.import_framework(empty_framework, wrong, actor=staff)
     message = str(exc.value)
     assert "Dòng 2, cột B (Cấp): mã “1” là lĩnh vực nhưng ghi “Tiêu chí”." in message
@@ -97,9 +98,9 @@ def test_import_refused_once_assessed_and_for_staff_of_another_district(framewor
     data = services.export_framework(framework)
     other = Unit.objects.create(code="H-KHAC", name="UBND huyện Khác", kind=UnitKind.DISTRICT, parent=tree["province"])
     outsider = make_user("thidua_khac", other, Role.STAFF)
-    with pytest.raises(services.ParIndexError):
+    with pytest.raises(NotAllowed, match="không có quyền"):
         services.import_framework(framework, io.BytesIO(data), actor=outsider)
-    with pytest.raises(services.ParIndexError):
+    with pytest.raises(NotAllowed, match="không có quyền"):
         services.import_framework(framework, io.BytesIO(data), actor=officer_a)
     services.start_assessment(framework, tree["commune_a"], actor=staff)
     with pytest.raises(services.ParIndexError, match="đã có đơn vị tự đánh giá"):
@@ -138,4 +139,4 @@ def test_copy_framework_into_next_year(framework, staff, tree):
     assert copy.classify(Decimal("69")) == "Trung bình"
     with pytest.raises(services.ParIndexError, match="Đã có bộ chỉ số năm 2022"):
         services.copy_framework(framework, actor=staff, year=2022)
-    assert services.previous_framework(copy) == framework
+    assert results.previous_framework(copy) == framework
