@@ -137,7 +137,7 @@ def test_improve_rule_score_or_rank(tree, indicators, staff):
     assert ra["tang-diem"].met is False
     assert ra["tren-90"].met is False and ra["tren-90"].value == Decimal("84.0000")
     assert rb["tang"].met is False
-    with pytest.raises(ScoringError):
+    with pytest.raises(ScoringError, match="nằm ngoài khoảng 0 – 100"):
         set_index_result(unit=a, year=2023, index_code="par_index", score=Decimal("120"), actor=staff)
 
 

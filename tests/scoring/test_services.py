@@ -81,7 +81,7 @@ def test_staff_adds_an_indicator_without_code(tree, indicators):
     bad = IndicatorDefinition(code="bad", name="Sai", numerator="received_online + __import__('os')")
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Chỉ được dùng các hàm min\(…\), max\(…\)"):
         bad.full_clean()
 
 
@@ -102,13 +102,13 @@ def test_index_import_all_or_nothing_with_row_and_column(tree, staff, officer_a)
     assert IndexResult.objects.get(unit=tree["commune_b"], index_code="ddci").score == Decimal("70.25")
     assert AuditEvent.objects.filter(action="scoring.index_result.set").count() == 2
     bad = _xlsx([["Mã đơn vị", "Năm", "Chỉ số", "Điểm"], ["XA-A", 2024, "PAR INDEX", 88], ["XA-Z", 2024, "PAR INDEX", 130]])
-    with pytest.raises(ScoringError) as exc:
+    with pytest.raises(ScoringError, match="Dòng 3, cột") as exc:
         import_index_results(bad, actor=staff)
     assert "Dòng 3, cột 'Mã đơn vị'" in str(exc.value) and "Dòng 3, cột 'Điểm'" in str(exc.value)
     assert not IndexResult.objects.filter(year=2024).exists()
-    with pytest.raises(ScoringError):
+    with pytest.raises(ScoringError, match="Chỉ cán bộ thi đua mới được nhập"):
         import_index_results(good, actor=officer_a)  # officers may not enter index results
-    with pytest.raises(ScoringError):
+    with pytest.raises(ScoringError, match="không phải bảng tính hợp lệ"):
         import_index_results(b"not a spreadsheet", actor=staff)
 
 
@@ -161,9 +161,9 @@ def test_indicators_command_json(tree, indicators, capsys):
     assert "online_dossier_rate" in capsys.readouterr().out
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="Không có đơn vị mã"):
         call_command("indicators", "--unit", "KHONG-CO", "--from", "2023-01")
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="phải có dạng YYYY-MM"):
         call_command("indicators", "--unit", "H-DEMO", "--from", "2023/01")
 
 
