@@ -12,29 +12,9 @@ from .models import (
 )
 
 
-class ContentInline(admin.TabularInline):
-    model = ContentItem
-    extra = 0
-
-
-class GroupInline(admin.TabularInline):
-    model = ParticipantGroup
-    extra = 0
-
-
-class CriterionInline(admin.StackedInline):
-    model = Criterion
-    extra = 0
-
-
-class RoundInline(admin.TabularInline):
-    model = Round
-    extra = 0
-
-
-class AwardFormInline(admin.TabularInline):
-    model = AwardForm
-    extra = 0
+def inline(model: type, base: type = admin.TabularInline) -> type:
+    """An inline of ``model`` showing no empty extra rows."""
+    return type(f"{model.__name__}Inline", (base,), {"model": model, "extra": 0})
 
 
 @admin.register(Campaign)
@@ -43,13 +23,9 @@ class CampaignAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status", "is_demo"]
     search_fields = ["title", "code"]
     autocomplete_fields = ["issuing_unit", "parent"]
-    inlines = [ContentInline, GroupInline, CriterionInline, RoundInline, AwardFormInline]
+    inlines = [inline(ContentItem), inline(ParticipantGroup), inline(Criterion, admin.StackedInline), inline(Round),
+               inline(AwardForm)]
     readonly_fields = ["status"]  # status changes only through the portal's service (audited)
-
-
-class QuotaInline(admin.TabularInline):
-    model = Quota
-    extra = 0
 
 
 @admin.register(Round)
@@ -57,7 +33,7 @@ class RoundAdmin(admin.ModelAdmin):
     list_display = ["name", "campaign", "period_start", "period_end", "nomination_deadline", "status"]
     list_filter = ["status", "kind"]
     readonly_fields = ["status", "closed_at"]
-    inlines = [QuotaInline]
+    inlines = [inline(Quota)]
 
 
 @admin.register(Participant)

@@ -1,3 +1,6 @@
+import operator
+from typing import Any
+
 from django.db import models
 
 
@@ -68,6 +71,18 @@ class Comparator(models.TextChoices):
     MIN = "min", "thấp nhất (xếp hạng)"
     IMPROVE = "improve", "tăng điểm hoặc tăng bậc so với năm trước"
     IMPROVE_SCORE = "improve_score", "tăng điểm so với năm trước"
+
+    def holds(self, value: Any, threshold: Any) -> bool:
+        """Whether ``value`` meets ``threshold`` under this comparator (≥ > ≤ < =;
+        the label is its symbol). Raises ``KeyError`` for the ranking comparators
+        (max, min, improve…), which compare participants, not a threshold."""
+        return _THRESHOLD_TESTS[self](value, threshold)
+
+
+_THRESHOLD_TESTS = {
+    Comparator.GTE: operator.ge, Comparator.GT: operator.gt, Comparator.LTE: operator.le,
+    Comparator.LT: operator.lt, Comparator.EQ: operator.eq,
+}
 
 
 class AwardLevel(models.TextChoices):

@@ -9,6 +9,8 @@ from organization.models import Unit
 from .models import AwardForm, Campaign, ContentItem, Criterion, ParticipantGroup, Quota, Round
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+#: What a date box accepts: the shown dd/mm/yyyy, or ISO from a browser's date picker.
+DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class CampaignForm(forms.ModelForm):
@@ -28,7 +30,7 @@ class CampaignForm(forms.ModelForm):
         self.fields["issuing_unit"].queryset = Unit.objects.for_user(user)
         self.fields["parent"].queryset = Campaign.objects.for_user(user)
         for name in ("doc_date", "start_date", "end_date"):
-            self.fields[name].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+            self.fields[name].input_formats = DATE_INPUTS
 
 
 def _formset(model, fields, widgets=None, extra=1, form=forms.ModelForm):
@@ -61,6 +63,21 @@ SECTIONS = {
         "order", "name", "award_type", "issuer_title", "level", "subject", "money_kind", "coefficient_override",
         "fixed_amount", "rank", "vote_threshold_percent", "secret_ballot"])),
 }
+
+
+def section_formset(section: str, campaign: Campaign, data=None):
+    """The formset of one section of ``campaign``: groups and contents offered are
+    the campaign's own, dates typed as dd/mm/yyyy."""
+    formset = SECTIONS[section][1](data, instance=campaign, prefix=section)
+    for form in formset.forms:
+        if "group" in form.fields:
+            form.fields["group"].queryset = campaign.groups.all()
+        if "content" in form.fields:
+            form.fields["content"].queryset = campaign.contents.all()
+        for name in ("period_start", "period_end", "nomination_deadline"):
+            if name in form.fields:
+                form.fields[name].input_formats = DATE_INPUTS
+    return formset
 
 
 class QuotaForm(forms.ModelForm):

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from core import formats
 from organization.models import Person, Unit
 from organization.scope import ScopedQuerySet
 
@@ -226,10 +227,7 @@ class Criterion(models.Model):
             return ""
         if self.comparator in (Comparator.MAX, Comparator.MIN, Comparator.IMPROVE, Comparator.IMPROVE_SCORE):
             return self.get_comparator_display()
-        from django.utils.formats import number_format
-
-        value = self.threshold.normalize() if self.threshold is not None else ""
-        return f"{self.get_comparator_display()} {number_format(value)}"
+        return f"{self.get_comparator_display()} {formats.number(self.threshold)}"
 
 
 class AwardForm(models.Model):

@@ -16,7 +16,7 @@ from organization.scope import get_for_user
 
 from . import services
 from .choices import CampaignStatus, Subject
-from .forms import SECTIONS, CampaignForm, QuotaFormSet
+from .forms import SECTIONS, CampaignForm, QuotaFormSet, section_formset
 from .models import Campaign, Participant, Quota, Round
 
 MANAGE = "campaigns.manage_campaign"
@@ -96,15 +96,8 @@ def campaign_section(request, code: str, section: str):
     if section not in SECTIONS:
         raise PermissionDenied
     _managed(request, campaign)
-    label, formset_class = SECTIONS[section]
-    formset = formset_class(request.POST or None, instance=campaign, prefix=section)
-    for form in formset.forms:
-        for name in ("group", "content"):
-            if name in form.fields:
-                form.fields[name].queryset = getattr(campaign, "groups" if name == "group" else "contents").all()
-        for name in ("period_start", "period_end", "nomination_deadline"):
-            if name in form.fields:
-                form.fields[name].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+    label = SECTIONS[section][0]
+    formset = section_formset(section, campaign, request.POST or None)
     return _edit_section(request, campaign, formset, section=section, label=label, success=f"Đã lưu mục “{label}”.")
 
 

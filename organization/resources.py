@@ -41,8 +41,33 @@ class StrictForeignKeyWidget(ForeignKeyWidget):
             raise ValueError(f"Không tìm thấy {self.model._meta.verbose_name} có mã '{value}'.") from exc
 
 
+def _field(name: str, widget=None) -> fields.Field:
+    """A column named like the model field it fills."""
+    return fields.Field(attribute=name, column_name=name, widget=widget)
+
+
+def _date(name: str) -> fields.Field:
+    return _field(name, DateWidget("%d/%m/%Y"))
+
+
+def _flag(name: str) -> fields.Field:
+    return _field(name, BooleanWidget())
+
+
+def _unit(name: str) -> fields.Field:
+    return _field(name, StrictForeignKeyWidget(Unit, "code"))
+
+
 class AllOrNothingResource(resources.ModelResource):
-    """One bad row refuses the whole file: valid rows are rolled back too."""
+    """One bad row refuses the whole file: valid rows are rolled back too. Rows are
+    matched by ``code``; an unchanged row is skipped (and reported)."""
+
+    class Meta:
+        import_id_fields = ["code"]
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        clean_model_instances = True
 
     def import_data(self, dataset, **kwargs):
         kwargs.setdefault("rollback_on_validation_errors", True)
@@ -50,23 +75,18 @@ class AllOrNothingResource(resources.ModelResource):
 
 
 class UnitResource(AllOrNothingResource):
-    code = fields.Field(attribute="code", column_name="code")
-    kind = fields.Field(attribute="kind", column_name="kind", widget=ChoiceCodeWidget(UnitKind.choices, "Loại đơn vị"))
-    parent = fields.Field(attribute="parent", column_name="parent", widget=StrictForeignKeyWidget(Unit, "code"))
-    valid_from = fields.Field(attribute="valid_from", column_name="valid_from", widget=DateWidget("%d/%m/%Y"))
-    valid_until = fields.Field(attribute="valid_until", column_name="valid_until", widget=DateWidget("%d/%m/%Y"))
-    is_active = fields.Field(attribute="is_active", column_name="is_active", widget=BooleanWidget())
-    is_demo = fields.Field(attribute="is_demo", column_name="is_demo", widget=BooleanWidget())
+    code = _field("code")
+    kind = _field("kind", ChoiceCodeWidget(UnitKind.choices, "Loại đơn vị"))
+    parent = _unit("parent")
+    valid_from = _date("valid_from")
+    valid_until = _date("valid_until")
+    is_active = _flag("is_active")
+    is_demo = _flag("is_demo")
 
-    class Meta:
+    class Meta(AllOrNothingResource.Meta):
         model = Unit
-        import_id_fields = ["code"]
         fields = ["code", "name", "short_name", "kind", "parent", "place_name", "valid_from", "valid_until", "is_active", "is_demo", "sort_order", "email"]
         export_order = fields
-        skip_unchanged = True
-        report_skipped = True
-        use_transactions = True
-        clean_model_instances = True
 
     def get_export_queryset(self, request=None):
         # Parents before children so that the file re-imports in one pass.
@@ -74,22 +94,17 @@ class UnitResource(AllOrNothingResource):
 
 
 class PersonResource(AllOrNothingResource):
-    unit = fields.Field(attribute="unit", column_name="unit", widget=StrictForeignKeyWidget(Unit, "code"))
-    gender = fields.Field(attribute="gender", column_name="gender", widget=ChoiceCodeWidget(Gender.choices, "Giới tính"))
-    category = fields.Field(attribute="category", column_name="category", widget=ChoiceCodeWidget(PersonCategory.choices, "Đối tượng"))
-    birth_date = fields.Field(attribute="birth_date", column_name="birth_date", widget=DateWidget("%d/%m/%Y"))
-    is_head = fields.Field(attribute="is_head", column_name="is_head", widget=BooleanWidget())
-    is_demo = fields.Field(attribute="is_demo", column_name="is_demo", widget=BooleanWidget())
+    unit = _unit("unit")
+    gender = _field("gender", ChoiceCodeWidget(Gender.choices, "Giới tính"))
+    category = _field("category", ChoiceCodeWidget(PersonCategory.choices, "Đối tượng"))
+    birth_date = _date("birth_date")
+    is_head = _flag("is_head")
+    is_demo = _flag("is_demo")
 
-    class Meta:
+    class Meta(AllOrNothingResource.Meta):
         model = Person
-        import_id_fields = ["code"]
         fields = ["code", "full_name", "gender", "birth_date", "category", "position", "unit", "rank", "is_head", "phone", "email", "is_demo"]
         export_order = fields
-        skip_unchanged = True
-        report_skipped = True
-        use_transactions = True
-        clean_model_instances = True
 
     def get_export_queryset(self, request=None):
         return Person.objects.select_related("unit").order_by("code")

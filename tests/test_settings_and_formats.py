@@ -12,10 +12,10 @@ from cchc_portal import settings as portal_settings
 
 def test_env_helpers_fail_loudly(monkeypatch):
     monkeypatch.setenv("X_BOOL", "maybe")
-    with pytest.raises(ImproperlyConfigured):
+    with pytest.raises(ImproperlyConfigured, match="X_BOOL='maybe' is not a boolean"):
         portal_settings.env_bool("X_BOOL", False)
     monkeypatch.setenv("X_INT", "mười")
-    with pytest.raises(ImproperlyConfigured):
+    with pytest.raises(ImproperlyConfigured, match="X_INT='mười' is not an integer"):
         portal_settings.env_int("X_INT", 1)
     monkeypatch.setenv("X_BOOL", "yes")
     assert portal_settings.env_bool("X_BOOL", False) is True

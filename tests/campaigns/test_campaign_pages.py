@@ -135,14 +135,14 @@ def test_status_follows_transition_map(staff, campaign):
 def test_audit_events_cannot_be_changed_or_deleted(staff, campaign):
     change_campaign_status(campaign, actor=staff, to="closed")
     event = AuditEvent.objects.get()
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="không được sửa"):
         event.comment = "sửa"
         event.save()
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="không được xóa"):
         event.delete()
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="không được xóa"):
         AuditEvent.objects.all().delete()
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="không được sửa"):
         AuditEvent.objects.update(comment="x")
 
 

@@ -90,7 +90,7 @@ def test_moving_a_unit_moves_its_subtree(tree):
     child = Unit.objects.get(code="PNV-TO")
     assert child.path.startswith(office.path) and child.depth == office.depth + 1
     assert not child.is_within(tree["district"])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="cấp dưới của chính nó"):
         office.parent = child
         office.save()
 
