@@ -14,11 +14,13 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import number_format
 
 from campaigns.choices import Comparator, QuotaKind, Requirement, Subject
 from campaigns.models import Participant, Quota
+from core import formats
 from organization.models import PerformanceRating
+from scoring.models import CriterionResult
+from scoring.services import evaluate_participant
 
 from .choices import Severity
 from .models import DeadlineException, Nomination
@@ -47,10 +49,6 @@ def criterion_results(participant: Participant | None, round_: Any) -> list[Any]
     could be obtained (shown as a warning, not an error)."""
     if participant is None:
         return None
-    try:
-        from scoring.models import CriterionResult
-    except ImportError:  # scoring app not installed in this build
-        return None
     rows = list(
         CriterionResult.objects.filter(participant=participant, round=round_)
         .select_related("criterion")
@@ -58,10 +56,6 @@ def criterion_results(participant: Participant | None, round_: Any) -> list[Any]
     )
     if rows:
         return rows
-    try:
-        from scoring.services import evaluate_participant
-    except ImportError:
-        return None
     try:
         # Not stored here: eligibility is shown on page views, which must not write;
         # the scoring recomputation stores the results.
@@ -72,11 +66,12 @@ def criterion_results(participant: Participant | None, round_: Any) -> list[Any]
 
 
 def format_value(value: Any) -> str:
+    """A criterion's measured value as users read it ("42,5"); no value → "chưa có số liệu"."""
     if value is None:
         return "chưa có số liệu"
     try:
-        return number_format(value.normalize() if hasattr(value, "normalize") else value)
-    except Exception:
+        return formats.number(value)
+    except (TypeError, ValueError):
         return str(value)
 
 
@@ -183,6 +178,6 @@ def deadline_problem(nomination: Nomination, today: date | None = None) -> str |
     if exception is not None:
         return None
     return (
-        f"Đã quá hạn gửi hồ sơ của đợt “{nomination.round.name}” ({deadline:%d/%m/%Y}). "
+        f"Đã quá hạn gửi hồ sơ của đợt “{nomination.round.name}” ({formats.date(deadline)}). "
         "Liên hệ cán bộ thi đua – khen thưởng để được gia hạn."
     )

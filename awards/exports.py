@@ -1,63 +1,46 @@
-"""xlsx export of a round's award list and budget."""
+"""xlsx export of a round's award list and budget (through ``core.exports``)."""
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from core import formats
+from core.exports import MONEY_FORMAT, add_sheet, workbook_bytes
 
 from .choices import NominationStatus
 from .models import Nomination
 from .money import round_budget
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+LIST_HEADER = ["STT", "Đối tượng", "Tập thể / cá nhân", "Chức vụ, đơn vị", "Đơn vị đề nghị", "Hình thức khen thưởng",
+               "Trạng thái", "Số quyết định", "Ngày quyết định", "Số tiền (đồng)"]
+BUDGET_HEADER = ["Nguồn kinh phí", "Hình thức khen thưởng", "Đối tượng", "Số lượng", "Thành tiền (đồng)", "Ghi chú"]
 
 
-def safe(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection: text starting with = + - @ is
-    prefixed with an apostrophe so Excel shows it as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def round_workbook(round_) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Danh sách"
-    header = ["STT", "Đối tượng", "Tập thể / cá nhân", "Chức vụ, đơn vị", "Đơn vị đề nghị", "Hình thức khen thưởng",
-              "Trạng thái", "Số quyết định", "Ngày quyết định", "Số tiền (đồng)"]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+def _list_rows(round_: Any) -> list[list[Any]]:
     qs = (
         Nomination.objects.filter(round=round_).exclude(status__in=[NominationStatus.DRAFT])
         .select_related("award_form", "person__unit", "unit", "proposing_unit", "decision").order_by("subject", "id")
     )
-    for i, n in enumerate(qs, start=1):
-        ws.append([safe(v) for v in [
-            i, n.get_subject_display(), n.nominee_name, n.nominee_detail, n.proposing_unit.name, n.award_form.name,
-            n.get_status_display(), n.decision.document_code if n.decision_id and n.decision.number else "",
-            n.decision.date.strftime("%d/%m/%Y") if n.decision_id and n.decision.date else "", n.amount,
-        ]])
-    for row in ws.iter_rows(min_row=2, min_col=10, max_col=10):
-        for cell in row:
-            cell.number_format = "#,##0"
-    budget = wb.create_sheet("Kinh phí")
-    budget.append(["Nguồn kinh phí", "Hình thức khen thưởng", "Đối tượng", "Số lượng", "Thành tiền (đồng)", "Ghi chú"])
-    for cell in budget[1]:
-        cell.font = Font(bold=True)
-    total = 0
-    for row in round_budget(round_):
-        total += row["total"]
-        budget.append([safe(row["source"]), safe(row["award_form"]), row["subject"], row["count"], row["total"],
-                       "Dự kiến (chưa có quyết định)" if row["estimate"] else ""])
-    budget.append(["Tổng cộng", "", "", "", total, ""])
-    for col in (ws, budget):
-        for column in col.columns:
-            col.column_dimensions[column[0].column_letter].width = 22
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return [[
+        i, n.get_subject_display(), n.nominee_name, n.nominee_detail, n.proposing_unit.name, n.award_form.name,
+        n.get_status_display(), n.decision.document_code if n.decision_id and n.decision.number else "",
+        formats.date(n.decision.date) if n.decision_id else "", n.amount,
+    ] for i, n in enumerate(qs, start=1)]
+
+
+def _budget_rows(round_: Any) -> list[list[Any]]:
+    rows = [[row["source"], row["award_form"], row["subject"], row["count"], row["total"],
+             "Dự kiến (chưa có quyết định)" if row["estimate"] else ""] for row in round_budget(round_)]
+    rows.append(["Tổng cộng", "", "", "", sum(row[4] for row in rows), ""])
+    return rows
+
+
+def round_workbook(round_: Any) -> bytes:
+    """The round's workbook: "Danh sách" (every submitted nomination) and "Kinh phí"
+    (bonus totals by funding source, with the grand total), as .xlsx bytes."""
+    wb = Workbook()
+    add_sheet(wb, "Danh sách", LIST_HEADER, _list_rows(round_), number_formats={10: MONEY_FORMAT}, first=True)
+    add_sheet(wb, "Kinh phí", BUDGET_HEADER, _budget_rows(round_))
+    return workbook_bytes(wb)

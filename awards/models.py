@@ -7,7 +7,6 @@ Status fields change only in ``awards.services``; every change writes an audit e
 from __future__ import annotations
 
 from decimal import ROUND_CEILING, Decimal
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +14,9 @@ from django.db.models import Q
 
 from campaigns.choices import AwardLevel, AwardType, Subject
 from campaigns.models import AwardForm, Participant, ParticipantGroup, Round
+from core import formats
 from organization.models import Person, Unit
+from organization.scope import ScopedQuerySet
 
 from .choices import (
     EDITABLE_STATUSES,
@@ -27,10 +28,6 @@ from .choices import (
     MeetingStatus,
     NominationStatus,
 )
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
 
 # --- dated legal configuration ------------------------------------------------
 
@@ -106,21 +103,19 @@ class BaseSalary(models.Model):
         ordering = ["valid_from"]
 
     def __str__(self) -> str:
-        return f"{self.amount:,} từ {self.valid_from:%d/%m/%Y}".replace(",", ".")
+        return f"{formats.money(self.amount)} từ {formats.date(self.valid_from)}"
 
 
 # --- nominations --------------------------------------------------------------
 
 
-class NominationQuerySet(models.QuerySet):
-    def for_user(self, user: AbstractBaseUser) -> NominationQuerySet:
+class NominationQuerySet(ScopedQuerySet):
+    def visible(self, root: Unit) -> NominationQuerySet:
         """Nominations proposed within the user's subtree, or in a campaign issued
-        within it (district staff see their communes'). No unit → nothing."""
-        from organization.scope import scoped
-
-        return scoped(self, user, lambda root: self.filter(
+        within it (district staff see their communes'). No unit → nothing (``for_user``)."""
+        return self.filter(
             Q(proposing_unit__path__startswith=root.path) | Q(round__campaign__issuing_unit__path__startswith=root.path)
-        ))
+        )
 
 
 class Nomination(models.Model):
@@ -232,16 +227,16 @@ class DeadlineException(models.Model):
         ordering = ["-granted_at"]
 
     def __str__(self) -> str:
-        return f"{self.unit} đến {self.until:%d/%m/%Y}"
+        return f"{self.unit} đến {formats.date(self.until)}"
 
 
 # --- council ------------------------------------------------------------------
 
 
-class MeetingQuerySet(models.QuerySet):
-    def for_user(self, user: AbstractBaseUser) -> MeetingQuerySet:
-        units = Unit.objects.for_user(user)
-        return self.filter(round__campaign__issuing_unit__in=units)
+class MeetingQuerySet(ScopedQuerySet):
+    """Meetings of rounds whose campaign was issued within the user's subtree."""
+
+    unit_field = "round__campaign__issuing_unit"
 
 
 class CouncilMeeting(models.Model):
@@ -266,7 +261,7 @@ class CouncilMeeting(models.Model):
         ordering = ["-held_at"]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.held_at:%d/%m/%Y})"
+        return f"{self.title} ({formats.date(self.held_at)})"
 
     @property
     def member_count(self) -> int:
@@ -355,7 +350,7 @@ class VoteTally(models.Model):
         percent = self.nomination.award_form.vote_threshold_percent
         if percent is not None:
             needed = (Decimal(total) * percent / 100).to_integral_value(rounding=ROUND_CEILING)
-            return int(needed), f"từ {percent.normalize():f}% tổng số thành viên Hội đồng trở lên ({int(needed)}/{total})".replace(".", ",")
+            return int(needed), f"từ {formats.number(percent)}% tổng số thành viên Hội đồng trở lên ({int(needed)}/{total})"
         present = self.meeting.present_count
         needed = present // 2 + 1
         return needed, f"quá bán số thành viên dự họp ({needed}/{present})"
@@ -375,10 +370,10 @@ class VoteTally(models.Model):
 # --- decisions and documents -----------------------------------------------------
 
 
-class DecisionQuerySet(models.QuerySet):
-    def for_user(self, user: AbstractBaseUser) -> DecisionQuerySet:
-        units = Unit.objects.for_user(user)
-        return self.filter(round__campaign__issuing_unit__in=units)
+class DecisionQuerySet(ScopedQuerySet):
+    """Decisions of rounds whose campaign was issued within the user's subtree."""
+
+    unit_field = "round__campaign__issuing_unit"
 
 
 class Decision(models.Model):
@@ -434,11 +429,11 @@ def document_path(instance: GeneratedDocument, filename: str) -> str:
     return f"awards/documents/{instance.round_id}/{filename}"
 
 
-class DocumentQuerySet(models.QuerySet):
-    def for_user(self, user: AbstractBaseUser) -> DocumentQuerySet:
-        units = Unit.objects.for_user(user)
+class DocumentQuerySet(ScopedQuerySet):
+    def visible(self, root: Unit) -> DocumentQuerySet:
+        """Documents of rounds issued within the subtree, or of nominations proposed in it."""
         return self.filter(
-            Q(round__campaign__issuing_unit__in=units) | Q(nomination__proposing_unit__in=units)
+            Q(round__campaign__issuing_unit__path__startswith=root.path) | Q(nomination__proposing_unit__path__startswith=root.path)
         )
 
 

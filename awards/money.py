@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from campaigns.choices import MoneyKind, Subject
 from campaigns.models import AwardForm
+from core import formats
 
 from .models import BaseSalary, BonusCoefficient, LegalRegime
 
@@ -38,12 +39,7 @@ class AmountBreakdown:
     def formula(self) -> str:
         if self.coefficient is None:
             return "Số tiền cố định"
-        coef = f"{self.coefficient.normalize():f}".replace(".", ",")
-        return f"{coef} × {_vn(self.base_salary or 0)}"
-
-
-def _vn(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+        return f"{formats.number(self.coefficient)} × {formats.money(self.base_salary or 0)}"
 
 
 def round_up(value: Decimal, step: int = ROUND_TO) -> int:
@@ -60,14 +56,14 @@ def regime_on(day: date) -> LegalRegime:
         .first()
     )
     if regime is None:
-        raise MoneyConfigError(f"Chưa cấu hình nghị định áp dụng cho ngày {day:%d/%m/%Y}.")
+        raise MoneyConfigError(f"Chưa cấu hình nghị định áp dụng cho ngày {formats.date(day)}.")
     return regime
 
 
 def base_salary_on(day: date) -> int:
     row = BaseSalary.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
     if row is None:
-        raise MoneyConfigError(f"Chưa cấu hình mức lương cơ sở áp dụng cho ngày {day:%d/%m/%Y}.")
+        raise MoneyConfigError(f"Chưa cấu hình mức lương cơ sở áp dụng cho ngày {formats.date(day)}.")
     return row.amount
 
 

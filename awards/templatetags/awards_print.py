@@ -1,6 +1,7 @@
 """Formatting for printed documents: Vietnamese numbers, dates and amounts in words.
 
-Deterministic (no locale lookups) so that a PDF reads the same on every host.
+Numbers and dates go through ``core.formats`` (the project's own Vietnamese formats,
+not the host's locale), so a PDF reads the same on every host and as the pages do.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from datetime import date
 from decimal import Decimal
 
 from django import template
+
+from core import formats
 
 register = template.Library()
 
@@ -21,7 +24,7 @@ def vnd(value) -> str:
     """702000 → "702.000"."""
     if value is None or value == "":
         return ""
-    return f"{int(value):,}".replace(",", ".")
+    return formats.money(int(value))
 
 
 @register.filter
@@ -29,13 +32,13 @@ def vn_decimal(value) -> str:
     """0.30 → "0,3"."""
     if value is None:
         return ""
-    text = f"{Decimal(value).normalize():f}"
-    return text.replace(".", ",")
+    return formats.number(Decimal(value))
 
 
 @register.filter
 def vn_date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    """"05/07/2023"; nothing → ""."""
+    return formats.date(value) if value else ""
 
 
 def date_words(value: date) -> str:
