@@ -52,6 +52,23 @@ def test_request_recompute_runs_after_commit_and_is_idempotent(tree, indicators,
 
 
 @pytest.mark.django_db
+def test_facts_committed_asks_for_one_run_per_month_set(tree, officer_a, django_capture_on_commit_callbacks):
+    from types import SimpleNamespace
+
+    from scoring.onestop.signals import facts_committed
+
+    a, b, office = tree["commune_a"], tree["commune_b"], tree["office"]
+    feb = datetime.date(2023, 2, 1)
+    with django_capture_on_commit_callbacks() as callbacks:  # enqueued on commit: not run here
+        facts_committed.send(sender=None, unit_months={a.pk: {JAN}, b.pk: {JAN}, office.pk: {JAN, feb}},
+                             actor=officer_a, reason="Nhập tệp", batch=SimpleNamespace(pk=7))
+    runs = {tuple(r.unit_ids): r for r in RecomputeRun.objects.all()}
+    assert set(runs) == {(a.pk, b.pk), (office.pk,)} and len(callbacks) == 2
+    assert runs[(office.pk,)].months == ["2023-01-01", "2023-02-01"]
+    assert {r.reason for r in runs.values()} == {"import:7"} and runs[(a.pk, b.pk)].requested_by == officer_a
+
+
+@pytest.mark.django_db
 def test_recompute_of_one_unit_leaves_others_untouched(tree, indicators):
     from scoring.runs import recompute_now
 
