@@ -9,6 +9,15 @@ from tests.worker_support import celery_worker_process  # noqa: F401  (fixture o
 
 
 @pytest.fixture
+def commune(tree):
+    """Commune A with a procedure catalogue (the dossiers' procedure codes resolve)."""
+    from tests.onestop.helpers import catalog
+
+    catalog(tree["commune_a"])
+    return tree["commune_a"]
+
+
+@pytest.fixture
 def submit(django_capture_on_commit_callbacks):
     """Create a batch and run what is enqueued on commit (the parse task, in process)."""
 

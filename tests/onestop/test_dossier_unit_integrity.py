@@ -19,6 +19,8 @@ from organization.models import Unit
 from scoring.onestop.models import Dossier
 
 MISSING_UNIT = 987_654_321
+# Both databases name the broken reference: SQLite "…has an invalid foreign key…",
+# PostgreSQL (migration 0005's triggers) "…violates foreign key…".
 
 
 def _check_deferred() -> None:
@@ -31,7 +33,7 @@ def _dossier(unit_id: int, code: str) -> Dossier:
 
 
 def test_insert_of_an_orphan_is_refused(tree):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="foreign key"), transaction.atomic():
         _dossier(MISSING_UNIT, "HS-ORPHAN").save()
         _check_deferred()
     assert not Dossier.objects.filter(code="HS-ORPHAN").exists()
@@ -39,7 +41,7 @@ def test_insert_of_an_orphan_is_refused(tree):
 
 def test_bulk_insert_with_one_orphan_is_refused_whole(tree):
     rows = [_dossier(tree["commune_a"].pk, f"HS-{i}") for i in range(50)] + [_dossier(MISSING_UNIT, "HS-X")]
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="foreign key"), transaction.atomic():
         Dossier.objects.bulk_create(rows)
         _check_deferred()
     assert Dossier.objects.count() == 0
@@ -54,7 +56,7 @@ def test_bulk_insert_of_valid_rows_passes(tree):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's bulk path")
 def test_copy_with_an_orphan_is_refused(tree):
     good = tree["commune_a"].pk
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="foreign key"), transaction.atomic():
         with connection.cursor() as cur, connection.wrap_database_errors:
             with cur.cursor.copy(f"COPY {Dossier._meta.db_table} (code, unit_id, procedure_code, procedure_name, field, "
                                  "channel, online_level, received_on, status, fee_bearing, paid_online, electronic_result, "
@@ -68,7 +70,7 @@ def test_copy_with_an_orphan_is_refused(tree):
 def test_moving_a_dossier_to_a_missing_unit_is_refused(tree):
     d = _dossier(tree["commune_a"].pk, "HS-MOVE")
     d.save()
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="foreign key"), transaction.atomic():
         Dossier.objects.filter(pk=d.pk).update(unit_id=MISSING_UNIT)
         _check_deferred()
     # Moving to another existing unit is allowed (the rule is existence, not ownership).
@@ -80,7 +82,7 @@ def test_moving_a_dossier_to_a_missing_unit_is_refused(tree):
 def test_unit_with_dossiers_cannot_be_deleted_even_in_raw_sql(tree):
     unit = tree["commune_a"]
     _dossier(unit.pk, "HS-KEEP").save()
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="foreign key"), transaction.atomic():
         with connection.cursor() as cur:
             cur.execute(f"DELETE FROM {Unit._meta.db_table} WHERE id = %s", [unit.pk])
         _check_deferred()
@@ -95,7 +97,7 @@ def test_unit_with_dossiers_cannot_be_deleted_even_in_raw_sql(tree):
 def test_renumbering_a_unit_with_dossiers_is_refused(tree):
     unit = tree["commune_a"]
     _dossier(unit.pk, "HS-KEEP").save()
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="foreign key"), transaction.atomic():
         with connection.cursor() as cur:
             cur.execute(f"UPDATE {Unit._meta.db_table} SET id = %s WHERE id = %s", [MISSING_UNIT, unit.pk])
 

@@ -12,7 +12,6 @@ from scoring.onestop import services
 from scoring.onestop.models import Dossier, ImportBatch, ImportStatus, MonthlyReport, Procedure
 from tests.onestop.helpers import (
     D,
-    catalog,
     dossier_file,
     dossier_row,
     report_file,
@@ -33,12 +32,6 @@ def _invalid(batch: ImportBatch) -> list[str]:
     assert not batch.staging_file
     _nothing_stored()
     return [e["message"] for e in batch.errors]
-
-
-@pytest.fixture
-def commune(tree):
-    catalog(tree["commune_a"])
-    return tree["commune_a"]
 
 
 # --- containers --------------------------------------------------------------------------------

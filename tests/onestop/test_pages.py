@@ -17,19 +17,12 @@ from scoring.onestop.models import Dossier, ImportBatch, ImportStatus, MonthLock
 from tests.conftest import make_user
 from tests.onestop.helpers import (
     D,
-    catalog,
     dossier_file,
     dossier_row,
     report_file,
     report_row,
     upload,
 )
-
-
-@pytest.fixture
-def commune(tree):
-    catalog(tree["commune_a"])
-    return tree["commune_a"]
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zipfile
 
 import pytest
@@ -43,9 +44,8 @@ def test_dates_in_several_formats(raw, expected):
     ("2023/13/01", "không phải là ngày hợp lệ"), (12, "không phải là ngày"), ("03-2023", "không đọc được ngày"),
 ])
 def test_odd_dates_have_clear_messages(raw, fragment):
-    with pytest.raises(ValueError) as exc:
+    with pytest.raises(ValueError, match=re.escape(fragment)):
         parsing.to_date(raw)
-    assert fragment in str(exc.value)
 
 
 def test_counts_zero_is_not_blank():
