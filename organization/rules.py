@@ -1,4 +1,5 @@
-"""Object permissions (django-rules) shared by the apps."""
+"""Object permissions (django-rules): the building blocks each app's ``rules.py``
+combines into its permissions, and the one question both sides ask (``allowed``)."""
 
 from __future__ import annotations
 
@@ -16,32 +17,8 @@ def is_emulation_staff(user) -> bool:
 
 
 @rules.predicate
-def is_officer(user) -> bool:
-    return has_role(user, Role.OFFICER)
-
-
-@rules.predicate
-def is_leader(user) -> bool:
-    return has_role(user, Role.LEADER)
-
-
-@rules.predicate
-def is_council_member(user) -> bool:
-    return has_role(user, Role.COUNCIL)
-
-
-@rules.predicate
-def is_judge(user) -> bool:
-    return has_role(user, Role.JUDGE)
-
-
-@rules.predicate
 def unit_is_in_scope(user, unit) -> bool:
     return unit_in_scope(user, unit)
-
-
-rules.add_perm("organization.view_unit", unit_is_in_scope)
-rules.add_perm("organization.manage_registry", is_emulation_staff)
 
 
 def allowed(user, perm: str, obj=None) -> bool:

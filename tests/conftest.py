@@ -107,6 +107,49 @@ def no_unit_user(db):
     return make_user("chua_gan_don_vi", None, Role.OFFICER)
 
 
+#: Every role of the shared actors, for the tests asserting that ``allowed()``
+#: answers exactly what a service accepts (parametrize ``actor`` indirectly).
+RULE_ACTORS = ["officer_a", "officer_b", "staff", "council_member", "leader", "judge", "no_unit_user",
+               "staff_elsewhere", "superuser", "anonymous"]
+
+
+@pytest.fixture
+def actor(request, tree):
+    """The user named by ``request.param`` (one of ``RULE_ACTORS``)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    name = request.param
+    if name == "anonymous":
+        return AnonymousUser()
+    if name == "superuser":
+        return get_user_model().objects.create_superuser("quantri", password="matkhau-thu-nghiem-123")
+    if name == "staff_elsewhere":  # emulation staff of a department: the district is outside their subtree
+        return make_user("thidua_so", tree["department"], Role.STAFF)
+    return request.getfixturevalue(name)
+
+
+class _Rollback(Exception):
+    """Undoes an accepted attempt so the next actor starts from the same state."""
+
+
+def service_accepts(attempt, actor, refusal: type[Exception] | None = None) -> bool:
+    """Whether the service accepted ``attempt(actor)`` (its effects rolled back).
+    A refusal must be ``refusal`` (default: any ``DomainError``); anything else fails the test."""
+    from django.db import transaction
+
+    from core.errors import DomainError
+
+    refusal = refusal or DomainError
+    try:
+        with transaction.atomic():
+            attempt(actor)
+            raise _Rollback
+    except _Rollback:
+        return True
+    except refusal:
+        return False
+
+
 @pytest.fixture
 def person_a(tree):
     return Person.objects.create(

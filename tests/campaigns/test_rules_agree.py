@@ -9,47 +9,12 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
 
 from campaigns import services
 from campaigns.forms import SECTIONS, CampaignForm, QuotaFormSet
 from campaigns.models import Campaign, ParticipantGroup, Round
-from organization.choices import Role
 from organization.rules import allowed
-from tests.conftest import make_user
-
-ACTORS = ["officer_a", "officer_b", "staff", "council_member", "leader", "judge", "no_unit_user",
-          "staff_elsewhere", "superuser", "anonymous"]
-
-
-class Rollback(Exception):
-    """Undoes an accepted attempt so the next actor starts from the same state."""
-
-
-def accepts(attempt: Callable[[Any], Any], actor: Any) -> bool:
-    """Whether the service accepted ``attempt(actor)`` (its effects rolled back); a
-    refusal must be the app's error, never anything else."""
-    try:
-        with transaction.atomic():
-            attempt(actor)
-            raise Rollback
-    except Rollback:
-        return True
-    except services.CampaignError:
-        return False
-
-
-@pytest.fixture
-def actor(request, tree):
-    name = request.param
-    if name == "anonymous":
-        return AnonymousUser()
-    if name == "superuser":
-        return get_user_model().objects.create_superuser("quantri", password="matkhau-thu-nghiem-123")
-    if name == "staff_elsewhere":  # emulation staff of a department: the district is outside their subtree
-        return make_user("thidua_so", tree["department"], Role.STAFF)
-    return request.getfixturevalue(name)
+from tests.conftest import RULE_ACTORS, service_accepts
 
 
 @pytest.fixture
@@ -109,10 +74,10 @@ def actions(plan, tree) -> dict[str, tuple[str, Any, Callable[..., Any]]]:
     }
 
 
-@pytest.mark.parametrize("actor", ACTORS, indirect=True)
+@pytest.mark.parametrize("actor", RULE_ACTORS, indirect=True)
 def test_allowed_is_what_the_service_accepts(actor, plan, tree):
     for name, (perm, obj, attempt) in actions(plan, tree).items():
-        assert allowed(actor, perm, obj) == accepts(attempt, actor), name
+        assert allowed(actor, perm, obj) == service_accepts(attempt, actor, services.CampaignError), name
 
 
 def test_the_check_is_not_vacuous(plan, tree, staff, officer_a):
