@@ -85,6 +85,13 @@ def agency_lines(unit) -> tuple[str, str]:
     return parent, own
 
 
+def authority_text(unit) -> str:
+    """Who decides, as written in the text: "Chủ tịch Ủy ban nhân dân …" for an UBND,
+    else the unit's own name."""
+    name = expand(unit.name)
+    return f"Chủ tịch {name}" if unit.name.startswith("UBND") else name
+
+
 def signer_block(title: str) -> list[str]:
     return [line.strip().upper() for line in (title or "").splitlines() if line.strip()]
 
@@ -158,7 +165,7 @@ def decision_context(decision: Decision) -> dict[str, Any]:
     _amounted(nominations, decision.date)
     issuing = campaign.issuing_unit
     parent, agency = agency_lines(issuing)
-    authority = f"CHỦ TỊCH {expand(issuing.name).upper()}" if issuing.name.startswith("UBND") else expand(issuing.name).upper()
+    authority = authority_text(issuing).upper()
     award_type_name = nominations[0].award_form.get_award_type_display() if nominations else "Giấy khen"
     return {
         "doc": {
@@ -169,7 +176,7 @@ def decision_context(decision: Decision) -> dict[str, Any]:
             "recipients": ["Như Điều 3", "Lưu: VT."],
             "signer": signer_block(decision.signer_title), "signer_name": decision.signer_name,
         },
-        "authority": authority, "authority_text": f"Chủ tịch {expand(issuing.name)}" if issuing.name.startswith("UBND") else expand(issuing.name),
+        "authority": authority, "authority_text": authority_text(issuing),
         "decision": decision, "round": round_, "campaign": campaign,
         "award_names": _award_names(nominations), "proposal_unit_name": expand(decision.proposal_unit.name),
         **_split(nominations),
@@ -236,7 +243,7 @@ def certificate_context(nomination: Nomination) -> dict[str, Any]:
     decision = nomination.decision
     campaign = nomination.round.campaign
     issuing = campaign.issuing_unit
-    authority = f"CHỦ TỊCH {expand(issuing.name).upper()}" if issuing.name.startswith("UBND") else expand(issuing.name).upper()
+    authority = authority_text(issuing).upper()
     gold = None
     if decision.gold_book_from is not None:
         ids = list(decision.nominations.order_by("subject", "id").values_list("id", flat=True))

@@ -2,44 +2,43 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 
 from organization.choices import Role
 from organization.scope import role_of
 from organization.todo import TodoItem
 
+from .choices import MeetingStatus
 from .choices import NominationStatus as S
 from .models import CouncilMeeting, Nomination
 
+#: (roles that see it, nomination status, title, level), in the order shown.
+NOMINATION_ITEMS: list[tuple[set[str], str, str, str]] = [
+    ({Role.OFFICER, Role.STAFF}, S.RETURNED, "Hồ sơ khen thưởng bị trả lại, cần bổ sung", "bad"),
+    ({Role.OFFICER, Role.STAFF}, S.DRAFT, "Hồ sơ khen thưởng đang soạn, chưa gửi", "warn"),
+    ({Role.STAFF}, S.SUBMITTED, "Hồ sơ khen thưởng chờ thẩm định", "warn"),
+    ({Role.STAFF}, S.APPROVED, "Hồ sơ đã duyệt, chờ ban hành quyết định", "info"),
+    ({Role.LEADER}, S.TO_COUNCIL, "Hồ sơ chờ lãnh đạo duyệt khen thưởng", "warn"),
+    ({Role.COUNCIL}, S.TO_COUNCIL, "Hồ sơ trình Hội đồng chờ bỏ phiếu", "warn"),
+]
 
-def todo_items(user) -> list[TodoItem]:
+
+def todo_items(user: Any) -> list[TodoItem]:
+    """The awards work waiting for ``user``'s role in their scope (counts > 0 only)."""
     role = role_of(user)
     if role is None:
         return []
     url = reverse("awards:nomination_list")
     qs = Nomination.objects.for_user(user)
     items = []
-    if role in (Role.OFFICER, Role.STAFF):
-        n = qs.filter(status=S.RETURNED).count()
+    for roles, status, title, level in NOMINATION_ITEMS:
+        n = qs.filter(status=status).count() if role in roles else 0
         if n:
-            items.append(TodoItem("Hồ sơ khen thưởng bị trả lại, cần bổ sung", f"{url}?status=returned", n, "bad"))
-        n = qs.filter(status=S.DRAFT).count()
-        if n:
-            items.append(TodoItem("Hồ sơ khen thưởng đang soạn, chưa gửi", f"{url}?status=draft", n, "warn"))
-    if role == Role.STAFF:
-        n = qs.filter(status=S.SUBMITTED).count()
-        if n:
-            items.append(TodoItem("Hồ sơ khen thưởng chờ thẩm định", f"{url}?status=submitted", n, "warn"))
-        n = qs.filter(status=S.APPROVED).count()
-        if n:
-            items.append(TodoItem("Hồ sơ đã duyệt, chờ ban hành quyết định", f"{url}?status=approved", n, "info"))
-    if role in (Role.LEADER, Role.COUNCIL):
-        n = qs.filter(status=S.TO_COUNCIL).count()
-        if n:
-            label = "Hồ sơ chờ lãnh đạo duyệt khen thưởng" if role == Role.LEADER else "Hồ sơ trình Hội đồng chờ bỏ phiếu"
-            items.append(TodoItem(label, f"{url}?status=to_council", n, "warn"))
+            items.append(TodoItem(title, f"{url}?status={status}", n, level))
     if role in (Role.STAFF, Role.COUNCIL):
-        n = CouncilMeeting.objects.for_user(user).filter(status="open").count()
+        n = CouncilMeeting.objects.for_user(user).filter(status=MeetingStatus.OPEN).count()
         if n:
             items.append(TodoItem("Cuộc họp Hội đồng đang mở", url, n, "info"))
     return items

@@ -283,33 +283,32 @@ def round_detail(request, round_id: int):
     })
 
 
+def _round_form_post(request, round_id: int, perm: str, form, prefix: str, service, success: str, detail: str = ""):
+    """A round page's form posted: ``service(round, **form data)``; then the created
+    object's page (``detail``) or back to the round, the form's errors as one message."""
+    round_ = get_managed_round_for_user(request.user, round_id, perm)
+    if form.is_valid():
+        created = perform(request, service, round_, success=success, **form.cleaned_data)
+        if created is not None and detail:
+            return redirect(detail, created.pk)
+    else:
+        _form_refused(request, prefix, form)
+    return redirect("awards:round_detail", round_.pk)
+
+
 @login_required
 @require_POST
 def round_exception(request, round_id: int):
-    round_ = get_managed_round_for_user(request.user, round_id, "awards.grant_deadline_exception")
     form = DeadlineExceptionForm(request.POST, units=Unit.objects.for_user(request.user))
-    if form.is_valid():
-        perform(request, services.grant_deadline_exception, round_, unit=form.cleaned_data["unit"],
-             until=form.cleaned_data["until"], reason=form.cleaned_data["reason"], success="Đã gia hạn gửi hồ sơ.")
-    else:
-        _form_refused(request, "Gia hạn", form)
-    return redirect("awards:round_detail", round_.pk)
+    return _round_form_post(request, round_id, "awards.grant_deadline_exception", form, "Gia hạn",
+                            services.grant_deadline_exception, "Đã gia hạn gửi hồ sơ.")
 
 
 @login_required
 @require_POST
 def meeting_create(request, round_id: int):
-    round_ = get_managed_round_for_user(request.user, round_id, "awards.add_meeting")
-    form = MeetingForm(request.POST)
-    if form.is_valid():
-        meeting = perform(request, services.create_meeting, round_, held_at=form.cleaned_data["held_at"],
-                       location=form.cleaned_data["location"], number=form.cleaned_data["number"],
-                       members=form.cleaned_data["members"], success="Đã lập cuộc họp Hội đồng.")
-        if meeting is not None:
-            return redirect("awards:meeting_detail", meeting.pk)
-    else:
-        _form_refused(request, "Cuộc họp", form)
-    return redirect("awards:round_detail", round_.pk)
+    return _round_form_post(request, round_id, "awards.add_meeting", MeetingForm(request.POST), "Cuộc họp",
+                            services.create_meeting, "Đã lập cuộc họp Hội đồng.", "awards:meeting_detail")
 
 
 @login_required
@@ -372,16 +371,8 @@ def meeting_minutes(request, pk: int):
 @login_required
 @require_POST
 def decision_create(request, round_id: int):
-    round_ = get_managed_round_for_user(request.user, round_id, "awards.add_decision")
-    form = DecisionCreateForm(request.POST)
-    if form.is_valid():
-        decision = perform(request, services.create_decision, round_, success="Đã lập tờ trình và dự thảo quyết định.",
-                        **form.cleaned_data)
-        if decision is not None:
-            return redirect("awards:decision_detail", decision.pk)
-    else:
-        _form_refused(request, "Tờ trình", form)
-    return redirect("awards:round_detail", round_.pk)
+    return _round_form_post(request, round_id, "awards.add_decision", DecisionCreateForm(request.POST), "Tờ trình",
+                            services.create_decision, "Đã lập tờ trình và dự thảo quyết định.", "awards:decision_detail")
 
 
 @login_required
