@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.forms import inlineformset_factory
 
+from organization.models import Unit
+
 from .choices import EntryFormat
 from .models import ContestSettings, RubricCriterion
 
@@ -42,8 +44,6 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args, units=(), formats=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from organization.models import Unit
-
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
         self.fields["format"].choices = [(f, EntryFormat(f).label) for f in formats]
 

@@ -14,6 +14,12 @@ ARTICLE_EXTENSIONS = ("docx", "pdf")
 VIDEO_EXTENSIONS = ("mp4", "m4v", "mov")
 
 
+def duration_text(seconds: int) -> str:
+    """"4 phút 05 giây": a video's length as the plan states its limits."""
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} phút {rest:02d} giây"
+
+
 class MeasureError(Exception):
     """The file could not be read; the message is shown to the user."""
 

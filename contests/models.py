@@ -17,9 +17,13 @@ from django.db import models
 from django.db.models import Q
 
 from campaigns.models import AwardForm, Campaign
+from core import formats
+from organization.choices import Role
 from organization.models import Unit
+from organization.scope import ScopedQuerySet, role_of, scoped
 
 from .choices import ContestStage, EntryFormat, EntryStatus, PrizeStatus, TieRule
+from .measure import duration_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -113,7 +117,7 @@ class RubricCriterion(models.Model):
             raise ValidationError({"max_score": "Điểm tối đa phải lớn hơn 0."})
 
 
-class EntryQuerySet(models.QuerySet):
+class EntryQuerySet(ScopedQuerySet):
     def for_user(self, user: AbstractBaseUser) -> EntryQuerySet:
         """Entries a user may see. Fails closed: no unit → nothing.
 
@@ -123,14 +127,11 @@ class EntryQuerySet(models.QuerySet):
         - others: submitted entries of their subtree (staff: also of contests issued
           in their subtree), and drafts only of their own unit.
         """
-        from organization.scope import scoped
-
+        # Visibility depends on the role as well as the unit, so ``visible(root)`` is
+        # not enough: the fail-closed part is still the base's ``scoped``.
         return scoped(self, user, lambda root: self._visible_from(root, user))
 
     def _visible_from(self, root: Unit, user: AbstractBaseUser) -> EntryQuerySet:
-        from organization.choices import Role
-        from organization.scope import role_of
-
         role = role_of(user)
         if role == Role.JUDGE:
             return self.filter(assignments__judge=user, status=EntryStatus.SUBMITTED).distinct()
@@ -183,13 +184,10 @@ class Entry(models.Model):
 
     @property
     def measure_display(self) -> str:
-        from django.utils.formats import number_format
-
         if self.format == EntryFormat.ARTICLE and self.word_count is not None:
-            return f"{number_format(self.word_count, force_grouping=True)} chữ"
+            return f"{formats.number(self.word_count)} chữ"
         if self.format == EntryFormat.VIDEO and self.duration_seconds is not None:
-            minutes, seconds = divmod(self.duration_seconds, 60)
-            return f"{minutes} phút {seconds:02d} giây"
+            return duration_text(self.duration_seconds)
         return ""
 
 

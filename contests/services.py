@@ -1,74 +1,60 @@
-"""State changes and computations of contests. Views call these and nothing else
-changes contest data. Every change is permission-checked (fails closed) and
-audit-logged inside its transaction.
+"""State changes of contests. Views call these and nothing else changes contest
+data. Every change is permission-checked (``contests/rules.py``, fails closed),
+moves along the maps in ``choices.py`` and is audit-logged inside its transaction.
+Summaries and the frozen ranking live in ``results.py``.
 """
 
 from __future__ import annotations
 
 import os
-import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.formats import number_format
 
-from audit.services import record
+from audit.services import record, transition
+from awards.money import award_amount
 from campaigns.choices import AwardType, CampaignKind
 from campaigns.models import AwardForm, Campaign
-from campaigns.services import can_manage_campaign
+from core import formats
+from core.errors import DomainError
 from organization.choices import Role
 from organization.models import Unit
-from organization.scope import has_role, role_of, scope_unit, unit_in_scope
+from organization.rules import allowed, require
+from organization.scope import role_of, scope_unit
 
 from . import measure
-from .choices import STAGE_TRANSITIONS, ContestStage, EntryFormat, EntryStatus, PrizeStatus
-from .models import (
-    ContestSettings,
-    Entry,
-    EntryAuthor,
-    EntryResult,
-    JudgeAssignment,
-    Prize,
-    RubricCriterion,
-    Score,
+from .choices import (
+    ENTRY_TRANSITIONS,
+    STAGE_TRANSITIONS,
+    ContestStage,
+    EntryFormat,
+    EntryStatus,
+    PrizeStatus,
 )
+from .models import ContestSettings, Entry, EntryAuthor, EntryResult, JudgeAssignment, Prize, Score
+from .results import compute_results
 
-TWO_PLACES = Decimal("0.01")
+MANAGE_REFUSED = "Bạn không có quyền quản lý cuộc thi này."
 
 
-class ContestError(Exception):
+class ContestError(DomainError):
     """A refused contest operation; the message (Vietnamese) is shown to the user."""
-
-
-def _n(value: int) -> str:
-    """1.000 — Vietnamese grouping even outside a template."""
-    return number_format(value, force_grouping=True)
-
-
-def _d(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def _name(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
-# --- permissions -------------------------------------------------------------------
-
-def can_manage(user: Any, campaign: Campaign) -> bool:
-    """Emulation staff of the issuing unit's subtree run the contest."""
-    return can_manage_campaign(user, campaign)
-
-
-def _guard_manage(user: Any, campaign: Campaign) -> None:
-    if not can_manage(user, campaign):
-        raise ContestError("Bạn không có quyền quản lý cuộc thi này.")
+def _require_manager(actor: Any, campaign: Campaign) -> None:
+    """Raise ``NotAllowed`` unless ``actor`` runs ``campaign`` (``contests.manage_contest``)."""
+    require(actor, "contests.manage_contest", campaign, MANAGE_REFUSED)
 
 
 def participant_units(campaign: Campaign) -> list[Unit]:
@@ -77,10 +63,9 @@ def participant_units(campaign: Campaign) -> list[Unit]:
 
 
 def submittable_units(user: Any, campaign: Campaign) -> list[Unit]:
-    """Participant units the user may submit entries for (officers and staff, own subtree)."""
-    if not has_role(user, Role.OFFICER, Role.STAFF):
-        return []
-    return [u for u in participant_units(campaign) if unit_in_scope(user, u)]
+    """Participant units the user may submit entries for (``contests.submit_entry``)."""
+    return [u for u in participant_units(campaign)
+            if allowed(user, "contests.submit_entry", Entry(contest=campaign, unit=u))]
 
 
 def settings_of(campaign: Campaign) -> ContestSettings:
@@ -96,7 +81,7 @@ def settings_of(campaign: Campaign) -> ContestSettings:
 @transaction.atomic
 def save_contest_settings(campaign: Campaign, *, actor: Any, form: Any, rubric_formset: Any) -> ContestSettings:
     """Save the contest's rules and rubric (staff of the issuing unit's scope)."""
-    _guard_manage(actor, campaign)
+    _require_manager(actor, campaign)
     if campaign.kind != CampaignKind.CONTEST:
         raise ContestError("Phong trào này không phải là cuộc thi.")
     existing = ContestSettings.objects.filter(campaign=campaign).first()
@@ -116,14 +101,15 @@ def save_contest_settings(campaign: Campaign, *, actor: Any, form: Any, rubric_f
 
 @transaction.atomic
 def change_stage(contest: ContestSettings, *, actor: Any, to: str) -> ContestSettings:
-    """Move the contest along the stage map (open submissions, start judging, close
-    judging, reopen judging). Closing judging freezes the results."""
-    _guard_manage(actor, contest.campaign)
+    """Move the contest along ``STAGE_TRANSITIONS`` (open submissions, start judging,
+    close judging, reopen judging). Closing judging freezes the results.
+
+    Raises ``NotAllowed`` for anyone but the contest's managers, ``ContestError``
+    for a move the map or the contest's state refuses."""
+    _require_manager(actor, contest.campaign)
     contest = ContestSettings.objects.select_for_update().get(pk=contest.pk)
-    if to not in STAGE_TRANSITIONS[contest.stage]:
-        raise ContestError(
-            f"Không thể chuyển cuộc thi từ “{contest.get_stage_display()}” sang “{ContestStage(to).label}”."
-        )
+    if to not in ContestStage.values:
+        raise ContestError("Thao tác không hợp lệ.")
     if to == ContestStage.PUBLISHED:
         raise ContestError("Hãy dùng chức năng “Công bố kết quả”.")
     if to == ContestStage.SUBMISSION and not contest.rubric.exists():
@@ -139,15 +125,13 @@ def change_stage(contest: ContestSettings, *, actor: Any, to: str) -> ContestSet
         Prize.objects.filter(contest=contest.campaign).delete()
         EntryResult.objects.filter(entry__contest=contest.campaign).delete()
         contest.judging_closed_at = None
-    previous = contest.stage
-    contest.stage = to
     if to == ContestStage.CLOSED:
         contest.judging_closed_at = timezone.now()
-    contest.save(update_fields=["stage", "judging_closed_at"])
+    transition(contest, to, transitions=STAGE_TRANSITIONS, actor=actor, action="contest.stage", error=ContestError,
+               field="stage", labels=ContestStage, unit=contest.campaign.issuing_unit,
+               update_fields=("judging_closed_at",))
     if to == ContestStage.CLOSED:
         compute_results(contest)
-    record(actor=actor, action="contest.stage", obj=contest, unit=contest.campaign.issuing_unit,
-           from_state=previous, to_state=to)
     return contest
 
 
@@ -173,13 +157,16 @@ def _guard_window(contest: ContestSettings, today: date) -> None:
         raise ContestError(f"Cuộc thi không trong giai đoạn nhận bài (hiện tại: {contest.get_stage_display()}).")
     if not (contest.submission_start <= today <= contest.submission_end):
         raise ContestError(
-            f"Ngoài thời gian nhận bài dự thi (từ {_d(contest.submission_start)} đến hết {_d(contest.submission_end)})."
+            f"Ngoài thời gian nhận bài dự thi (từ {formats.date(contest.submission_start)} "
+            f"đến hết {formats.date(contest.submission_end)})."
         )
 
 
-def _guard_unit(actor: Any, campaign: Campaign, unit: Unit) -> None:
-    if not has_role(actor, Role.OFFICER, Role.STAFF) or not unit_in_scope(actor, unit):
-        raise ContestError("Bạn chỉ được nộp bài dự thi cho đơn vị của mình.")
+def _require_entrant(actor: Any, entry: Entry) -> None:
+    """Officers and staff act on their own units' entries (``contests.submit_entry``),
+    and only for units registered in the contest."""
+    require(actor, "contests.submit_entry", entry, "Bạn chỉ được nộp bài dự thi cho đơn vị của mình.")
+    campaign, unit = entry.contest, entry.unit
     if not campaign.participants.filter(unit=unit).exists():
         raise ContestError(f"{unit.name} không thuộc danh sách đơn vị tham gia cuộc thi.")
 
@@ -197,11 +184,11 @@ def check_limits(contest: ContestSettings, fmt: str, upload: Any, filename: str)
             words = measure.article_words(upload, ext)
             if words < contest.article_min_words:
                 raise ContestError(
-                    f"Bài viết có {_n(words)} chữ, ít hơn mức tối thiểu {_n(contest.article_min_words)} chữ."
+                    f"Bài viết có {formats.number(words)} chữ, ít hơn mức tối thiểu {formats.number(contest.article_min_words)} chữ."
                 )
             if words > contest.article_max_words:
                 raise ContestError(
-                    f"Bài viết có {_n(words)} chữ, nhiều hơn mức tối đa {_n(contest.article_max_words)} chữ."
+                    f"Bài viết có {formats.number(words)} chữ, nhiều hơn mức tối đa {formats.number(contest.article_max_words)} chữ."
                 )
             return words, None
         if ext not in measure.VIDEO_EXTENSIONS:
@@ -212,10 +199,7 @@ def check_limits(contest: ContestSettings, fmt: str, upload: Any, filename: str)
     finally:
         upload.seek(0)
     whole = int(round(seconds))
-
-    def mmss(s: int) -> str:
-        return f"{s // 60} phút {s % 60:02d} giây"
-
+    mmss = measure.duration_text
     if whole < contest.video_min_seconds:
         raise ContestError(f"Video dài {mmss(whole)}, ngắn hơn mức tối thiểu {mmss(contest.video_min_seconds)}.")
     if whole > contest.video_max_seconds:
@@ -249,7 +233,7 @@ def create_entry(
     """Register a draft entry of ``unit``. The file is measured now so that an
     out-of-limit entry is refused with its reason and nothing is stored."""
     contest = settings_of(campaign)
-    _guard_unit(actor, campaign, unit)
+    _require_entrant(actor, Entry(contest=campaign, unit=unit))
     _guard_window(contest, today or timezone.localdate())
     if not title.strip():
         raise ContestError("Cần nhập tiêu đề bài dự thi.")
@@ -275,25 +259,24 @@ def create_entry(
 
 @transaction.atomic
 def submit_entry(entry: Entry, *, actor: Any, today: date | None = None) -> Entry:
-    """Submit a draft entry (inside the window, officer/staff of the entry's unit)."""
+    """Submit a draft entry (inside the window, officer/staff of the entry's unit)
+    along ``ENTRY_TRANSITIONS``. Raises ``NotAllowed`` or ``ContestError``."""
     contest = settings_of(entry.contest)
-    _guard_unit(actor, entry.contest, entry.unit)
+    _require_entrant(actor, entry)
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
-    if entry.status != EntryStatus.DRAFT:
+    if entry.status == EntryStatus.SUBMITTED:
         raise ContestError("Bài dự thi đã được nộp.")
     _guard_window(contest, today or timezone.localdate())
-    entry.status = EntryStatus.SUBMITTED
     entry.submitted_at = timezone.now()
-    entry.save(update_fields=["status", "submitted_at"])
-    record(actor=actor, action="contest.entry.submit", obj=entry, unit=entry.unit,
-           from_state=EntryStatus.DRAFT, to_state=EntryStatus.SUBMITTED)
+    transition(entry, EntryStatus.SUBMITTED, transitions=ENTRY_TRANSITIONS, actor=actor, action="contest.entry.submit",
+               error=ContestError, labels=EntryStatus, unit=entry.unit, update_fields=("submitted_at",))
     return entry
 
 
 @transaction.atomic
 def delete_draft(entry: Entry, *, actor: Any) -> None:
     """An officer removes their unit's draft (never a submitted entry)."""
-    _guard_unit(actor, entry.contest, entry.unit)
+    _require_entrant(actor, entry)
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     if entry.status != EntryStatus.DRAFT:
         raise ContestError("Chỉ xóa được bài dự thi chưa nộp.")
@@ -316,8 +299,6 @@ class UnitCompleteness:
 
 def completeness(campaign: Campaign) -> list[UnitCompleteness]:
     """Per participant unit: submitted entries versus the plan's minimum."""
-    from django.db.models import Count, Q
-
     contest = settings_of(campaign)
     counts = {
         row["unit"]: row
@@ -358,7 +339,7 @@ def conflict_reason(judge: Any, entry: Entry) -> str | None:
 def assign_judge(entry: Entry, *, actor: Any, judge: Any) -> JudgeAssignment:
     """Assign a judge to a submitted entry; conflicts of interest are refused here,
     before the judge ever sees the entry (HotCRP checks at invitation)."""
-    _guard_manage(actor, entry.contest)
+    _require_manager(actor, entry.contest)
     contest = settings_of(entry.contest)
     if contest.stage not in (ContestStage.SUBMISSION, ContestStage.JUDGING):
         raise ContestError("Chỉ phân công giám khảo khi đang nhận bài hoặc đang chấm thi.")
@@ -382,20 +363,12 @@ def assign_judge(entry: Entry, *, actor: Any, judge: Any) -> JudgeAssignment:
 @transaction.atomic
 def unassign_judge(assignment: JudgeAssignment, *, actor: Any) -> None:
     """Withdraw an assignment that has no scores yet."""
-    _guard_manage(actor, assignment.entry.contest)
+    _require_manager(actor, assignment.entry.contest)
     if assignment.scores.exists():
         raise ContestError("Giám khảo đã chấm bài này: không thể hủy phân công.")
     record(actor=actor, action="contest.judge.unassign", obj=assignment, unit=assignment.entry.unit,
            data={"entry": assignment.entry.code, "judge": assignment.judge.get_username()})
     assignment.delete()
-
-
-def parse_score(raw: str) -> Decimal:
-    """Accepts 8,5 and 8.5."""
-    try:
-        return Decimal(raw.strip().replace(",", "."))
-    except Exception as exc:
-        raise ValueError(raw) from exc
 
 
 @transaction.atomic
@@ -406,14 +379,13 @@ def save_scores(
     """Record one judge's scores for one entry; ``None`` = "không áp dụng".
     Every criterion must be scored or marked N/A; at least one must be scored.
     Refused after the judging deadline: staff extend it in the contest settings."""
-    if actor.pk != assignment.judge_id or not has_role(actor, Role.JUDGE):
-        raise ContestError("Chỉ giám khảo được phân công mới được chấm bài này.")
+    require(actor, "contests.score_entry", assignment, "Chỉ giám khảo được phân công mới được chấm bài này.")
     contest = settings_of(assignment.entry.contest)
     if contest.stage != ContestStage.JUDGING:
         raise ContestError("Cuộc thi không trong giai đoạn chấm thi.")
     if (today or timezone.localdate()) > contest.judging_deadline:
         raise ContestError(
-            f"Đã hết hạn chấm thi ({_d(contest.judging_deadline)}). "
+            f"Đã hết hạn chấm thi ({formats.date(contest.judging_deadline)}). "
             "Đề nghị cán bộ thi đua gia hạn trong phần thiết lập cuộc thi."
         )
     criteria = list(contest.rubric.all())
@@ -424,7 +396,7 @@ def save_scores(
             continue
         v = values[c.pk]
         if v is not None and not (Decimal(0) <= v <= c.max_score):
-            errors.append(f"“{c.name}”: điểm {number_format(v)} phải từ 0 đến {number_format(c.max_score.normalize())}")
+            errors.append(f"“{c.name}”: điểm {formats.number(v)} phải từ 0 đến {formats.number(c.max_score)}")
     if errors:
         raise ContestError("Không lưu được điểm: " + "; ".join(errors) + ".")
     if all(values[c.pk] is None for c in criteria):
@@ -444,93 +416,8 @@ def save_scores(
 
 # --- results -----------------------------------------------------------------------
 
-def judge_total(scores: list[Score], criteria: list[RubricCriterion]) -> Decimal | None:
-    """A judge's weighted total on a 0–100 scale: Σ wᵢ·sᵢ/maxᵢ ÷ Σ wᵢ over the
-    criteria actually scored. "Không áp dụng" drops out of both sums, so it
-    neither counts as zero nor inflates the total."""
-    by_id = {c.pk: c for c in criteria}
-    num = Decimal(0)
-    den = Decimal(0)
-    for s in scores:
-        c = by_id.get(s.criterion_id)
-        if c is None or s.value is None:
-            continue
-        num += c.weight * s.value / c.max_score
-        den += c.weight
-    if den == 0:
-        return None
-    return (num / den * 100).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-
-
-def competition_rank(values: list[Decimal]) -> list[int]:
-    """Standard competition ranking (1-2-2-4) of values sorted high to low."""
-    ranks: list[int] = []
-    for i, v in enumerate(values):
-        ranks.append(ranks[-1] if i and v == values[i - 1] else i + 1)
-    return ranks
-
-
-@dataclass
-class EntrySummary:
-    entry: Entry
-    judge_totals: list[tuple[Any, Decimal | None]] = field(default_factory=list)
-    criterion_means: list[tuple[RubricCriterion, Decimal | None]] = field(default_factory=list)
-    mean: Decimal | None = None
-    median: Decimal | None = None
-    spread: Decimal | None = None
-
-
-def summarize(entries: list[Entry], criteria: list[RubricCriterion]) -> dict[int, EntrySummary]:
-    """Per entry: each judge's total, mean, median, spread (max − min) and per-criterion
-    means — N/A excluded everywhere. Two queries whatever the number of entries."""
-    assignments = (
-        JudgeAssignment.objects.filter(entry__in=entries, scored_at__isnull=False)
-        .select_related("judge").prefetch_related("scores").order_by("judge__username")
-    )
-    by_entry: dict[int, list[JudgeAssignment]] = {}
-    for a in assignments:
-        by_entry.setdefault(a.entry_id, []).append(a)
-    out: dict[int, EntrySummary] = {}
-    for entry in entries:
-        summary = EntrySummary(entry)
-        rows = by_entry.get(entry.pk, [])
-        for a in rows:
-            summary.judge_totals.append((a.judge, judge_total(list(a.scores.all()), criteria)))
-        for c in criteria:
-            vals = [s.value for a in rows for s in a.scores.all() if s.criterion_id == c.pk and s.value is not None]
-            summary.criterion_means.append(
-                (c, (sum(vals) / len(vals)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP) if vals else None))
-        totals = [t for _, t in summary.judge_totals if t is not None]
-        if totals:
-            summary.mean = (sum(totals) / len(totals)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-            summary.median = Decimal(statistics.median(totals)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-            summary.spread = (max(totals) - min(totals)).quantize(TWO_PLACES)
-        out[entry.pk] = summary
-    return out
-
-
-def compute_results(contest: ContestSettings) -> list[EntryResult]:
-    """Freeze each submitted entry's result and its rank (mean of judges' totals,
-    rounded to 0,01; equal means share a rank, 1-2-2-4). Idempotent."""
-    entries = list(Entry.objects.filter(contest=contest.campaign, status=EntryStatus.SUBMITTED))
-    summaries = summarize(entries, list(contest.rubric.all()))
-    scored = sorted((s for s in summaries.values() if s.mean is not None), key=lambda s: (-s.mean, s.entry.code))
-    ranks = competition_rank([s.mean for s in scored])
-    EntryResult.objects.filter(entry__contest=contest.campaign).delete()
-    results = [
-        EntryResult(entry=s.entry, judges=len([t for _, t in s.judge_totals if t is not None]), mean=s.mean,
-                    median=s.median, spread=s.spread, rank=rank)
-        for s, rank in zip(scored, ranks, strict=True)
-    ]
-    return EntryResult.objects.bulk_create(results)
-
-
 def prize_amount(award_form: AwardForm, decision_date: date) -> int:
-    """Use the awards app's dated money rules when installed; a fixed prize is its amount."""
-    try:
-        from awards.money import award_amount
-    except ImportError:
-        return int(award_form.fixed_amount or 0)
+    """The prize money in đồng by the awards app's dated money rules (a fixed prize: its amount)."""
     return int(award_amount(award_form, decision_date))
 
 
@@ -544,7 +431,7 @@ def propose_prizes(campaign: Campaign, *, actor: Any) -> list[str]:
     ranked r. With 1-2-2-4 two entries tied at 2 both receive the second prize and
     nobody is ranked 3, so the third prize stays unawarded; the returned warnings
     tell staff, who decide before confirming."""
-    _guard_manage(actor, campaign)
+    _require_manager(actor, campaign)
     contest = settings_of(campaign)
     if contest.stage != ContestStage.CLOSED:
         raise ContestError("Chỉ xét giải sau khi kết thúc chấm thi.")
@@ -576,7 +463,7 @@ def propose_prizes(campaign: Campaign, *, actor: Any) -> list[str]:
 @transaction.atomic
 def confirm_prizes(campaign: Campaign, *, actor: Any) -> int:
     """Staff confirm the proposed prizes."""
-    _guard_manage(actor, campaign)
+    _require_manager(actor, campaign)
     contest = settings_of(campaign)
     if contest.stage != ContestStage.CLOSED:
         raise ContestError("Chỉ xác nhận giải sau khi kết thúc chấm thi.")
@@ -591,33 +478,17 @@ def confirm_prizes(campaign: Campaign, *, actor: Any) -> int:
 
 @transaction.atomic
 def publish_results(campaign: Campaign, *, actor: Any) -> ContestSettings:
-    """Publish the results on the public page (after prizes are confirmed)."""
-    _guard_manage(actor, campaign)
+    """Publish the results on the public page (after prizes are confirmed), the last
+    move of ``STAGE_TRANSITIONS``."""
+    _require_manager(actor, campaign)
     contest = ContestSettings.objects.select_for_update().get(campaign=campaign)
-    if ContestStage.PUBLISHED not in STAGE_TRANSITIONS[contest.stage]:
+    if contest.stage != ContestStage.CLOSED:
         raise ContestError("Chỉ công bố kết quả sau khi kết thúc chấm thi và xác nhận giải.")
     prizes = Prize.objects.filter(contest=campaign)
     if not prizes.exists() or prizes.filter(status=PrizeStatus.PROPOSED).exists():
         raise ContestError("Cần xác nhận giải thưởng trước khi công bố kết quả.")
-    previous = contest.stage
-    contest.stage = ContestStage.PUBLISHED
     contest.published_at = timezone.now()
-    contest.save(update_fields=["stage", "published_at"])
-    record(actor=actor, action="contest.publish", obj=contest, unit=campaign.issuing_unit,
-           from_state=previous, to_state=ContestStage.PUBLISHED)
+    transition(contest, ContestStage.PUBLISHED, transitions=STAGE_TRANSITIONS, actor=actor, action="contest.publish",
+               error=ContestError, field="stage", labels=ContestStage, unit=campaign.issuing_unit,
+               update_fields=("published_at",))
     return contest
-
-
-# --- visibility --------------------------------------------------------------------
-
-def can_see_identity(user: Any, contest: ContestSettings) -> bool:
-    """Authors and units: hidden from judges in blind mode until judging closes."""
-    return role_of(user) != Role.JUDGE or contest.scores_revealed or getattr(user, "is_superuser", False)
-
-
-def can_see_all_scores(user: Any, contest: ContestSettings) -> bool:
-    """Everybody's scores (and aggregates): in blind mode nobody — judges, officers,
-    nor staff — sees them before judging closes (pretalx hides aggregates, PX #611)."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return contest.scores_revealed and role_of(user) is not None

@@ -17,12 +17,16 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
+from docx import Document
 
 from campaigns.choices import CampaignKind
 from campaigns.models import Campaign
-from organization.choices import Role
-from organization.scope import role_of
+from core.errors import DomainError
+from core.numbers import parse_decimal
+from core.views import perform
+from organization.rules import allowed
 
+from . import results as contest_results
 from . import services
 from .choices import STAGE_TRANSITIONS, ContestStage, EntryFormat, EntryStatus, PrizeStatus
 from .forms import AuthorFormSet, ContestSettingsForm, EntryForm, RubricFormSet
@@ -67,8 +71,6 @@ def contest_detail(request, code: str):
     campaign = get_contest_for_user(request.user, code)
     contest = _settings_or_none(campaign)
     user = request.user
-    can_manage = services.can_manage(user, campaign)
-    role = role_of(user)
     entries = (
         Entry.objects.for_user(user).filter(contest=campaign).select_related("unit")
         .annotate(n_judges=Count("assignments", distinct=True),
@@ -78,15 +80,11 @@ def contest_detail(request, code: str):
         .order_by("code")
     )
     context: dict[str, Any] = {
-        "campaign": campaign, "contest": contest, "can_manage": can_manage, "entries": entries,
-        "is_judge": role == Role.JUDGE,
-        "prize_forms": services.prize_forms(campaign),
+        "campaign": campaign, "contest": contest, "entries": entries, "prize_forms": services.prize_forms(campaign),
     }
     if contest is not None:
-        context["show_identity"] = services.can_see_identity(user, contest)
         context["rubric"] = list(contest.rubric.all())
-        context["can_submit"] = bool(services.submittable_units(user, campaign)) and contest.stage == ContestStage.SUBMISSION
-        if can_manage:
+        if allowed(user, "contests.manage_contest", campaign):
             context["completeness"] = services.completeness(campaign)
             context["stage_actions"] = [(to, STAGE_ACTIONS.get(to, "Mở lại việc chấm thi")) for to in STAGE_TRANSITIONS[contest.stage]
                                         if to != ContestStage.PUBLISHED]
@@ -98,18 +96,14 @@ def contest_detail(request, code: str):
 @login_required
 def settings_edit(request, code: str):
     campaign = get_contest_for_user(request.user, code)
-    if not services.can_manage(request.user, campaign):
-        raise PermissionDenied("Bạn không có quyền quản lý cuộc thi này.")
+    if not allowed(request.user, "contests.manage_contest", campaign):
+        raise PermissionDenied(services.MANAGE_REFUSED)
     instance = _settings_or_none(campaign)
     form = ContestSettingsForm(request.POST or None, instance=instance)
     formset = RubricFormSet(request.POST or None, instance=instance or ContestSettings(campaign=campaign), prefix="rubric")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            services.save_contest_settings(campaign, actor=request.user, form=form, rubric_formset=formset)
-        except services.ContestError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Đã lưu thể lệ cuộc thi.")
+        if perform(request, services.save_contest_settings, campaign, form=form, rubric_formset=formset,
+                   success="Đã lưu thể lệ cuộc thi."):
             return redirect("contests:detail", campaign.code)
     return render(request, "contests/settings_form.html", {"campaign": campaign, "form": form, "formset": formset})
 
@@ -118,12 +112,12 @@ def settings_edit(request, code: str):
 @require_POST
 def stage_change(request, code: str):
     campaign = get_contest_for_user(request.user, code)
-    try:
-        contest = services.settings_of(campaign)
-        contest = services.change_stage(contest, actor=request.user, to=request.POST.get("to", ""))
-    except (services.ContestError, ValueError, KeyError) as exc:
-        messages.error(request, str(exc) if isinstance(exc, services.ContestError) else "Thao tác không hợp lệ.")
-    else:
+
+    def change(campaign: Campaign, *, actor: Any, to: str) -> ContestSettings:
+        return services.change_stage(services.settings_of(campaign), actor=actor, to=to)
+
+    contest = perform(request, change, campaign, to=request.POST.get("to", ""))
+    if contest is not None:
         messages.success(request, f"Cuộc thi chuyển sang giai đoạn “{contest.get_stage_display()}”.")
     return redirect("contests:detail", campaign.code)
 
@@ -145,7 +139,7 @@ def entry_create(request, code: str):
                 fmt=form.cleaned_data["format"], upload=form.cleaned_data["file"],
                 authors=[f.cleaned_data for f in authors.forms if f.cleaned_data],
             )
-        except services.ContestError as exc:
+        except DomainError as exc:  # shown on the form, next to what was typed
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Đã lưu bài dự thi {entry.code} ({entry.measure_display}). Hãy bấm “Nộp bài” để nộp chính thức.")
@@ -159,17 +153,14 @@ def entry_detail(request, code: str, pk: int):
     entry = get_entry_for_user(request.user, campaign, pk)
     contest = services.settings_of(campaign)
     user = request.user
-    show_scores = services.can_see_all_scores(user, contest)
-    summary = services.summarize([entry], list(contest.rubric.all()))[entry.pk] if show_scores else None
-    can_manage = services.can_manage(user, campaign)
+    show_scores = allowed(user, "contests.see_all_scores", contest)
+    summary = contest_results.summarize([entry], list(contest.rubric.all()))[entry.pk] if show_scores else None
+    manages = allowed(user, "contests.manage_contest", campaign)
     return render(request, "contests/entry_detail.html", {
         "campaign": campaign, "contest": contest, "entry": entry,
-        "show_identity": services.can_see_identity(user, contest),
         "authors": entry.authors.all(),
         "summary": summary,
-        "can_manage": can_manage,
-        "can_edit": entry.status == EntryStatus.DRAFT and entry.unit in services.submittable_units(user, campaign),
-        "assignments": entry.assignments.select_related("judge__profile__unit") if can_manage else [],
+        "assignments": entry.assignments.select_related("judge__profile__unit") if manages else [],
         "my_assignment": JudgeAssignment.objects.filter(entry=entry, judge=user).first(),
     })
 
@@ -179,12 +170,7 @@ def entry_detail(request, code: str, pk: int):
 def entry_submit(request, code: str, pk: int):
     campaign = get_contest_for_user(request.user, code)
     entry = get_entry_for_user(request.user, campaign, pk)
-    try:
-        services.submit_entry(entry, actor=request.user)
-    except services.ContestError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Đã nộp bài dự thi {entry.code}.")
+    perform(request, services.submit_entry, entry, success=f"Đã nộp bài dự thi {entry.code}.")
     return redirect("contests:entry_detail", campaign.code, entry.pk)
 
 
@@ -193,13 +179,15 @@ def entry_submit(request, code: str, pk: int):
 def entry_delete(request, code: str, pk: int):
     campaign = get_contest_for_user(request.user, code)
     entry = get_entry_for_user(request.user, campaign, pk)
-    try:
-        services.delete_draft(entry, actor=request.user)
-    except services.ContestError as exc:
-        messages.error(request, str(exc))
-        return redirect("contests:entry_detail", campaign.code, entry.pk)
-    messages.success(request, "Đã xóa bài dự thi chưa nộp.")
-    return redirect("contests:detail", campaign.code)
+    if perform(request, _delete_draft, entry, success="Đã xóa bài dự thi chưa nộp."):
+        return redirect("contests:detail", campaign.code)
+    return redirect("contests:entry_detail", campaign.code, entry.pk)
+
+
+def _delete_draft(entry: Entry, *, actor: Any) -> bool:
+    """``services.delete_draft`` returning True, so ``perform`` tells success from refusal."""
+    services.delete_draft(entry, actor=actor)
+    return True
 
 
 def _file_response(entry: Entry, blind: bool) -> FileResponse:
@@ -217,8 +205,6 @@ def _file_response(entry: Entry, blind: bool) -> FileResponse:
 
 def _anonymous_docx(entry: Entry) -> io.BytesIO:
     """Word stores the author's name in the document properties; blank them for judges."""
-    from docx import Document
-
     with entry.file.open("rb") as fh:
         document = Document(fh)
     props = document.core_properties
@@ -234,7 +220,7 @@ def entry_file(request, code: str, pk: int):
     campaign = get_contest_for_user(request.user, code)
     entry = get_entry_for_user(request.user, campaign, pk)
     contest = services.settings_of(campaign)
-    return _file_response(entry, blind=not services.can_see_identity(request.user, contest))
+    return _file_response(entry, blind=not allowed(request.user, "contests.see_identity", contest))
 
 
 @login_required
@@ -243,8 +229,8 @@ def assign(request, code: str):
     """Assign one judge to the checked entries; each conflict is reported by name,
     the other assignments go through."""
     campaign = get_contest_for_user(request.user, code)
-    if not services.can_manage(request.user, campaign):
-        raise PermissionDenied("Bạn không có quyền quản lý cuộc thi này.")
+    if not allowed(request.user, "contests.manage_contest", campaign):
+        raise PermissionDenied(services.MANAGE_REFUSED)
     judge = get_user_model().objects.filter(pk=request.POST.get("judge") or 0).first()
     if judge is None or judge not in services.eligible_judges(campaign):
         messages.error(request, "Hãy chọn giám khảo.")
@@ -254,12 +240,8 @@ def assign(request, code: str):
     if not entries:
         messages.error(request, "Hãy chọn ít nhất một bài dự thi.")
     for entry in entries:
-        try:
-            services.assign_judge(entry, actor=request.user, judge=judge)
-        except services.ContestError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Đã phân công {judge.get_full_name() or judge.username} chấm bài {entry.code}.")
+        perform(request, services.assign_judge, entry, judge=judge,
+                success=f"Đã phân công {judge.get_full_name() or judge.username} chấm bài {entry.code}.")
     return redirect("contests:detail", campaign.code)
 
 
@@ -269,12 +251,7 @@ def unassign(request, code: str, assignment_id: int):
     campaign = get_contest_for_user(request.user, code)
     assignment = get_object_or_404(JudgeAssignment.objects.select_related("entry__contest", "judge"),
                                    pk=assignment_id, entry__contest=campaign)
-    try:
-        services.unassign_judge(assignment, actor=request.user)
-    except services.ContestError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Đã hủy phân công.")
+    perform(request, services.unassign_judge, assignment, success="Đã hủy phân công.")
     return redirect("contests:entry_detail", campaign.code, assignment.entry_id)
 
 
@@ -298,13 +275,13 @@ def score(request, code: str, pk: int):
             if not raw:
                 continue  # the service names the missing criterion
             try:
-                values[c.pk] = services.parse_score(raw)
+                values[c.pk] = parse_decimal(raw)
             except ValueError:
                 errors.append(f"“{c.name}”: “{raw}” không phải là số")
         if not errors:
             try:
                 services.save_scores(assignment, actor=request.user, values=values, comment=request.POST.get("comment", ""))
-            except services.ContestError as exc:
+            except DomainError as exc:  # listed with the form's own errors
                 errors.append(str(exc))
             else:
                 messages.success(request, f"Đã lưu điểm bài {entry.code}.")
@@ -316,8 +293,7 @@ def score(request, code: str, pk: int):
                      "raw": request.POST.get(f"score_{c.pk}", "") if request.method == "POST" else (v if v is not None else "")})
     return render(request, "contests/score_form.html", {
         "campaign": campaign, "contest": contest, "entry": entry, "assignment": assignment, "rows": rows,
-        "errors": errors, "show_identity": services.can_see_identity(request.user, contest),
-        "editable": contest.stage == ContestStage.JUDGING,
+        "errors": errors, "editable": contest.stage == ContestStage.JUDGING,
     })
 
 
@@ -326,11 +302,11 @@ def results(request, code: str):
     campaign = get_contest_for_user(request.user, code)
     contest = services.settings_of(campaign)
     user = request.user
-    if not services.can_see_all_scores(user, contest):
+    if not allowed(user, "contests.see_all_scores", contest):
         raise PermissionDenied("Điểm chấm được ẩn cho đến khi kết thúc chấm thi (chấm thi ẩn danh).")
     entries = list(Entry.objects.for_user(user).filter(contest=campaign, status=EntryStatus.SUBMITTED).select_related("unit"))
     criteria = list(contest.rubric.all())
-    summaries = services.summarize(entries, criteria)
+    summaries = contest_results.summarize(entries, criteria)
     frozen = {r.entry_id: r for r in EntryResult.objects.filter(entry__in=entries)}
     prizes = {p.entry_id: p for p in Prize.objects.filter(contest=campaign).select_related("award_form")}
     rows = sorted(
@@ -339,7 +315,6 @@ def results(request, code: str):
     )
     return render(request, "contests/results.html", {
         "campaign": campaign, "contest": contest, "rows": rows, "criteria": criteria,
-        "can_manage": services.can_manage(user, campaign),
         "has_proposed": any(p.status == PrizeStatus.PROPOSED for p in prizes.values()),
         "has_prizes": bool(prizes),
     })
@@ -349,14 +324,10 @@ def results(request, code: str):
 @require_POST
 def prizes_propose(request, code: str):
     campaign = get_contest_for_user(request.user, code)
-    try:
-        warnings = services.propose_prizes(campaign, actor=request.user)
-    except services.ContestError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Đã đề xuất giải thưởng theo xếp hạng. Kiểm tra và bấm “Xác nhận giải thưởng”.")
-        for w in warnings:
-            messages.warning(request, w)
+    warnings = perform(request, services.propose_prizes, campaign,
+                       success="Đã đề xuất giải thưởng theo xếp hạng. Kiểm tra và bấm “Xác nhận giải thưởng”.")
+    for w in warnings or []:
+        messages.warning(request, w)
     return redirect("contests:results", campaign.code)
 
 
@@ -364,12 +335,7 @@ def prizes_propose(request, code: str):
 @require_POST
 def prizes_confirm(request, code: str):
     campaign = get_contest_for_user(request.user, code)
-    try:
-        services.confirm_prizes(campaign, actor=request.user)
-    except services.ContestError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Đã xác nhận giải thưởng.")
+    perform(request, services.confirm_prizes, campaign, success="Đã xác nhận giải thưởng.")
     return redirect("contests:results", campaign.code)
 
 
@@ -377,13 +343,9 @@ def prizes_confirm(request, code: str):
 @require_POST
 def publish(request, code: str):
     campaign = get_contest_for_user(request.user, code)
-    try:
-        services.publish_results(campaign, actor=request.user)
-    except services.ContestError as exc:
-        messages.error(request, str(exc))
-        return redirect("contests:results", campaign.code)
-    messages.success(request, "Đã công bố kết quả cuộc thi.")
-    return redirect("contests:public_results", campaign.code)
+    if perform(request, services.publish_results, campaign, success="Đã công bố kết quả cuộc thi."):
+        return redirect("contests:public_results", campaign.code)
+    return redirect("contests:results", campaign.code)
 
 
 # --- public (no sign-in) -----------------------------------------------------------

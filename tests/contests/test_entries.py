@@ -13,6 +13,7 @@ from audit.models import AuditEvent
 from contests import services
 from contests.choices import ContestStage, EntryFormat, EntryStatus
 from contests.models import ContestSettings, Entry
+from core.errors import NotAllowed
 
 from .builders import mp4_bytes
 from .conftest import AUTHOR, article
@@ -39,7 +40,7 @@ def test_article_within_limits_is_stored_and_submitted(contest, tree, officer_a)
     (2100, "Bài viết có 2.100 chữ, nhiều hơn mức tối đa 2.000 chữ."),
 ])
 def test_out_of_limit_article_is_refused_with_reason_and_nothing_stored(contest, tree, officer_a, words, message):
-    with pytest.raises(services.ContestError) as exc:
+    with pytest.raises(services.ContestError, match="Bài viết có") as exc:
         _create(contest, officer_a, tree["commune_a"], article(words))
     assert str(exc.value) == message
     assert not Entry.objects.exists()
@@ -81,12 +82,12 @@ def test_submission_only_inside_the_window(contest, tree, officer_a):
 
 def test_officer_cannot_submit_for_another_unit(contest, tree, officer_a, officer_b, no_unit_user, judge):
     for user in (officer_b, no_unit_user, judge):
-        with pytest.raises(services.ContestError, match="chỉ được nộp bài dự thi cho đơn vị của mình"):
+        with pytest.raises(NotAllowed, match="chỉ được nộp bài dự thi cho đơn vị của mình"):
             _create(contest, user, tree["commune_a"], article(1200))
     entry = _create(contest, officer_a, tree["commune_a"], article(1200))
-    with pytest.raises(services.ContestError):
+    with pytest.raises(NotAllowed, match="chỉ được nộp bài dự thi cho đơn vị của mình"):
         services.submit_entry(entry, actor=officer_b)
-    with pytest.raises(services.ContestError):
+    with pytest.raises(NotAllowed, match="chỉ được nộp bài dự thi cho đơn vị của mình"):
         services.delete_draft(entry, actor=officer_b)
     assert Entry.objects.get(pk=entry.pk).status == EntryStatus.DRAFT
 

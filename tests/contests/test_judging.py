@@ -9,9 +9,11 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from contests import services
+from contests import results, services
 from contests.choices import ContestStage, EntryFormat, PrizeStatus
 from contests.models import ContestSettings, Entry, EntryResult, Prize
+from core.errors import NotAllowed
+from core.ranking import competition_rank
 from organization.choices import Role
 from tests.conftest import make_user
 
@@ -48,7 +50,7 @@ def _scores(contest, *values):
 
 
 def test_conflict_of_interest_is_refused_at_assignment(contest, entries, staff, judge_a, judge):
-    with pytest.raises(services.ContestError) as exc:
+    with pytest.raises(services.ContestError, match="xung đột lợi ích") as exc:
         services.assign_judge(entries[0], actor=staff, judge=judge_a)
     assert "cùng đơn vị với bài dự thi (xung đột lợi ích)" in str(exc.value)
     assert "UBND xã A" in str(exc.value)
@@ -61,7 +63,7 @@ def test_conflict_of_interest_is_refused_at_assignment(contest, entries, staff, 
 def test_only_staff_of_the_issuing_scope_assign_and_only_judges_are_assigned(contest, entries, staff, officer_a, judge, tree):
     other_staff = make_user("thidua_so", tree["department"], Role.STAFF)
     for actor in (officer_a, other_staff, judge):
-        with pytest.raises(services.ContestError, match="không có quyền quản lý cuộc thi"):
+        with pytest.raises(NotAllowed, match="không có quyền quản lý cuộc thi"):
             services.assign_judge(entries[1], actor=actor, judge=judge)
     with pytest.raises(services.ContestError, match="không phải là giám khảo"):
         services.assign_judge(entries[1], actor=staff, judge=officer_a)
@@ -89,7 +91,7 @@ def test_na_is_left_out_of_the_average(contest, entries, staff, judge, judge2):
     services.save_scores(a2, actor=judge2, values=_scores(contest, "9", "7", "4"))
     assert AuditEvent.objects.filter(action="contest.score.save").count() == 2
     criteria = list(services.settings_of(contest).rubric.all())
-    summary = services.summarize([entries[0]], criteria)[entries[0].pk]
+    summary = results.summarize([entries[0]], criteria)[entries[0].pk]
     assert [t for _, t in summary.judge_totals] == [D("73.33"), D("82.50")]
     assert summary.mean == D("77.92") and summary.median == D("77.92") and summary.spread == D("9.17")
     # The illustration criterion's mean is judge 2's 4 alone, not (0 + 4) / 2.
@@ -101,7 +103,7 @@ def test_scores_are_validated_and_only_the_assigned_judge_scores(contest, entrie
     with pytest.raises(services.ContestError, match="không trong giai đoạn chấm thi"):
         services.save_scores(a, actor=judge, values=_scores(contest, "8", "6", "4"))
     _judging(contest, staff)
-    with pytest.raises(services.ContestError, match="Chỉ giám khảo được phân công"):
+    with pytest.raises(NotAllowed, match="Chỉ giám khảo được phân công"):
         services.save_scores(a, actor=judge2, values=_scores(contest, "8", "6", "4"))
     with pytest.raises(services.ContestError, match="“Hình ảnh minh họa”: điểm 7 phải từ 0 đến 5"):
         services.save_scores(a, actor=judge, values=_scores(contest, "8", "6", "7"))
@@ -124,9 +126,9 @@ def test_scores_after_the_judging_deadline_are_refused_until_staff_extend_it(con
 
 
 def test_competition_ranking_1224():
-    assert services.competition_rank([D(90), D(85), D(85), D(70)]) == [1, 2, 2, 4]
-    assert services.competition_rank([D(80), D(80), D(80)]) == [1, 1, 1]
-    assert services.competition_rank([]) == []
+    assert competition_rank([D(90), D(85), D(85), D(70)]) == [1, 2, 2, 4]
+    assert competition_rank([D(80), D(80), D(80)]) == [1, 1, 1]
+    assert competition_rank([]) == []
 
 
 def _score_all(contest, entries, staff, judge, judge2, table):
@@ -171,7 +173,7 @@ def test_blind_mode_hides_identity_and_scores_until_judging_closes(client, conte
     services.save_scores(e.assignments.get(judge=judge), actor=judge, values=_scores(contest, "7", "6", "3"))
 
     detail = reverse("contests:entry_detail", args=[contest.code, e.pk])
-    results = reverse("contests:results", args=[contest.code])
+    results_url = reverse("contests:results", args=[contest.code])
     client.force_login(judge2)
     html = client.get(detail).content.decode()
     assert "UBND xã A" not in html and "Tác giả" + " Bộ phận" not in html and "0912345678" not in html
@@ -188,14 +190,14 @@ def test_blind_mode_hides_identity_and_scores_until_judging_closes(client, conte
     from docx import Document
 
     assert Document(io.BytesIO(b"".join(download.streaming_content))).core_properties.author == ""
-    assert client.get(results).status_code == 403
+    assert client.get(results_url).status_code == 403
     # Officers and staff do not see scores either while judging is open.
     for user in (officer_a, staff):
         client.force_login(user)
         page = client.get(detail).content.decode()
         # Judge 1's total would be (2·0,7 + 0,6 + 0,6) / 4 × 100 = 65,00.
         assert "65,00" not in page and "Điểm chấm" not in page and "điểm của các giám khảo được ẩn" in page
-        assert client.get(results).status_code == 403
+        assert client.get(results_url).status_code == 403
     # A judge never sees entries they are not assigned to.
     other = make_user("giamkhao_3", contest.issuing_unit, Role.JUDGE)
     client.force_login(other)
@@ -209,7 +211,7 @@ def test_blind_mode_hides_identity_and_scores_until_judging_closes(client, conte
     client.force_login(judge2)
     html = client.get(detail).content.decode()
     assert "UBND xã A" in html and "Vũ Thị Giang" in html and "65,00" in html
-    assert client.get(results).status_code == 200
+    assert client.get(results_url).status_code == 200
 
 
 def test_public_page_shows_nothing_before_publishing_then_winners(client, contest, entries, staff, judge, judge2, officer_a):
@@ -226,11 +228,11 @@ def test_public_page_shows_nothing_before_publishing_then_winners(client, contes
     assert client.get(reverse("contests:public_file", args=[contest.code, winner.pk])).status_code == 404
     with pytest.raises(services.ContestError, match="Cần xác nhận giải thưởng"):
         services.publish_results(contest, actor=staff)
-    with pytest.raises(services.ContestError, match="không có quyền"):
+    with pytest.raises(NotAllowed, match="không có quyền"):
         services.confirm_prizes(contest, actor=officer_a)
     services.confirm_prizes(contest, actor=staff)
     assert not Prize.objects.filter(status=PrizeStatus.PROPOSED).exists()
-    with pytest.raises(services.ContestError, match="không có quyền"):
+    with pytest.raises(NotAllowed, match="không có quyền"):
         services.publish_results(contest, actor=officer_a)
     services.publish_results(contest, actor=staff)
     assert ContestSettings.objects.get(campaign=contest).stage == ContestStage.PUBLISHED
