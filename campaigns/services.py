@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from audit.services import record, transition
 from core.errors import DomainError
+from organization.models import Person, Unit
 from organization.rules import allowed
 
-from .choices import CAMPAIGN_TRANSITIONS, ROUND_TRANSITIONS, CampaignStatus, RoundStatus
+from .choices import CAMPAIGN_TRANSITIONS, ROUND_TRANSITIONS, CampaignStatus, RoundStatus, Subject
 from .models import Campaign, Participant, ParticipantGroup, Round
 
 #: Sent inside ``close_round``'s transaction; the scoring app freezes the ranking.
@@ -98,6 +99,33 @@ def close_round(round_: Round, *, actor: Any) -> Round:
                update_fields=("closed_at",))
     round_closed.send(sender=Round, round=round_, actor=actor)
     return round_
+
+
+def registration_candidates(campaign: Campaign, group: ParticipantGroup, user: Any) -> tuple[list, set[int]]:
+    """What a manager may tick for ``group``: the units (collective group) or active
+    people (individual group) of their scope that the group admits, in tree order,
+    and the ids of those already registered in ``campaign``."""
+    units = Unit.objects.for_user(user).order_by("path")
+    if group.subject == Subject.COLLECTIVE:
+        candidates = [u for u in units if group.admits_unit(u)]
+        taken = campaign.participants.filter(unit__isnull=False).values_list("unit_id", flat=True)
+    else:
+        people = (Person.objects.filter(unit__in=units, is_active=True).select_related("unit")
+                  .order_by("unit__path", "full_name"))
+        candidates = [p for p in people if group.admits_person(p)]
+        taken = campaign.participants.filter(person__isnull=False).values_list("person_id", flat=True)
+    return candidates, set(taken)
+
+
+@transaction.atomic
+def register_chosen(campaign: Campaign, group: ParticipantGroup, ids: list[str], *, actor: Any) -> int:
+    """Register the candidates whose ids were ticked (others and taken ones ignored);
+    returns how many were added. Raises ``CampaignError`` as ``register_participants``."""
+    candidates, taken = registration_candidates(campaign, group, actor)
+    chosen = {int(x) for x in ids if x.isdigit()}
+    picked = [c for c in candidates if c.pk in chosen and c.pk not in taken]
+    key = "units" if group.subject == Subject.COLLECTIVE else "people"
+    return register_participants(campaign, group, actor=actor, **{key: picked})
 
 
 @transaction.atomic

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.views import perform
-from organization.models import Person, Unit
 from organization.rules import allowed
 from organization.scope import get_for_user
 
@@ -140,21 +139,11 @@ def participants_register(request, code: str, group_code: str):
     campaign = get_campaign_for_user(request.user, code)
     _managed(request, campaign)
     group = get_object_or_404(campaign.groups, code=group_code)
-    units = Unit.objects.for_user(request.user).order_by("path")
-    collective = group.subject == Subject.COLLECTIVE
-    if collective:
-        candidates = [u for u in units if group.admits_unit(u)]
-        taken = set(campaign.participants.filter(unit__isnull=False).values_list("unit_id", flat=True))
-    else:
-        people = Person.objects.filter(unit__in=units, is_active=True).select_related("unit").order_by("unit__path", "full_name")
-        candidates = [p for p in people if group.admits_person(p)]
-        taken = set(campaign.participants.filter(person__isnull=False).values_list("person_id", flat=True))
     if request.method == "POST":
-        chosen = {int(x) for x in request.POST.getlist("ids") if x.isdigit()}
-        picked = [c for c in candidates if c.pk in chosen and c.pk not in taken]
-        n = perform(request, services.register_participants, campaign, group, **{"units" if collective else "people": picked})
+        n = perform(request, services.register_chosen, campaign, group, request.POST.getlist("ids"))
         if n is not None:
             messages.success(request, f"Đã đăng ký thêm {n} đối tượng vào nhóm “{group.name}”.")
             return redirect("campaigns:detail", campaign.code)
+    candidates, taken = services.registration_candidates(campaign, group, request.user)
     return render(request, "campaigns/participants_register.html", {
         "campaign": campaign, "group": group, "candidates": candidates, "taken": taken})
