@@ -1,0 +1,134 @@
+"""What a page offers and what the service accepts cannot disagree: for every step
+of the PAR-index workflows and every shared actor, ``allowed(user, perm, obj)`` is
+True exactly when the service accepts the step (refused: ``NotAllowed``).
+
+Each attempt runs in a savepoint that is rolled back, so every actor tries the same
+state; any other refusal fails the test (the state must let an allowed actor through).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from campaigns.choices import CampaignKind
+from campaigns.models import Campaign
+from core.errors import NotAllowed
+from organization.choices import UnitKind
+from organization.rules import allowed
+from par_index import services
+from par_index.models import Assessment, ImprovementPlan, PlanTask
+
+from .conftest import FULL, answers_by_code, fill
+
+ACTORS = ["officer_a", "officer_b", "staff", "council_member", "leader", "judge", "no_unit_user"]
+
+
+class _Rollback(Exception):
+    pass
+
+
+def accepts(call: Callable[[], Any]) -> bool:
+    """Whether the service accepts ``call`` (its effects rolled back either way)."""
+    try:
+        with transaction.atomic():
+            call()
+            raise _Rollback
+    except _Rollback:
+        return True
+    except NotAllowed:
+        return False
+
+
+def agree(request, perm: str, obj: Any, step: Callable[[Any], Any], expected: set[str]) -> None:
+    """For every actor: ``allowed`` equals the service's answer, and both name ``expected``."""
+    answers = {}
+    for name in ACTORS:
+        user = request.getfixturevalue(name)
+        allowed_ = allowed(user, perm, obj)
+        accepted = accepts(lambda user=user: step(user))
+        assert allowed_ == accepted, f"{perm}: {name} allowed={allowed_} accepted={accepted}"
+        answers[name] = accepted
+    assert {n for n, ok in answers.items() if ok} == expected, perm
+
+
+def _pdf() -> ContentFile:
+    return ContentFile(b"bien ban", name="kiem-chung.pdf")
+
+
+def test_frameworks(request, framework, tree):
+    data = services.export_framework(framework)
+    agree(request, "par_index.create_framework", tree["district"], lambda u: services.create_framework(
+        actor=u, year=2030, level=UnitKind.COMMUNE, issuing_unit=tree["district"], name="Bộ chỉ số 2030"), {"staff"})
+    agree(request, "par_index.manage_framework", framework,
+          lambda u: services.import_framework(framework, io.BytesIO(data), actor=u), {"staff"})
+    agree(request, "par_index.manage_framework", framework,
+          lambda u: services.copy_framework(framework, actor=u, year=2031), {"staff"})
+    agree(request, "par_index.manage_framework", framework,
+          lambda u: services.start_assessments(framework, actor=u), {"staff"})
+    agree(request, "par_index.start_assessment", Assessment(framework=framework, unit=tree["commune_a"]),
+          lambda u: services.start_assessment(framework, tree["commune_a"], actor=u), {"officer_a", "staff"})
+
+
+def test_self_assessment(request, assessment_a, officer_a):
+    answer = answers_by_code(assessment_a)["1.1.1"]
+    evidence = services.add_evidence(answer, actor=officer_a, file=_pdf())
+    agree(request, "par_index.self_assess", assessment_a,
+          lambda u: services.save_self_assessment(assessment_a, actor=u, values={answer.pk: ("5", "")}), {"officer_a"})
+    agree(request, "par_index.add_evidence", assessment_a,
+          lambda u: services.add_evidence(answer, actor=u, file=_pdf()), {"officer_a"})
+    agree(request, "par_index.remove_evidence", assessment_a,
+          lambda u: services.remove_evidence(evidence, actor=u), {"officer_a"})
+    fill(assessment_a, officer_a, FULL)
+    agree(request, "par_index.submit_assessment", assessment_a,
+          lambda u: services.submit_assessment(assessment_a, actor=u), {"officer_a"})
+
+
+def test_appraisal_and_publication(request, assessment_a, officer_a, staff):
+    fill(assessment_a, officer_a, FULL)
+    services.submit_assessment(assessment_a, actor=officer_a)
+    answer = answers_by_code(assessment_a)["2.1.1"]
+    agree(request, "par_index.appraise_assessment", assessment_a,
+          lambda u: services.appraise_answers(assessment_a, actor=u, values={answer.pk: ("30", "")}), {"staff"})
+    agree(request, "par_index.appraise_assessment", assessment_a,
+          lambda u: services.return_items(assessment_a, actor=u, reasons={answer.pk: "Thiếu tài liệu"}), {"staff"})
+    services.accept_self_points(assessment_a, actor=staff)
+    agree(request, "par_index.appraise_assessment", assessment_a,
+          lambda u: services.finalize_assessment(assessment_a, actor=u), {"staff"})
+    services.finalize_assessment(assessment_a, actor=staff)
+    framework = assessment_a.framework
+    agree(request, "par_index.publish_results", framework,
+          lambda u: services.publish_results(framework, actor=u), {"staff"})
+
+
+def test_resubmission(request, assessment_a, officer_a, staff):
+    fill(assessment_a, officer_a, FULL)
+    services.submit_assessment(assessment_a, actor=officer_a)
+    answer = answers_by_code(assessment_a)["2.1.1"]
+    services.return_items(assessment_a, actor=staff, reasons={answer.pk: "Thiếu tài liệu"})
+    services.save_self_assessment(assessment_a, actor=officer_a, values={answer.pk: ("28", "Đã bổ sung")})
+    agree(request, "par_index.submit_assessment", assessment_a,
+          lambda u: services.resubmit_assessment(assessment_a, actor=u), {"officer_a"})
+
+
+def test_plan_tasks(request, tree):
+    campaign = Campaign.objects.create(code="ke-hoach-xa-a", title="Kế hoạch nâng cao chỉ số CCHC xã A",
+                                       kind=CampaignKind.IMPROVEMENT, issuing_unit=tree["commune_a"],
+                                       start_date=date(2022, 1, 1), end_date=date(2022, 12, 31))
+    content = campaign.contents.create(order=1, title="Công tác chỉ đạo, điều hành")
+    plan = ImprovementPlan.objects.create(campaign=campaign, unit=tree["commune_a"], year=2022)
+    task = PlanTask.objects.create(plan=plan, content=content, text="Ban hành kế hoạch CCHC năm")
+    # Officers, staff and leaders of the plan's unit or above; council and judges do not.
+    agree(request, "par_index.update_plan_task", plan,
+          lambda u: services.set_task_status(task, actor=u, status="in_progress"), {"officer_a", "staff", "leader"})
+
+
+@pytest.fixture
+def assessment_a(framework, tree, staff):
+    return services.start_assessment(framework, tree["commune_a"], actor=staff)
