@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import ast
 from decimal import Decimal, DivisionByZero, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import Any
 
 from .choices import FormulaKind
 from .elements import BY_CODE
-
-if TYPE_CHECKING:
-    from .models import IndicatorDefinition
 
 
 class ExpressionError(ValueError):
@@ -98,9 +95,10 @@ def evaluate(text: str, elements: dict[str, Decimal | None]) -> Decimal | None:
         return None
 
 
-def validate_definition(defn: IndicatorDefinition) -> None:
-    """Check an indicator definition entered by staff (the admin form, through
-    ``IndicatorDefinition.clean``); ``ExpressionError`` names the wrong field."""
+def validate_definition(defn: Any) -> None:
+    """Check an ``IndicatorDefinition`` entered by staff (the admin form, through its
+    ``clean``; typed loosely so this module never imports the models);
+    ``ExpressionError`` names the wrong field."""
     kind = defn.formula_kind
     if kind == FormulaKind.RATIO:
         if not defn.numerator.strip():
