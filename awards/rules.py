@@ -14,7 +14,7 @@ from typing import Any
 
 import rules
 
-from campaigns.models import Round
+from campaigns.models import Campaign, Round
 from organization.choices import Role
 from organization.scope import has_role, unit_in_scope
 
@@ -55,7 +55,15 @@ def is_nominating_officer(user: Any, nomination: Any = None) -> bool:
     return has_role(user, Role.OFFICER) and (nomination is None or unit_in_scope(user, nomination.proposing_unit))
 
 
-may_nominate = rules.predicate(lambda user: has_role(user, Role.OFFICER, Role.STAFF), name="may_nominate")
+@rules.predicate
+def round_visible(user: Any, obj: Any = None) -> bool:
+    """The round's campaign is one the user sees (issued above or within their unit,
+    or one their unit takes part in); no object: any."""
+    round_ = round_of(obj)
+    return round_ is None or Campaign.objects.for_user(user).filter(pk=round_.campaign_id).exists()
+
+
+may_nominate = rules.predicate(lambda user: has_role(user, Role.OFFICER, Role.STAFF), name="may_nominate") & round_visible
 emulation_staff = round_staff(Role.STAFF)
 staff_or_leader = round_staff(Role.STAFF, Role.LEADER)
 round_leader = round_staff(Role.LEADER)

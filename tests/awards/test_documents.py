@@ -129,11 +129,11 @@ def test_render_pdf_is_reusable_and_fetcher_stays_in_static(db):
                                                              "signer": ["CHỦ TỊCH"], "signer_name": "Nguyễn Văn A"}})
     assert pdf.startswith(b"%PDF")
     fetcher = url_fetcher()
-    with pytest.raises(ForbiddenResource):
+    with pytest.raises(ForbiddenResource, match="Không được tải tài nguyên ngoài static/: file:///etc/passwd"):
         fetcher.fetch("file:///etc/passwd")
-    with pytest.raises(ForbiddenResource):
+    with pytest.raises(ForbiddenResource, match="ngoài static/: https://example.org"):
         fetcher.fetch("https://example.org/x.css")
-    with pytest.raises(ForbiddenResource):
+    with pytest.raises(ForbiddenResource, match=r"ngoài static/: file://.*pyproject\.toml"):
         fetcher.fetch("file:///work/main/static/../pyproject.toml")
 
 

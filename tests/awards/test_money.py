@@ -71,7 +71,7 @@ def test_override_and_missing_configuration(forms):
     form: AwardForm = forms["giay_khen"]
     form.coefficient_override = Decimal("0.5")
     assert award_amount(form, date(2025, 7, 15), "individual") == 1_170_000  # 0.5 × 2,340,000
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="cần chỉ rõ đối tượng"):
         award_amount(AwardForm(campaign=form.campaign, name="x", award_type="giay_khen", level="district", subject="both"), date(2025, 7, 15))
     LegalRegime.objects.all().delete()
     with pytest.raises(MoneyConfigError, match="Chưa cấu hình nghị định"):

@@ -209,13 +209,13 @@ def test_every_transition_is_audited_and_trail_is_immutable(tn):
     assert by_action["awards.nomination.approve"].actor == tn.leader
     event = by_action["awards.nomination.submit"]
     event.comment = "sửa"
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="không được sửa"):
         event.save()
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="không được xóa"):
         event.delete()
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="không được xóa"):
         AuditEvent.objects.for_object(n).delete()
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="không được sửa"):
         AuditEvent.objects.for_object(n).update(comment="x")
 
 
@@ -239,7 +239,7 @@ def test_audit_and_workflow_rows_read_only_in_admin(tn, client):
 def test_wrong_roles_refused(tn):
     person = tn.people("DT-TAMNONG-PHUCUONG", 1)[0]
     n = tn.nominate(tn.officer_pc, person=person)
-    with pytest.raises(services.AwardsError):
+    with pytest.raises(services.AwardsError, match="Chỉ đơn vị đề nghị được sửa, gửi hồ sơ này"):
         services.submit_nomination(n, actor=tn.officer_al)  # another commune's officer
     services.submit_nomination(n, actor=tn.officer_pc)
     with pytest.raises(services.AwardsError, match="Chỉ cán bộ thi đua"):
