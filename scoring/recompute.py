@@ -68,6 +68,35 @@ def _b(expr: str) -> str:
     return f"CASE WHEN {expr} THEN 1 ELSE 0 END"
 
 
+#: Receipt-side counts of a dossier group: column → condition on a dossier ``d``.
+RECEIPT_COUNTS = {
+    "online": "d.channel = 'online'",
+    "online_full": "d.channel = 'online' AND d.online_level = 'full'",
+    "online_partial": "d.channel = 'online' AND d.online_level <> 'full'",
+    "direct": "d.channel = 'direct'",
+    "postal": "d.channel = 'postal'",
+    "postal_any": "d.channel = 'postal' OR d.returned_by_post",
+    "fee_bearing": "d.fee_bearing",
+    "paid_online": "d.paid_online",
+}
+#: Result-side counts (in the month a dossier was resolved).
+RESULT_COUNTS = {
+    "resolved_early": "d.due_on IS NOT NULL AND d.resolved_on < d.due_on",
+    "resolved_on_time": "d.due_on IS NULL OR d.resolved_on = d.due_on",
+    "resolved_late": "d.due_on IS NOT NULL AND d.resolved_on > d.due_on",
+    "electronic_results": "d.electronic_result",
+    "e_certified_copies": "d.e_certified_copy",
+    "postal_returned": "d.returned_by_post",
+    "satisfied": "d.satisfaction >= 2",
+    "rated": "d.satisfaction IS NOT NULL",
+}
+
+
+def _counts(spec: dict[str, str]) -> str:
+    """``SUM(1/0 …) AS column`` select items, one per ``column → condition``."""
+    return ", ".join(f"SUM({_b(cond)}) AS {name}" for name, cond in spec.items())
+
+
 def _in(values: list) -> str:
     return "(" + ", ".join(["%s"] * len(values)) + ")"
 
@@ -156,14 +185,7 @@ def _recompute_chunk(ids: list[int], months: list[datetime.date], *, now, today,
 CREATE TEMP TABLE {RECEIVED} AS
 SELECT d.unit_id, {tr} AS m, d.procedure_code,
   COUNT(*) AS received,
-  SUM({_b("d.channel = 'online'")}) AS online,
-  SUM({_b("d.channel = 'online' AND d.online_level = 'full'")}) AS online_full,
-  SUM({_b("d.channel = 'online' AND d.online_level <> 'full'")}) AS online_partial,
-  SUM({_b("d.channel = 'direct'")}) AS direct,
-  SUM({_b("d.channel = 'postal'")}) AS postal,
-  SUM({_b("d.channel = 'postal' OR d.returned_by_post")}) AS postal_any,
-  SUM({_b("d.fee_bearing")}) AS fee_bearing,
-  SUM({_b("d.paid_online")}) AS paid_online
+  {_counts(RECEIPT_COUNTS)}
 FROM {dossiers}
 WHERE d.unit_id IN {uin} AND d.received_on >= %s AND d.received_on <= %s
 GROUP BY d.unit_id, {tr}, d.procedure_code
@@ -182,14 +204,7 @@ recv AS (
 res AS (
   SELECT d.unit_id, {ts} AS m,
     COUNT(*) AS resolved_total,
-    SUM({_b("d.due_on IS NOT NULL AND d.resolved_on < d.due_on")}) AS resolved_early,
-    SUM({_b("d.due_on IS NULL OR d.resolved_on = d.due_on")}) AS resolved_on_time,
-    SUM({_b("d.due_on IS NOT NULL AND d.resolved_on > d.due_on")}) AS resolved_late,
-    SUM({_b("d.electronic_result")}) AS electronic_results,
-    SUM({_b("d.e_certified_copy")}) AS e_certified_copies,
-    SUM({_b("d.returned_by_post")}) AS postal_returned,
-    SUM({_b("d.satisfaction >= 2")}) AS satisfied,
-    SUM({_b("d.satisfaction IS NOT NULL")}) AS rated
+    {_counts(RESULT_COUNTS)}
   FROM {dossiers}
   WHERE d.unit_id IN {uin} AND d.resolved_on >= %s AND d.resolved_on <= %s
   GROUP BY d.unit_id, {ts}
