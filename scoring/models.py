@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from campaigns.models import Criterion, Participant, ParticipantGroup, Round
+from core import formats
 from organization.models import Unit
 from organization.scope import ScopedQuerySet
 
@@ -55,7 +56,7 @@ class UnitMonthData(models.Model):
         indexes = [models.Index(fields=["month", "unit"])]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.month:%m/%Y}"
+        return f"{self.unit_id} {formats.month(self.month)}"
 
 
 class ProcedureMonth(models.Model):
@@ -76,7 +77,7 @@ class ProcedureMonth(models.Model):
         indexes = [models.Index(fields=["unit", "month"])]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.month:%m/%Y} {self.procedure_code}"
+        return f"{self.unit_id} {formats.month(self.month)} {self.procedure_code}"
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -279,4 +280,4 @@ class UploadReminder(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "month"], name="scoring_reminder_uniq")]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.month:%m/%Y}"
+        return f"{self.unit_id} {formats.month(self.month)}"
