@@ -27,12 +27,6 @@ class CampaignError(DomainError):
     """A refused campaign operation; the message is shown to the user."""
 
 
-def can_manage_campaign(user: Any, campaign: Campaign | None = None) -> bool:
-    """Deprecated: ask ``allowed(user, "campaigns.manage_campaign", campaign)``
-    (kept until ``contests`` switches to the permission)."""
-    return allowed(user, "campaigns.manage_campaign", campaign)
-
-
 def _guard_manage(user: Any, obj: Any) -> None:
     """``obj``: the campaign, or the issuing unit of one about to be created.
     Raises ``CampaignError`` (not bare ``NotAllowed``) so callers catching the app's
