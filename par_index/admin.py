@@ -1,31 +1,22 @@
 from django.contrib import admin
 
-from .models import (
-    Answer,
-    Assessment,
-    ClassificationBand,
-    Evidence,
-    Framework,
-    FrameworkItem,
-    ImprovementPlan,
-    PlanTask,
-)
+from . import models
 
 
 class BandInline(admin.TabularInline):
-    model = ClassificationBand
+    model = models.ClassificationBand
     extra = 0
 
 
 class ItemInline(admin.TabularInline):
-    model = FrameworkItem
+    model = models.FrameworkItem
     fk_name = "framework"
     extra = 0
     fields = ["code", "kind", "title", "max_points", "evidence_required"]
     show_change_link = True
 
 
-@admin.register(Framework)
+@admin.register(models.Framework)
 class FrameworkAdmin(admin.ModelAdmin):
     list_display = ["name", "year", "level", "issuing_unit", "results_published_at"]
     list_filter = ["year", "level"]
@@ -34,14 +25,14 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 
 class AnswerInline(admin.TabularInline):
-    model = Answer
+    model = models.Answer
     extra = 0
     fields = ["item", "self_points", "appraised_points", "is_returned"]
     readonly_fields = fields
     can_delete = False
 
 
-@admin.register(Assessment)
+@admin.register(models.Assessment)
 class AssessmentAdmin(admin.ModelAdmin):
     """Read-only here: points and status change only through the portal's services."""
 
@@ -55,19 +46,19 @@ class AssessmentAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Evidence)
+@admin.register(models.Evidence)
 class EvidenceAdmin(admin.ModelAdmin):
     list_display = ["original_name", "answer", "uploaded_at"]
     raw_id_fields = ["answer"]
 
 
 class TaskInline(admin.StackedInline):
-    model = PlanTask
+    model = models.PlanTask
     extra = 0
     raw_id_fields = ["lead_section", "supporting_sections"]
 
 
-@admin.register(ImprovementPlan)
+@admin.register(models.ImprovementPlan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = ["campaign", "unit", "year", "target_score"]
     inlines = [TaskInline]

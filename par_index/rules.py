@@ -23,9 +23,10 @@ manage_framework = manage_campaign
 
 
 @rules.predicate
-def has_unit(user: Any) -> bool:
-    """The user works somewhere (a superuser without a unit issues nothing)."""
-    return scope_unit(user) is not None
+def issues_from_a_unit(user: Any, issuing_unit: Any = None) -> bool:
+    """A named issuing unit, or (no object: the list's form) a unit of the user's own
+    — a superuser without one is not offered the form, though the service accepts them."""
+    return issuing_unit is not None or scope_unit(user) is not None
 
 
 @rules.predicate
@@ -62,7 +63,7 @@ def works_on_plan(user: Any, plan: Any) -> bool:
 
 
 # Frameworks: with no object, "may this user issue frameworks at all?" (the list's form).
-rules.add_perm("par_index.create_framework", manage_framework & has_unit)
+rules.add_perm("par_index.create_framework", manage_framework & issues_from_a_unit)
 rules.add_perm("par_index.manage_framework", manage_framework)  # import, copy, open for every unit
 rules.add_perm("par_index.publish_results", manage_framework)
 # Assessments: the unit itself, or the issuer's staff on its behalf, opens one.

@@ -324,24 +324,28 @@ def framework_copy(request, pk: int):
     return redirect("par_index:framework_detail", (copy or framework).pk)
 
 
+def _for_units(request, pk: int, service: Any, success: str, then: str):
+    """Run a framework-wide ``service`` that returns a number of units; ``success``
+    names it as ``{n}``; back to the page ``then``."""
+    framework = get_framework_for_user(request.user, pk)
+    n = perform(request, service, framework)
+    if n is not None:
+        messages.success(request, success.format(n=n))
+    return redirect(then, framework.pk)
+
+
 @login_required
 @require_POST
 def framework_open(request, pk: int):
-    framework = get_framework_for_user(request.user, pk)
-    n = perform(request, services.start_assessments, framework)
-    if n is not None:
-        messages.success(request, f"Đã mở phiếu tự đánh giá cho {n} đơn vị.")
-    return redirect("par_index:framework_detail", framework.pk)
+    return _for_units(request, pk, services.start_assessments, "Đã mở phiếu tự đánh giá cho {n} đơn vị.",
+                      "par_index:framework_detail")
 
 
 @login_required
 @require_POST
 def framework_publish(request, pk: int):
-    framework = get_framework_for_user(request.user, pk)
-    n = perform(request, services.publish_results, framework)
-    if n is not None:
-        messages.success(request, f"Đã công bố kết quả của {n} đơn vị.")
-    return redirect("par_index:framework_results", framework.pk)
+    return _for_units(request, pk, services.publish_results, "Đã công bố kết quả của {n} đơn vị.",
+                      "par_index:framework_results")
 
 
 @login_required
