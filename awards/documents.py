@@ -18,7 +18,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from campaigns.choices import Subject
+from campaigns.choices import AwardType, Subject
 
 from .choices import DocumentKind, NominationStatus
 from .models import Decision, GeneratedDocument, Nomination
@@ -96,7 +96,7 @@ def signer_block(title: str) -> list[str]:
     return [line.strip().upper() for line in (title or "").splitlines() if line.strip()]
 
 
-def _amounted(nominations: list[Nomination], day: date) -> list[Nomination]:
+def amounted(nominations: list[Nomination], day: date) -> list[Nomination]:
     """Amounts for display: the stored amount once decided, else computed for ``day``
     (once per award form × subject: a 100-nominee list costs a handful of queries)."""
     from .money import MoneyConfigError, amount_breakdown
@@ -116,7 +116,8 @@ def _amounted(nominations: list[Nomination], day: date) -> list[Nomination]:
     return nominations
 
 
-def _split(nominations: list[Nomination]) -> dict[str, Any]:
+def split_by_subject(nominations: list[Nomination]) -> dict[str, Any]:
+    """collectives, individuals and the amounts' totals (of each and of all), as the lists print them."""
     collectives = [n for n in nominations if n.subject == Subject.COLLECTIVE]
     individuals = [n for n in nominations if n.subject == Subject.INDIVIDUAL]
     total = sum(n.display_amount or 0 for n in nominations)
@@ -138,7 +139,7 @@ def proposal_context(decision: Decision, nominations: list[Nomination] | None = 
     campaign = round_.campaign
     nominations = nominations if nominations is not None else proposal_nominations(round_)
     day = decision.date or decision.proposal_date
-    _amounted(nominations, day)
+    amounted(nominations, day)
     parent, agency = agency_lines(decision.proposal_unit)
     award_type_name = nominations[0].award_form.get_award_type_display() if nominations else "Giấy khen"
     return {
@@ -154,7 +155,7 @@ def proposal_context(decision: Decision, nominations: list[Nomination] | None = 
             "signer_name": decision.proposal_signer_name or decision.signer_name,
         },
         "decision": decision, "round": round_, "campaign": campaign, "meeting": decision.meeting,
-        "award_names": _award_names(nominations), **_split(nominations),
+        "award_names": _award_names(nominations), **split_by_subject(nominations),
     }
 
 
@@ -162,7 +163,7 @@ def decision_context(decision: Decision) -> dict[str, Any]:
     round_ = decision.round
     campaign = round_.campaign
     nominations = list(decision.nominations.select_related("award_form", "person__unit", "unit").order_by("subject", "id"))
-    _amounted(nominations, decision.date)
+    amounted(nominations, decision.date)
     issuing = campaign.issuing_unit
     parent, agency = agency_lines(issuing)
     authority = authority_text(issuing).upper()
@@ -179,7 +180,7 @@ def decision_context(decision: Decision) -> dict[str, Any]:
         "authority": authority, "authority_text": authority_text(issuing),
         "decision": decision, "round": round_, "campaign": campaign,
         "award_names": _award_names(nominations), "proposal_unit_name": expand(decision.proposal_unit.name),
-        **_split(nominations),
+        **split_by_subject(nominations),
     }
 
 
@@ -253,7 +254,7 @@ def certificate_context(nomination: Nomination) -> dict[str, Any]:
         "place": issuing.place_name or campaign.doc_place, "signer": signer_block(decision.signer_title),
         "gold_book": gold,
         "award_title": nomination.award_form.get_award_type_display().upper()
-        if nomination.award_form.award_type != "other" else nomination.award_form.name.upper(),
+        if nomination.award_form.award_type != AwardType.OTHER else nomination.award_form.name.upper(),
     }
 
 

@@ -291,8 +291,7 @@ class CouncilMeeting(models.Model):
 
     @property
     def document_code(self) -> str:
-        number = self.number.zfill(2) if self.number.isdigit() else self.number
-        return f"{number}/{self.symbol}" if number else f"     /{self.symbol}"
+        return Decision.format_code(self.number, self.symbol)
 
 
 class CouncilMember(models.Model):
@@ -412,17 +411,18 @@ class Decision(models.Model):
         return f"Quyết định {self.document_code}"
 
     @staticmethod
-    def _code(number: str, symbol: str) -> str:
+    def format_code(number: str, symbol: str) -> str:
+        """"05/QĐ-UBND" (a number below 10 padded), or a blank number to fill in by hand."""
         number = number.zfill(2) if number.isdigit() else number
         return f"{number}/{symbol}" if number else f"     /{symbol}"
 
     @property
     def document_code(self) -> str:
-        return self._code(self.number, self.symbol)
+        return self.format_code(self.number, self.symbol)
 
     @property
     def proposal_code(self) -> str:
-        return self._code(self.proposal_number, self.proposal_symbol)
+        return self.format_code(self.proposal_number, self.proposal_symbol)
 
 
 def document_path(instance: GeneratedDocument, filename: str) -> str:

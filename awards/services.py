@@ -58,9 +58,6 @@ from .queries import expand_unit_name, latest_tally, proposal_nominations
 
 S = NominationStatus
 
-__all__ = ["AwardsError", "AwardsNotAllowed", "expand_unit_name", "latest_tally", "proposal_nominations"]
-
-
 class AwardsError(DomainError):
     """A refused awards operation; the message is shown to the user."""
 
@@ -516,7 +513,7 @@ def issue_decision(decision: Decision, *, actor: Any, number: str, decision_date
         nomination.coefficient = breakdown.coefficient
         nomination.base_salary = breakdown.base_salary
         _transition(nomination, S.DECIDED, actor=actor, action="awards.nomination.decide",
-                    comment=f"Quyết định số {Decision._code(number.strip(), decision.symbol)}",
+                    comment=f"Quyết định số {Decision.format_code(number.strip(), decision.symbol)}",
                     data={"amount": breakdown.amount},
                     update_fields=("decision", "amount", "coefficient", "base_salary"))
     decision.number = number.strip()

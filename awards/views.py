@@ -13,14 +13,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.services import timeline
+from campaigns.choices import CampaignKind
 from campaigns.models import Campaign, Participant, Round
 from core.views import perform
 from organization.models import Person, Unit
 from organization.rules import allowed
 
 from . import services
-from .choices import ACTION_LABELS, DocumentKind, DocumentStatus, NominationStatus
-from .documents import _amounted, _split
+from .choices import (
+    ACTION_LABELS,
+    QUOTA_SUBMITTED_STATUSES,
+    DecisionStatus,
+    DocumentKind,
+    DocumentStatus,
+    NominationStatus,
+)
+from .documents import amounted, split_by_subject
 from .eligibility import deadline_problem, eligibility_reasons, quota_problems
 from .forms import (
     AttachmentForm,
@@ -95,7 +103,7 @@ def _form_refused(request, prefix: str, form) -> None:
 def nomination_list(request):
     rounds = list(
         Round.objects.filter(campaign__in=Campaign.objects.for_user(request.user))
-        .exclude(campaign__kind="contest").select_related("campaign").order_by("-period_end")
+        .exclude(campaign__kind=CampaignKind.CONTEST).select_related("campaign").order_by("-period_end")
     )
     qs = Nomination.objects.for_user(request.user).select_related(
         "round__campaign", "award_form", "person__unit", "unit", "proposing_unit"
@@ -167,7 +175,7 @@ def nomination_detail(request, pk: int):
         late = deadline_problem(nomination)
         if late:
             problems.append(late)
-        problems += quota_problems(nomination, [S.SUBMITTED, S.APPRAISED, S.TO_COUNCIL, S.APPROVED, S.DECIDED])
+        problems += quota_problems(nomination, QUOTA_SUBMITTED_STATUSES)
     elif nomination.status == S.TO_COUNCIL:
         problems += services.approval_problems(nomination)
     return render(request, "awards/nomination_detail.html", {
@@ -379,17 +387,17 @@ def decision_create(request, round_id: int):
 def decision_detail(request, pk: int):
     decision = get_decision_for_user(request.user, pk)
     _require_or_404(request.user, "awards.manage_round", decision)
-    if decision.status == "issued":
+    if decision.status == DecisionStatus.ISSUED:
         nominations = list(decision.nominations.select_related("award_form", "person__unit", "unit"))
     else:
         nominations = proposal_nominations(decision.round)
-    _amounted(nominations, decision.date or decision.proposal_date)
+    amounted(nominations, decision.date or decision.proposal_date)
     return render(request, "awards/decision_detail.html", {
-        "decision": decision, **_split(nominations),
+        "decision": decision, **split_by_subject(nominations),
         "documents": decision.documents.select_related("nomination__person", "nomination__unit"),
         "meeting_documents": decision.meeting.documents.all() if decision.meeting_id else [],
         "issue_form": DecisionIssueForm()
-        if decision.status == "draft" and allowed(request.user, "awards.issue_decision", decision) else None,
+        if decision.status == DecisionStatus.DRAFT and allowed(request.user, "awards.issue_decision", decision) else None,
         "kinds": DocumentKind.choices,
     })
 
