@@ -83,6 +83,9 @@ def test_confirm_twice_and_cancel(officer_a, commune, submit, confirm):
     with pytest.raises(services.ImportRefused, match="“Đã hủy”, không thể ghi nhận"):
         services.confirm_batch(other, actor=officer_a)
     assert not Dossier.objects.filter(code="HS-9").exists()
+    # A committed batch cannot be cancelled; the refusal names the batch's states.
+    with pytest.raises(services.ImportRefused, match="^Không thể chuyển lượt tải từ “Đã ghi nhận” sang “Đã hủy”.$"):
+        services.cancel_batch(batch, actor=officer_a)
 
 
 @pytest.mark.django_db
