@@ -110,28 +110,27 @@ def change_stage(contest: ContestSettings, *, actor: Any, to: str) -> ContestSet
     contest = ContestSettings.objects.select_for_update().get(pk=contest.pk)
     if to not in ContestStage.values:
         raise ContestError("Thao tác không hợp lệ.")
+    previous = contest.stage
+    contest.judging_closed_at = timezone.now() if to == ContestStage.CLOSED else None
+    # The map is checked first; a later refusal rolls the move back with the transaction.
+    transition(contest, to, transitions=STAGE_TRANSITIONS, actor=actor, action="contest.stage", error=ContestError,
+               field="stage", labels=ContestStage, unit=contest.campaign.issuing_unit,
+               update_fields=("judging_closed_at",))
     if to == ContestStage.PUBLISHED:
         raise ContestError("Hãy dùng chức năng “Công bố kết quả”.")
     if to == ContestStage.SUBMISSION and not contest.rubric.exists():
         raise ContestError("Cần ít nhất một tiêu chí chấm thi trước khi nhận bài.")
     entries = Entry.objects.filter(contest=contest.campaign, status=EntryStatus.SUBMITTED)
-    if to == ContestStage.JUDGING and contest.stage == ContestStage.SUBMISSION and not entries.exists():
+    if to == ContestStage.JUDGING and previous == ContestStage.SUBMISSION and not entries.exists():
         raise ContestError("Chưa có bài dự thi nào được nộp.")
     if to == ContestStage.CLOSED:
         _guard_all_scored(contest)
-    if contest.stage == ContestStage.CLOSED and to == ContestStage.JUDGING:
+        compute_results(contest)
+    if previous == ContestStage.CLOSED and to == ContestStage.JUDGING:
         if Prize.objects.filter(contest=contest.campaign, status=PrizeStatus.CONFIRMED).exists():
             raise ContestError("Giải thưởng đã được xác nhận: không thể mở lại việc chấm thi.")
         Prize.objects.filter(contest=contest.campaign).delete()
         EntryResult.objects.filter(entry__contest=contest.campaign).delete()
-        contest.judging_closed_at = None
-    if to == ContestStage.CLOSED:
-        contest.judging_closed_at = timezone.now()
-    transition(contest, to, transitions=STAGE_TRANSITIONS, actor=actor, action="contest.stage", error=ContestError,
-               field="stage", labels=ContestStage, unit=contest.campaign.issuing_unit,
-               update_fields=("judging_closed_at",))
-    if to == ContestStage.CLOSED:
-        compute_results(contest)
     return contest
 
 
