@@ -45,3 +45,9 @@ class TieRule(models.TextChoices):
 class PrizeStatus(models.TextChoices):
     PROPOSED = "proposed", "Đề xuất"
     CONFIRMED = "confirmed", "Đã xác nhận"
+
+
+PRIZE_TRANSITIONS: dict[str, set[str]] = {
+    PrizeStatus.PROPOSED: {PrizeStatus.CONFIRMED},
+    PrizeStatus.CONFIRMED: set(),
+}

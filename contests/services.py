@@ -32,6 +32,7 @@ from organization.scope import role_of, scope_unit
 from . import measure
 from .choices import (
     ENTRY_TRANSITIONS,
+    PRIZE_TRANSITIONS,
     STAGE_TRANSITIONS,
     ContestStage,
     EntryFormat,
@@ -461,15 +462,23 @@ def propose_prizes(campaign: Campaign, *, actor: Any) -> list[str]:
 
 @transaction.atomic
 def confirm_prizes(campaign: Campaign, *, actor: Any) -> int:
-    """Staff confirm the proposed prizes."""
+    """Staff confirm the proposed prizes, each along ``PRIZE_TRANSITIONS``; one more
+    event on the contest counts them."""
     _require_manager(actor, campaign)
     contest = settings_of(campaign)
     if contest.stage != ContestStage.CLOSED:
         raise ContestError("Chỉ xác nhận giải sau khi kết thúc chấm thi.")
-    proposed = Prize.objects.select_for_update().filter(contest=campaign, status=PrizeStatus.PROPOSED)
-    count = proposed.update(status=PrizeStatus.CONFIRMED, confirmed_by=actor, confirmed_at=timezone.now())
-    if not count:
+    proposed = list(Prize.objects.select_for_update().select_related("entry__unit")
+                    .filter(contest=campaign, status=PrizeStatus.PROPOSED))
+    if not proposed:
         raise ContestError("Chưa có giải thưởng nào được đề xuất.")
+    now = timezone.now()
+    for prize in proposed:
+        prize.confirmed_by, prize.confirmed_at = actor, now
+        transition(prize, PrizeStatus.CONFIRMED, transitions=PRIZE_TRANSITIONS, actor=actor,
+                   action="contest.prize.confirm", error=ContestError, labels=PrizeStatus, unit=prize.entry.unit,
+                   update_fields=("confirmed_by", "confirmed_at"))
+    count = len(proposed)
     record(actor=actor, action="contest.prizes.confirm", obj=contest, unit=campaign.issuing_unit,
            from_state=PrizeStatus.PROPOSED, to_state=PrizeStatus.CONFIRMED, data={"count": count})
     return count
