@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import record
-from campaigns.choices import Comparator, CriterionKind, RoundStatus, Subject
+from campaigns.choices import Comparator, CriterionKind, Requirement, RoundStatus, Subject
 from campaigns.models import Criterion, Participant, ParticipantGroup, Round
 from core.periods import Period, month_end
 from core.ranking import competition_rank
@@ -282,7 +282,7 @@ def live_ranking(round_: Round, groups: list[ParticipantGroup]) -> dict[int, lis
             continue
         row.score += _score(r)
         row.criteria_met += 1 if r.met else 0
-        row.must_failed += 1 if (r.met is False and r.criterion.requirement == "must_meet") else 0
+        row.must_failed += 1 if (r.met is False and r.criterion.requirement == Requirement.MUST_MEET) else 0
         row.unmeasured += 1 if r.met is None else 0
         row.cells[r.criterion_id] = {"met": r.met, "value": r.value, "points": r.points, "explanation": r.explanation,
                                      "unit": r.detail.get("unit", "")}

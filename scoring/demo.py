@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Max
 
+from campaigns.choices import RoundStatus
 from campaigns.models import Participant, Round
 from organization.models import Unit
 from scoring.onestop.models import Dossier, MonthlyReport
@@ -98,7 +99,7 @@ def load(stdout: Any = None) -> None:
         rows = recompute_now(reason="Dữ liệu mẫu: tính lại toàn bộ chỉ số")
         # Every open round of the seed campaigns gets its criterion results, even
         # those whose period has no one-stop data (they show "chưa có số liệu").
-        for round_ in Round.objects.filter(campaign__is_demo=True, status="open").select_related("campaign"):
+        for round_ in Round.objects.filter(campaign__is_demo=True, status=RoundStatus.OPEN).select_related("campaign"):
             evaluate_participants(round_, list(Participant.objects.filter(campaign=round_.campaign)))
     if stdout is not None:
         stdout.write(

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from campaigns.choices import CriterionKind
 from campaigns.models import Campaign, Round
 from core import formats
 from core.periods import Period, month_key, months_between, parse_month
@@ -144,7 +145,7 @@ def unit_dashboard(request, pk: int):
     ]
     child_defs = [d for d in defs if d.formula_kind != FormulaKind.EXTERNAL and d.group != "QĐ 766"]
     results = list(
-        CriterionResult.objects.filter(participant__unit=unit, criterion__kind="indicator")
+        CriterionResult.objects.filter(participant__unit=unit, criterion__kind=CriterionKind.INDICATOR)
         .select_related("criterion", "round__campaign")
         .order_by("round__campaign__code", "round__order", "criterion__order")
     )
