@@ -1,10 +1,6 @@
-"""What a page offers and what the service accepts cannot disagree: for every step
-of the contest workflow and every shared actor, ``allowed(user, perm, obj)`` is
-True exactly when the service accepts the step (refused: ``NotAllowed``).
-
-Each attempt runs in a savepoint that is rolled back (``service_accepts``); any
-refusal other than ``NotAllowed`` fails the test (the state must let an allowed
-actor through). A superuser counts as emulation staff everywhere.
+"""Contest permissions: for each step (enter, submit, withdraw, assign, judge, close,
+award, publish) and each role, ``{% can %}``'s answer is the service's answer.
+Attempts are rolled back (``service_accepts``); a superuser counts as staff.
 """
 
 from __future__ import annotations
@@ -27,10 +23,9 @@ from .conftest import AUTHOR, article
 
 
 def check(request, actor, perm: str, obj: Any, step: Callable[[Any], Any], expected: set[str]) -> None:
-    """``allowed`` equals the service's answer for ``actor``, and both are yes exactly for ``expected``."""
-    name = request.node.callspec.params["actor"]
-    answers = (allowed(actor, perm, obj), service_accepts(step, actor, NotAllowed))
-    assert answers == (name in expected,) * 2, f"{perm}: {name} (allowed, accepted) = {answers}"
+    """Both answers are yes exactly for the actors named in ``expected``."""
+    answers = allowed(actor, perm, obj), service_accepts(step, actor, NotAllowed)
+    assert answers == (request.node.callspec.params["actor"] in expected,) * 2, (perm, answers)
 
 
 def _create(contest, user, unit) -> Entry:

@@ -48,20 +48,24 @@ def _workbook(rows: list[list]) -> io.BytesIO:
     return out
 
 
+def _refusal(framework, staff, rows: list[list]) -> str:
+    """The message refusing the import of ``rows``: every error of the file at once."""
+    with pytest.raises(services.ParIndexError, match="Tệp có lỗi, chưa nhập gì") as exc:
+        services.import_framework(framework, _workbook(rows), actor=staff)
+    return str(exc.value)
+
+
 def test_bad_row_refuses_the_whole_file_naming_row_and_column(framework, staff):
     before = _snapshot(framework)
     fw = Framework.objects.get(pk=framework.pk)
     # Not yet assessed: import replaces the items, unless the file is bad.
-    bad = _workbook([
+    message = _refusal(fw, staff, [
         ["1", "Lĩnh vực", "Chỉ đạo điều hành", 10, "", "Không"],
         ["1.1", "Tiêu chí", "Kế hoạch", 10, "", ""],
         ["1.1.1", "Tiêu chí thành phần", "Ban hành kế hoạch", "mười", "", "Có"],
         ["1.1.2", "", "", 0, "", "Không"],
         ["1.3.1", "", "Mồ côi", 1, "", "Không"],
     ])
-    with pytest.raises(services.ParIndexError, match="Tệp có lỗi, chưa nhập gì") as exc:
-        services.import_framework(fw, bad, actor=staff)
-    message = str(exc.value)
     assert "Dòng 4, cột D (Điểm tối đa): “mười” không phải là số điểm." in message
     assert "Dòng 5, cột C (Nội dung): chưa có nội dung." in message
     assert "Dòng 6, cột A (Mã): chưa có mục cấp trên “1.3”" in message
@@ -81,14 +85,11 @@ def test_maxima_must_add_up(empty_framework, staff):
 
 
 def test_wrong_kind_and_duplicate_code(empty_framework, staff):
-    wrong = _workbook([
+    message = _refusal(empty_framework, staff, [
         ["1", "Tiêu chí", "Chỉ đạo điều hành", 2, "", ""],
         ["1.1", "Tiêu chí", "Kế hoạch", 2, "", ""],
         ["1.1", "Tiêu chí", "Kế hoạch", 2, "", "Có lẽ"],
     ])
-    with pytest.raises(services.ParIndexError, match="Tệp có lỗi, chưa nhập gì") as exc:
-        services.import_framework(empty_framework, wrong, actor=staff)
-    message = str(exc.value)
     assert "Dòng 2, cột B (Cấp): mã “1” là lĩnh vực nhưng ghi “Tiêu chí”." in message
     assert "Dòng 4, cột A (Mã): mã “1.1” bị trùng với dòng 3." in message
     assert "Dòng 4, cột F" in message
