@@ -4,10 +4,12 @@ tested by the one-stop app); the recompute then derives everything from them."""
 from __future__ import annotations
 
 import datetime
+import io
 import itertools
 from decimal import Decimal
 
 import pytest
+from openpyxl import Workbook
 
 from scoring.defaults import ensure_default_indicators
 from scoring.onestop.models import Dossier, MonthlyReport, Procedure
@@ -47,6 +49,16 @@ def report(unit, month: datetime.date, **values) -> MonthlyReport:
 
 def procedure(unit, code: str, level: str = "full", fee: bool = False) -> Procedure:
     return Procedure.objects.create(unit=unit, code=code, name=f"Thủ tục {code}", online_level=level, fee_bearing=fee)
+
+
+def xlsx(rows: list[list]) -> bytes:
+    """A one-sheet workbook of these rows (index-result imports)."""
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 @pytest.fixture

@@ -4,14 +4,12 @@ index-result import, upload reminders, the ``indicators`` command."""
 from __future__ import annotations
 
 import datetime
-import io
 import json
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from openpyxl import Workbook
 
 from audit.models import AuditEvent
 from core.periods import Period
@@ -27,7 +25,7 @@ from scoring.models import (
 from scoring.reminders import send_upload_reminders
 from scoring.services import ScoringError, import_index_results, request_recompute
 
-from .conftest import make_dossiers, report
+from .conftest import make_dossiers, report, xlsx
 
 JAN = datetime.date(2023, 1, 1)
 
@@ -102,23 +100,14 @@ def test_staff_adds_an_indicator_without_code(tree, indicators):
         bad.full_clean()
 
 
-def _xlsx(rows: list[list]) -> bytes:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 @pytest.mark.django_db
 def test_index_import_all_or_nothing_with_row_and_column(tree, staff, officer_a):
-    good = _xlsx([["Kết quả PAR INDEX"], ["Mã đơn vị", "Năm", "Chỉ số", "Điểm", "Xếp hạng", "Nguồn"],
+    good = xlsx([["Kết quả PAR INDEX"], ["Mã đơn vị", "Năm", "Chỉ số", "Điểm", "Xếp hạng", "Nguồn"],
                   ["XA-A", 2023, "PAR INDEX", 85.5, 2, "QĐ 1/QĐ-UBND"], ["XA-B", 2023, "DDCI", "70,25", "", ""]])
     assert import_index_results(good, actor=staff) == 2
     assert IndexResult.objects.get(unit=tree["commune_b"], index_code="ddci").score == Decimal("70.25")
     assert AuditEvent.objects.filter(action="scoring.index_result.set").count() == 2
-    bad = _xlsx([["Mã đơn vị", "Năm", "Chỉ số", "Điểm"], ["XA-A", 2024, "PAR INDEX", 88], ["XA-Z", 2024, "PAR INDEX", 130]])
+    bad = xlsx([["Mã đơn vị", "Năm", "Chỉ số", "Điểm"], ["XA-A", 2024, "PAR INDEX", 88], ["XA-Z", 2024, "PAR INDEX", 130]])
     with pytest.raises(ScoringError, match="Dòng 3, cột") as exc:
         import_index_results(bad, actor=staff)
     assert "Dòng 3, cột 'Mã đơn vị'" in str(exc.value) and "Dòng 3, cột 'Điểm'" in str(exc.value)
@@ -136,7 +125,7 @@ def test_index_import_refuses_units_outside_scope(tree, staff):
 
     Unit.objects.create(code="XA-NGOAI", name="Xã ngoài", kind=UnitKind.COMMUNE)
     with pytest.raises(ScoringError, match="ngoài phạm vi"):
-        import_index_results(_xlsx([["Mã đơn vị", "Năm", "Chỉ số", "Điểm"], ["XA-NGOAI", 2023, "PAR INDEX", 80]]), actor=staff)
+        import_index_results(xlsx([["Mã đơn vị", "Năm", "Chỉ số", "Điểm"], ["XA-NGOAI", 2023, "PAR INDEX", 80]]), actor=staff)
 
 
 @pytest.mark.django_db
