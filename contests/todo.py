@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from core import formats
 from organization.choices import Role
 from organization.scope import has_role, scope_unit
 from organization.todo import TodoItem
@@ -37,6 +38,6 @@ def todo_items(user: Any) -> list[TodoItem]:
                                            status=EntryStatus.SUBMITTED).count()
             if entered < contest.min_entries_per_unit:
                 items.append(TodoItem(
-                    f"Nộp bài dự thi “{contest.campaign.title[:80]}” trước {contest.submission_end:%d/%m/%Y}",
+                    f"Nộp bài dự thi “{contest.campaign.title[:80]}” trước {formats.date(contest.submission_end)}",
                     reverse("contests:detail", args=[contest.campaign.code]), None, "warn"))
     return items

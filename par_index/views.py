@@ -272,7 +272,7 @@ def framework_list(request):
 @login_required
 def framework_detail(request, pk: int):
     framework = get_framework_for_user(request.user, pk)
-    can_manage = allowed(request.user, "par_index.manage_framework", framework)
+    manages = allowed(request.user, "par_index.manage_framework", framework)
     assessments = (Assessment.objects.for_user(request.user).filter(framework=framework)
                    .select_related("unit").order_by("unit__path"))
     return render(request, "par_index/framework_detail.html", {
@@ -280,7 +280,7 @@ def framework_detail(request, pk: int):
         "assessments": assessments,
         "import_form": ImportForm(), "copy_form": CopyForm(initial={"year": framework.year + 1}),
         "has_assessments": framework.assessments.exists(),
-        "eligible": services.eligible_units(framework).count() if can_manage else None,
+        "eligible": services.eligible_units(framework).count() if manages else None,
         "has_finalized": framework.assessments.filter(status=S.FINALIZED).exists(),
     })
 
@@ -354,8 +354,7 @@ def framework_results(request, pk: int):
     the published ones (and their own)."""
     framework = get_framework_for_user(request.user, pk)
     visible = Assessment.objects.for_user(request.user).filter(framework=framework)
-    can_manage = allowed(request.user, "par_index.manage_framework", framework)
-    if can_manage:
+    if allowed(request.user, "par_index.manage_framework", framework):  # the issuer's staff see every final one
         visible = visible.filter(status__in=FINAL)
     else:
         visible = visible.filter(status=S.PUBLISHED)
@@ -378,7 +377,7 @@ def framework_results(request, pk: int):
         rows.append({"a": a, "fields": [per_field.get((a.pk, f.pk)) for f in fields], "change": change,
                      "index": index.get((a.unit_id, framework.year))})
     return render(request, "par_index/framework_results.html", {
-        "framework": framework, "fields": fields, "rows": rows, "prev_framework": prev_fw, "can_manage": can_manage,
+        "framework": framework, "fields": fields, "rows": rows, "prev_framework": prev_fw,
     })
 
 
