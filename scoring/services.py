@@ -17,8 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from python_calamine import CalamineWorkbook
 
 from audit.services import record
+from core.numbers import parse_decimal
 from organization.models import Unit
 from organization.rules import allowed, require
 from organization.scope import unit_in_scope
@@ -150,40 +152,80 @@ def _index_code(text: str) -> str | None:
     return None
 
 
-def import_index_results(content: bytes, *, actor: Any) -> int:
-    """Import yearly index results from a spreadsheet (xlsx/xls/ods) with the columns
-    Mã đơn vị | Năm | Chỉ số | Điểm | Xếp hạng | Nguồn. Every row is checked first;
-    any error → nothing is stored and the message names row and column.
-    ``ScoringError`` (one line per wrong cell) unless the actor holds
-    ``scoring.import_index_results``."""
-    if not allowed(actor, "scoring.import_index_results"):
-        raise ScoringError("Chỉ cán bộ thi đua mới được nhập kết quả chỉ số.")
+def _sheet_rows(content: bytes) -> list[list[Any]]:
+    """The first sheet's rows (xlsx, xls or ods, read by calamine)."""
     try:
-        from python_calamine import CalamineWorkbook
-
         book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        rows = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
+        return book.get_sheet_by_index(0).to_python(skip_empty_area=True)
     except Exception as exc:
         raise ScoringError("Tệp không phải bảng tính hợp lệ (xlsx, xls, ods).") from exc
-    header_index = None
-    for i, row in enumerate(rows[:10]):
-        cells = [str(c).strip().lower() for c in row]
-        if any(c in INDEX_HEADERS["unit"] for c in cells):
-            header_index = i
-            break
+
+
+def _columns(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
+    """The header row (one of the first ten, naming "Mã đơn vị") and ``{key: column}``."""
+    header_index = next((i for i, row in enumerate(rows[:10])
+                         if any(str(c).strip().lower() in INDEX_HEADERS["unit"] for c in row)), None)
     if header_index is None:
         raise ScoringError("Không tìm thấy dòng tiêu đề (cần các cột: Mã đơn vị, Năm, Chỉ số, Điểm, Xếp hạng, Nguồn).")
     header = [str(c).strip().lower() for c in rows[header_index]]
-    cols = {}
-    for key, aliases in INDEX_HEADERS.items():
-        for j, name in enumerate(header):
-            if name in aliases:
-                cols[key] = j
+    cols = {key: j for key, aliases in INDEX_HEADERS.items() for j, name in enumerate(header) if name in aliases}
     missing = [INDEX_HEADERS[k][0] for k in ("unit", "year", "index", "score") if k not in cols]
     if missing:
         raise ScoringError("Thiếu cột: " + ", ".join(f"'{m.capitalize()}'" for m in missing) + ".")
+    return header_index, cols
+
+
+def _index_row(i: int, cell: Any, units: dict[str, Unit], actor: Any, errors: list[str]) -> tuple:
+    """One data row checked: ``(unit, year, index, score, rank, source)``; each wrong
+    cell appends "Dòng i, cột '…': …" to ``errors``."""
+    code = str(cell("unit")).strip()
+    unit = units.get(code)
+    if unit is None:
+        errors.append(f"Dòng {i}, cột 'Mã đơn vị': không có đơn vị mã “{code}”.")
+    elif not unit_in_scope(actor, unit):
+        errors.append(f"Dòng {i}, cột 'Mã đơn vị': đơn vị “{code}” ngoài phạm vi quản lý của bạn.")
+    try:
+        year = int(float(cell("year")))
+    except (TypeError, ValueError):
+        errors.append(f"Dòng {i}, cột 'Năm': “{cell('year')}” không phải là năm.")
+        year = None
+    index = _index_code(str(cell("index")))
+    if index is None:
+        errors.append(f"Dòng {i}, cột 'Chỉ số': “{cell('index')}” không phải PAR INDEX, DDCI, SIPAS, PAPI hay PCI.")
+    try:
+        score = parse_decimal(cell("score"))
+        if not 0 <= score <= 100:
+            raise ValueError
+    except ValueError:
+        errors.append(f"Dòng {i}, cột 'Điểm': “{cell('score')}” không phải điểm từ 0 đến 100.")
+        score = None
+    rank_raw = str(cell("rank")).strip()
+    rank = None
+    if rank_raw:
+        try:
+            rank = int(float(rank_raw))
+            if rank < 1:
+                raise ValueError
+        except ValueError:
+            errors.append(f"Dòng {i}, cột 'Xếp hạng': “{rank_raw}” không phải số nguyên dương.")
+    return unit, year, index, score, rank, str(cell("source")).strip()
+
+
+def import_index_results(content: bytes, *, actor: Any) -> int:
+    """Import yearly index results from a spreadsheet (xlsx/xls/ods) with the columns
+    Mã đơn vị | Năm | Chỉ số | Điểm | Xếp hạng | Nguồn; returns the rows stored.
+
+    Every row is checked first; any error → nothing is stored and ``ScoringError``
+    names each wrong row and column (one per line). Refused (``ScoringError``) unless
+    the actor holds ``scoring.import_index_results``; each row's unit must lie in
+    their scope."""
+    if not allowed(actor, "scoring.import_index_results"):
+        raise ScoringError("Chỉ cán bộ thi đua mới được nhập kết quả chỉ số.")
+    rows = _sheet_rows(content)
+    header_index, cols = _columns(rows)
     units = {u.code: u for u in Unit.objects.all()}
-    errors, parsed = [], []
+    errors: list[str] = []
+    parsed = []
     for i, row in enumerate(rows[header_index + 1:], start=header_index + 2):
         def cell(key: str, row: list = row) -> Any:
             j = cols.get(key)
@@ -191,37 +233,7 @@ def import_index_results(content: bytes, *, actor: Any) -> int:
 
         if all(str(c).strip() == "" for c in row):
             continue
-        code = str(cell("unit")).strip()
-        unit = units.get(code)
-        if unit is None:
-            errors.append(f"Dòng {i}, cột 'Mã đơn vị': không có đơn vị mã “{code}”.")
-        elif not unit_in_scope(actor, unit):
-            errors.append(f"Dòng {i}, cột 'Mã đơn vị': đơn vị “{code}” ngoài phạm vi quản lý của bạn.")
-        try:
-            year = int(float(cell("year")))
-        except (TypeError, ValueError):
-            errors.append(f"Dòng {i}, cột 'Năm': “{cell('year')}” không phải là năm.")
-            year = None
-        index = _index_code(str(cell("index")))
-        if index is None:
-            errors.append(f"Dòng {i}, cột 'Chỉ số': “{cell('index')}” không phải PAR INDEX, DDCI, SIPAS, PAPI hay PCI.")
-        try:
-            score = Decimal(str(cell("score")).replace(",", "."))
-            if not 0 <= score <= 100:
-                raise ValueError
-        except Exception:
-            errors.append(f"Dòng {i}, cột 'Điểm': “{cell('score')}” không phải điểm từ 0 đến 100.")
-            score = None
-        rank_raw = str(cell("rank")).strip()
-        rank = None
-        if rank_raw:
-            try:
-                rank = int(float(rank_raw))
-                if rank < 1:
-                    raise ValueError
-            except ValueError:
-                errors.append(f"Dòng {i}, cột 'Xếp hạng': “{rank_raw}” không phải số nguyên dương.")
-        parsed.append((unit, year, index, score, rank, str(cell("source")).strip()))
+        parsed.append(_index_row(i, cell, units, actor, errors))
     if errors:
         raise ScoringError("\n".join(errors[:50]))
     with transaction.atomic():
