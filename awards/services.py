@@ -343,19 +343,19 @@ def reject_nomination(nomination: Nomination, *, actor: Any, reason: str) -> Nom
     return nomination
 
 
-#: The list page's bulk actions: key → (label, permission asked before offering it).
+#: The list page's bulk actions: key → (label, permission asked before offering it, service).
 BULK_ACTIONS = OrderedDict([
-    ("appraise", ("Thẩm định đạt", "awards.appraise_nomination")),
-    ("to_council", ("Trình Hội đồng", "awards.send_nomination_to_council")),
-    ("approve", ("Duyệt khen thưởng", "awards.approve_nomination")),
+    ("appraise", ("Thẩm định đạt", "awards.appraise_nomination", appraise_nomination)),
+    ("to_council", ("Trình Hội đồng", "awards.send_nomination_to_council", send_to_council)),
+    ("approve", ("Duyệt khen thưởng", "awards.approve_nomination", approve_nomination)),
 ])
 
 
 def bulk_action(nominations: Iterable[Nomination], action: str, *, actor: Any) -> tuple[int, list[str]]:
     """Apply one action to many nominations; each one in its own transaction so one
     refusal does not undo the others. Returns (done, error messages)."""
-    fn = {"appraise": appraise_nomination, "to_council": send_to_council, "approve": approve_nomination}.get(action)
-    _require(fn is not None, "Thao tác không hợp lệ.")
+    _require(action in BULK_ACTIONS, "Thao tác không hợp lệ.")
+    fn = BULK_ACTIONS[action][2]
     done, errors = 0, []
     for nomination in nominations:
         try:

@@ -118,7 +118,7 @@ def nomination_list(request):
     status = request.GET.get("status")
     if status in S.values:
         qs = qs.filter(status=status)
-    bulk = [(key, label) for key, (label, perm) in services.BULK_ACTIONS.items() if allowed(request.user, perm)]
+    bulk = [(key, label) for key, (label, perm, _service) in services.BULK_ACTIONS.items() if allowed(request.user, perm)]
     return render(request, "awards/nomination_list.html", {
         "nominations": qs.order_by("round", "status", "id"), "rounds": rounds, "selected": selected,
         "statuses": S.choices, "status": status, "bulk_actions": bulk,
