@@ -198,12 +198,17 @@ def eligible_units(framework: Framework):
     )
 
 
+def applies_to(framework: Framework, unit: Unit) -> bool:
+    """Whether ``unit`` is assessed against ``framework``: of its level, under its issuer."""
+    return unit.kind == framework.level and unit.is_within(framework.issuing_unit) and unit.pk != framework.issuing_unit_id
+
+
 @transaction.atomic
 def start_assessment(framework: Framework, unit: Unit, *, actor: Any) -> Assessment:
     """Open the self-assessment of one unit (by the unit itself or the appraising staff)."""
     require(actor, "par_index.start_assessment", Assessment(framework=framework, unit=unit),
             "Bạn không có quyền mở tự đánh giá cho đơn vị này.")
-    if unit.kind != framework.level or not unit.is_within(framework.issuing_unit) or unit.pk == framework.issuing_unit_id:
+    if not applies_to(framework, unit):
         raise ParIndexError(f"{unit} không thuộc đối tượng áp dụng của bộ chỉ số {framework}.")
     items = list(framework.items.all())
     if not items:

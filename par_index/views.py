@@ -55,8 +55,8 @@ def assessment_list(request):
     startable = []
     if root is not None:
         taken = set(Assessment.objects.filter(unit=root).values_list("framework_id", flat=True))
-        startable = [f for f in frameworks if f.level == root.kind and root.is_within(f.issuing_unit)
-                     and root.pk != f.issuing_unit_id and f.pk not in taken and f.results_published_at is None]
+        startable = [f for f in frameworks
+                     if services.applies_to(f, root) and f.pk not in taken and f.results_published_at is None]
     return render(request, "par_index/assessment_list.html", {
         "assessments": own.order_by("-framework__year", "unit__path"),
         "frameworks": frameworks,
