@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from campaigns.choices import CampaignKind
 from campaigns.models import AwardForm, Campaign
 from core import formats
 from organization.choices import Role
@@ -144,6 +145,17 @@ class EntryQuerySet(ScopedQuerySet):
         if role == Role.STAFF:
             visible |= Q(contest__issuing_unit__path__startswith=root.path, status=EntryStatus.SUBMITTED)
         return self.filter(visible)
+
+
+def contests_for_user(user: AbstractBaseUser) -> models.QuerySet[Campaign]:
+    """Contests a user may open: those in their campaign scope (``Campaign.for_user``),
+    plus (for judges) those where they have an assignment. Anonymous: none."""
+    if not user.is_authenticated:
+        return Campaign.objects.none()
+    visible = Campaign.objects.for_user(user).filter(kind=CampaignKind.CONTEST).values("pk")
+    return Campaign.objects.filter(
+        Q(pk__in=visible) | Q(contest_entries__assignments__judge=user, kind=CampaignKind.CONTEST)
+    ).distinct()
 
 
 def entry_upload_to(instance: Entry, filename: str) -> str:

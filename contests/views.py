@@ -30,22 +30,13 @@ from . import results as contest_results
 from . import services
 from .choices import STAGE_TRANSITIONS, ContestStage, EntryFormat, EntryStatus, PrizeStatus
 from .forms import AuthorFormSet, ContestSettingsForm, EntryForm, RubricFormSet
-from .models import ContestSettings, Entry, EntryResult, JudgeAssignment, Prize
+from .models import ContestSettings, Entry, EntryResult, JudgeAssignment, Prize, contests_for_user
 
 STAGE_ACTIONS = {
     ContestStage.SUBMISSION: "Bắt đầu nhận bài dự thi",
     ContestStage.JUDGING: "Chuyển sang chấm thi",
     ContestStage.CLOSED: "Kết thúc chấm thi, tính kết quả",
 }
-
-
-def contests_for_user(user: Any):
-    """Contests a user may open: those in their campaign scope, plus (for judges)
-    those where they have an assignment."""
-    visible = Campaign.objects.for_user(user).filter(kind=CampaignKind.CONTEST).values("pk")
-    return Campaign.objects.filter(
-        Q(pk__in=visible) | Q(contest_entries__assignments__judge=user, kind=CampaignKind.CONTEST)
-    ).distinct() if user.is_authenticated else Campaign.objects.none()
 
 
 def get_contest_for_user(user: Any, code: str) -> Campaign:
