@@ -16,7 +16,9 @@ Over several units every element sums (a parent = Σ its subtree).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from .choices import Aggregation
 
@@ -28,44 +30,11 @@ class DataElement:
     aggregation: str = Aggregation.SUM
 
 
+#: The catalogue, in the order of ``UnitMonthData``'s columns: data
+#: (``data_elements.json``: ``[code, Vietnamese label, aggregation]`` rows).
 ELEMENTS: list[DataElement] = [
-    DataElement("received_total", "Tiếp nhận: tổng số (gồm kỳ trước chuyển sang)"),
-    DataElement("received_in_period", "Tiếp nhận trong kỳ"),
-    DataElement("received_online", "Tiếp nhận trực tuyến (toàn trình + một phần)"),
-    DataElement("received_online_full", "Tiếp nhận trực tuyến toàn trình"),
-    DataElement("received_online_partial", "Tiếp nhận trực tuyến một phần"),
-    DataElement("received_direct", "Tiếp nhận trực tiếp"),
-    DataElement("received_postal", "Tiếp nhận qua dịch vụ bưu chính công ích"),
-    DataElement("received_direct_postal", "Tiếp nhận trực tiếp và bưu chính"),
-    DataElement("carried_over", "Từ kỳ trước chuyển sang", Aggregation.LAST),
-    DataElement("resolved_total", "Đã giải quyết: tổng số"),
-    DataElement("resolved_early", "Giải quyết trước hạn"),
-    DataElement("resolved_on_time", "Giải quyết đúng hạn"),
-    DataElement("resolved_late", "Giải quyết quá hạn"),
-    DataElement("pending_total", "Đang giải quyết cuối kỳ", Aggregation.LAST),
-    DataElement("pending_in_time", "Đang giải quyết trong hạn cuối kỳ", Aggregation.LAST),
-    DataElement("pending_overdue", "Đang giải quyết quá hạn cuối kỳ", Aggregation.LAST),
-    DataElement("fee_bearing", "Hồ sơ có nghĩa vụ tài chính"),
-    DataElement("paid_online", "Hồ sơ thanh toán trực tuyến"),
-    DataElement("electronic_results", "Hồ sơ có kết quả điện tử"),
-    DataElement("e_certified_copies", "Chứng thực bản sao điện tử"),
-    DataElement("postal_received", "Tiếp nhận qua BCCI"),
-    DataElement("postal_returned", "Trả kết quả qua BCCI"),
-    DataElement("satisfied", "Lượt đánh giá hài lòng"),
-    DataElement("rated", "Lượt đánh giá"),
-    DataElement("staff_total", "Số cán bộ, công chức của đơn vị", Aggregation.LAST),
-    DataElement("staff_with_online_dossier", "Số cán bộ thực hiện ít nhất 01 hồ sơ trực tuyến", Aggregation.LAST),
-    DataElement("procedures_with_dossier", "TTHC có phát sinh hồ sơ", Aggregation.DISTINCT),
-    DataElement("procedures_with_online_dossier", "TTHC có phát sinh hồ sơ trực tuyến", Aggregation.DISTINCT),
-    DataElement("online_procedures_with_online_dossier", "TTHC trực tuyến (danh mục) có phát sinh hồ sơ trực tuyến", Aggregation.DISTINCT),
-    DataElement("procedures_with_postal_dossier", "TTHC có phát sinh hồ sơ tiếp nhận hoặc trả kết quả qua BCCI", Aggregation.DISTINCT),
-    DataElement("fee_procedures_with_online_payment", "TTHC có phí có phát sinh thanh toán trực tuyến", Aggregation.DISTINCT),
-    DataElement("procedures_total", "Số TTHC trong danh mục", Aggregation.CATALOG),
-    DataElement("procedures_online", "Số TTHC cung cấp trực tuyến (toàn trình + một phần)", Aggregation.CATALOG),
-    DataElement("procedures_online_full", "Số TTHC trực tuyến toàn trình", Aggregation.CATALOG),
-    DataElement("procedures_fee_bearing", "Số TTHC có phí, lệ phí", Aggregation.CATALOG),
-    DataElement("procedures_fee_online", "Số TTHC có phí cung cấp trực tuyến", Aggregation.CATALOG),
-    DataElement("procedures_postal_enabled", "Số TTHC triển khai qua BCCI", Aggregation.CATALOG),
+    DataElement(code, label, Aggregation(aggregation))
+    for code, label, aggregation in json.loads(Path(__file__).with_name("data_elements.json").read_text(encoding="utf-8"))
 ]
 
 BY_CODE: dict[str, DataElement] = {e.code: e for e in ELEMENTS}
