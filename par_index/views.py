@@ -28,6 +28,15 @@ from .models import Answer, Assessment, Evidence, Framework, ImprovementPlan, Pl
 S = AssessmentStatus
 
 
+def perform_counted(request, service: Any, *args: Any, success: str, **kwargs: Any) -> int | None:
+    """``perform`` for a service that returns how many things it changed: ``success``
+    names that number as ``{n}``. ``None`` after a refusal (already shown)."""
+    n = perform(request, service, *args, **kwargs)
+    if n is not None:
+        messages.success(request, success.format(n=n))
+    return n
+
+
 def get_framework_for_user(user: Any, pk: int) -> Framework:
     return get_object_or_404(Framework.objects.for_user(user).select_related("issuing_unit", "copied_from"), pk=pk)
 
@@ -146,9 +155,8 @@ def assessment_detail(request, pk: int):
         if not editable:
             raise PermissionDenied("Bạn không được sửa kết quả tự đánh giá này.")
         posted = _posted(request, assessment, "points", "explanation")
-        changed = perform(request, services.save_self_assessment, assessment, values=posted)
-        if changed is not None:
-            messages.success(request, f"Đã lưu điểm tự chấm ({changed} tiêu chí thay đổi).")
+        if perform_counted(request, services.save_self_assessment, assessment, values=posted,
+                           success="Đã lưu điểm tự chấm ({n} tiêu chí thay đổi).") is not None:
             return redirect("par_index:assessment_detail", assessment.pk)
     rows, totals, answers = _tree(assessment)
     for row in rows:
@@ -226,18 +234,16 @@ def assessment_appraise(request, pk: int):
             done = perform(request, services.return_items, assessment, reasons=reasons, values=posted,
                            success=f"Đã trả lại {len(reasons)} tiêu chí cho đơn vị bổ sung.")
         elif action == "accept":
-            done = perform(request, services.accept_self_points, assessment)
-            if done is not None:
-                messages.success(request, f"Đã ghi điểm thẩm định bằng điểm tự chấm cho {done} tiêu chí chưa thẩm định.")
+            done = perform_counted(request, services.accept_self_points, assessment,
+                                   success="Đã ghi điểm thẩm định bằng điểm tự chấm cho {n} tiêu chí chưa thẩm định.")
         elif action == "finalize":
             if perform(request, services.finalize_assessment, assessment, values=posted,
                        success="Đã hoàn tất thẩm định; kết quả được ghi vào chỉ số PAR INDEX của đơn vị."):
                 return redirect("par_index:assessment_detail", assessment.pk)
             done = None
         else:
-            done = perform(request, services.appraise_answers, assessment, values=posted)
-            if done is not None:
-                messages.success(request, f"Đã lưu điểm thẩm định ({done} tiêu chí thay đổi).")
+            done = perform_counted(request, services.appraise_answers, assessment, values=posted,
+                                   success="Đã lưu điểm thẩm định ({n} tiêu chí thay đổi).")
         if done is not None:
             return redirect("par_index:assessment_appraise", assessment.pk)
     rows, totals, _ = _tree(assessment)
@@ -304,9 +310,8 @@ def framework_import(request, pk: int):
     if not form.is_valid():
         messages.error(request, "Chưa chọn tệp Excel (.xlsx).")
     else:
-        n = perform(request, services.import_framework, framework, form.cleaned_data["file"])
-        if n is not None:
-            messages.success(request, f"Đã nhập {n} mục của bộ chỉ số.")
+        perform_counted(request, services.import_framework, framework, form.cleaned_data["file"],
+                        success="Đã nhập {n} mục của bộ chỉ số.")
     return redirect("par_index:framework_detail", framework.pk)
 
 
@@ -325,12 +330,9 @@ def framework_copy(request, pk: int):
 
 
 def _for_units(request, pk: int, service: Any, success: str, then: str):
-    """Run a framework-wide ``service`` that returns a number of units; ``success``
-    names it as ``{n}``; back to the page ``then``."""
+    """Run a framework-wide ``service`` that returns a number of units; back to ``then``."""
     framework = get_framework_for_user(request.user, pk)
-    n = perform(request, service, framework)
-    if n is not None:
-        messages.success(request, success.format(n=n))
+    perform_counted(request, service, framework, success=success)
     return redirect(then, framework.pk)
 
 
