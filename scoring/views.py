@@ -23,7 +23,7 @@ from campaigns.models import Campaign, Round
 from core import formats
 from core.periods import Period, month_key, months_between, parse_month
 from organization.models import Unit
-from organization.scope import require_unit_in_scope, scope_unit
+from organization.scope import get_for_user, get_unit_for_user, scope_unit
 
 from .choices import Direction, FormulaKind, RunStatus
 from .criteria import leaderboard_data
@@ -43,15 +43,8 @@ from .svg import trend_chart
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def get_unit_for_user(user: Any, **lookup: Any) -> Unit:
-    """The unit matching ``lookup`` (``pk=…`` or ``code=…``); 404 outside the user's scope."""
-    unit = get_object_or_404(Unit, **lookup)
-    require_unit_in_scope(user, unit)
-    return unit
-
-
 def get_round_for_user(user: Any, code: str, round_id: int) -> Round:
-    campaign = get_object_or_404(Campaign.objects.for_user(user), code=code)
+    campaign = get_for_user(Campaign, user, code=code)
     return get_object_or_404(Round.objects.select_related("campaign__issuing_unit"), pk=round_id, campaign=campaign)
 
 
@@ -227,7 +220,6 @@ def api_indicators(request):
     unit = get_unit_for_user(request.user, code=code) if code else scope_unit(request.user)
     if unit is None:
         raise Http404("Tài khoản chưa được gán đơn vị.")
-    require_unit_in_scope(request.user, unit)
     period = parse_period(request.GET)
     return JsonResponse(indicators_payload(unit, period), json_dumps_params={"ensure_ascii": False})
 
