@@ -22,7 +22,7 @@ from core import formats
 from core.errors import DomainError, NotAllowed
 from organization.models import Person, Unit
 from organization.rules import allowed
-from organization.scope import unit_in_scope
+from organization.scope import scope_unit, unit_in_scope
 
 from .choices import (
     DECISION_TRANSITIONS,
@@ -468,7 +468,8 @@ def create_decision(round_: Round, *, actor: Any, proposal_date: date, proposal_
     """Start the round's decision (with its Tờ trình numbers); staff only."""
     _guard(actor, "awards.add_decision", round_, "Chỉ cán bộ thi đua – khen thưởng được lập tờ trình, dự thảo quyết định.")
     campaign = round_.campaign
-    proposal_unit = proposal_unit or actor.profile.unit
+    # A superuser has no profile: the campaign's issuing unit presents the Tờ trình then.
+    proposal_unit = proposal_unit or scope_unit(actor) or campaign.issuing_unit
     _require(unit_in_scope(actor, proposal_unit), "Cơ quan trình không thuộc phạm vi quản lý.")
     if meeting is None:
         meeting = round_.council_meetings.order_by("-held_at").first()
