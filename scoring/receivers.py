@@ -26,15 +26,14 @@ def on_facts_committed(
     batch: Any = None, **kwargs: Any,
 ) -> None:
     """One run per distinct month set, so a district-wide file gives one run per
-    distinct set instead of one per unit. A batch's runs are named ``import:<id>``
-    (the run list and the tests find a batch's runs by it)."""
+    distinct set instead of one per unit (a unit with no month is skipped); each run
+    keeps the signal's ``reason`` ("import:<batch id>")."""
     groups: dict[tuple[datetime.date, ...], list[int]] = {}
     for unit_id, months in unit_months.items():
         if months:
             groups.setdefault(tuple(sorted(months)), []).append(unit_id)
-    name = f"import:{batch.pk}" if batch is not None else reason
     for months, unit_ids in groups.items():
-        request_recompute(unit_ids=sorted(unit_ids), months=list(months), actor=actor, reason=name)
+        request_recompute(unit_ids=sorted(unit_ids), months=list(months), actor=actor, reason=reason)
 
 
 def on_round_closed(sender: Any, round: Round, actor: Any = None, **kwargs: Any) -> None:  # noqa: A002

@@ -59,7 +59,7 @@ def test_facts_committed_asks_for_one_run_per_month_set(tree, officer_a, django_
     feb = datetime.date(2023, 2, 1)
     with django_capture_on_commit_callbacks() as callbacks:  # enqueued on commit: not run here
         facts_committed.send(sender=None, unit_months={a.pk: {JAN}, b.pk: {JAN}, office.pk: {JAN, feb}},
-                             actor=officer_a, reason="Nhập tệp", batch=SimpleNamespace(pk=7))
+                             actor=officer_a, reason="import:7", batch=SimpleNamespace(pk=7))
     runs = {tuple(r.unit_ids): r for r in RecomputeRun.objects.all()}
     assert set(runs) == {(a.pk, b.pk), (office.pk,)} and len(callbacks) == 2
     assert runs[(office.pk,)].months == ["2023-01-01", "2023-02-01"]
