@@ -7,31 +7,26 @@ from __future__ import annotations
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 
-from core.exports import safe_cell, workbook_bytes
+from core.exports import add_sheet, safe_cell, workbook_bytes
+
+#: Column widths of the first columns (code or rank, name, then numbers, then a note).
+WIDTHS = (8, 40, 14, 14, 14, 14, 14, 14, 14, 30)
 
 
 def titled_workbook(title: str, sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
-    """.xlsx bytes with one sheet per ``(name, header, rows)``, each headed by ``title``."""
+    """.xlsx bytes with one sheet per ``(name, header, rows)`` (``core.exports.add_sheet``),
+    each headed by ``title`` in bold and a blank line."""
     wb = Workbook()
-    wb.remove(wb.active)
-    for name, header, rows in sheets:
-        ws = wb.create_sheet(safe_sheet_name(name))
-        ws.append([safe_cell(title)])
+    for index, (name, header, rows) in enumerate(sheets):
+        ws = add_sheet(wb, safe_sheet_name(name), header, rows, first=index == 0)
+        ws.insert_rows(1, 2)
+        ws["A1"] = safe_cell(title)
         ws["A1"].font = Font(bold=True, size=13)
-        ws.append([])
-        ws.append([safe_cell(h) for h in header])
-        for cell in ws[3]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in rows:
-            ws.append([safe_cell(v) for v in row])
-            # openpyxl turns any string starting with "=" into a formula: force text.
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-        for col, width in zip("ABCDEFGHIJ", (8, 40, 14, 14, 14, 14, 14, 14, 14, 30), strict=False):
+        ws.freeze_panes = None  # the title lines would freeze with the header
+        ws.column_dimensions.clear()
+        for col, width in zip("ABCDEFGHIJ", WIDTHS, strict=False):
             ws.column_dimensions[col].width = width
     return workbook_bytes(wb)
 
