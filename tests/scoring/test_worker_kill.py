@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from bench.recompute_bench import _insert_dossiers as insert_dossiers  # the benchmark's generator
 from organization.choices import UnitKind
 from organization.models import Unit
 from scoring.choices import RunStatus
@@ -24,42 +25,6 @@ pytestmark = pytest.mark.worker
 
 N_UNITS = 240
 N_DOSSIERS = 240_000
-
-
-def _insert_dossiers(unit_ids: list[int], n: int) -> None:
-    """Generate dossiers in PostgreSQL itself (generate_series): seconds, not minutes.
-    Columns not set here get their model default, so added fields do not break it."""
-    fields = [f for f in Dossier._meta.concrete_fields if not f.primary_key]
-    generated = {
-        "code": "'K-' || g",
-        "unit_id": f"(ARRAY[{','.join(map(str, unit_ids))}])[1 + g % {len(unit_ids)}]",
-        "procedure_code": "'P' || (g % 23)",
-        "channel": "(ARRAY['online','direct','postal'])[1 + (g / 7) % 3]",
-        "online_level": "CASE WHEN g % 2 = 0 THEN 'full' ELSE 'partial' END",
-        "received_on": f"DATE '2023-01-01' + (g / {len(unit_ids)}) % 360",
-        "due_on": f"DATE '2023-01-01' + (g / {len(unit_ids)}) % 360 + 10",
-        "resolved_on": f"CASE WHEN g % 11 = 0 THEN NULL ELSE DATE '2023-01-01' + (g / {len(unit_ids)}) % 360 + (g % 15) END",
-        "fee_bearing": "g % 4 = 0",
-        "paid_online": "g % 8 = 0",
-        "electronic_result": "g % 3 = 0",
-        "satisfaction": "1 + g % 3",
-        "updated_at": "now()",
-    }
-    cols, exprs, params = [], [], []
-    for f in fields:
-        cols.append(f.column)
-        if f.name in generated or f.column in generated:
-            exprs.append(generated.get(f.name) or generated[f.column])
-        elif f.null:
-            exprs.append("NULL")
-        else:
-            exprs.append("%s")
-            params.append(f.get_db_prep_value(f.get_default(), connection))
-    exprs = [e.replace("%", "%%") if e != "%s" else e for e in exprs]
-    sql = (f"INSERT INTO {Dossier._meta.db_table} ({', '.join(cols)}) "
-           f"SELECT {', '.join(exprs)} FROM generate_series(1, {n}) AS g")
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
 
 
 def _results() -> list[tuple]:
@@ -84,7 +49,7 @@ def test_kill_worker_mid_recompute_keeps_previous_results_and_redelivery_matches
     )
     for u in units:  # materialized path (bulk_create bypasses save())
         Unit.objects.filter(pk=u.pk).update(path=f"{district.path}{u.pk}/", depth=1)
-    _insert_dossiers([u.pk for u in units], N_DOSSIERS)
+    insert_dossiers(connection, [u.pk for u in units], N_DOSSIERS, year=2023, procedures=23)
 
     # 1. An uninterrupted run through the worker: the "previous results".
     first = _wait_done(request_full_recompute(reason="lần 1", chunk_units=8), 180, worker)
