@@ -78,6 +78,11 @@ class Comparator(models.TextChoices):
         (max, min, improve…), which compare participants, not a threshold."""
         return _THRESHOLD_TESTS[self](value, threshold)
 
+    @property
+    def has_threshold(self) -> bool:
+        """True for ≥ > ≤ < =, False for the ranking comparators."""
+        return self in _THRESHOLD_TESTS
+
 
 _THRESHOLD_TESTS = {
     Comparator.GTE: operator.ge, Comparator.GT: operator.gt, Comparator.LTE: operator.le,

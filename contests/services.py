@@ -114,7 +114,7 @@ def change_stage(contest: ContestSettings, *, actor: Any, to: str) -> ContestSet
     previous = contest.stage
     contest.judging_closed_at = timezone.now() if to == ContestStage.CLOSED else None
     # The map is checked first; a later refusal rolls the move back with the transaction.
-    transition(contest, to, transitions=STAGE_TRANSITIONS, actor=actor, action="contest.stage", error=ContestError,
+    transition(contest, to, transitions=STAGE_TRANSITIONS, what="cuộc thi", actor=actor, action="contest.stage", error=ContestError,
                field="stage", labels=ContestStage, unit=contest.campaign.issuing_unit,
                update_fields=("judging_closed_at",))
     if to == ContestStage.PUBLISHED:
@@ -496,7 +496,7 @@ def publish_results(campaign: Campaign, *, actor: Any) -> ContestSettings:
     if not prizes.exists() or prizes.filter(status=PrizeStatus.PROPOSED).exists():
         raise ContestError("Cần xác nhận giải thưởng trước khi công bố kết quả.")
     contest.published_at = timezone.now()
-    transition(contest, ContestStage.PUBLISHED, transitions=STAGE_TRANSITIONS, actor=actor, action="contest.publish",
+    transition(contest, ContestStage.PUBLISHED, transitions=STAGE_TRANSITIONS, what="cuộc thi", actor=actor, action="contest.publish",
                error=ContestError, field="stage", labels=ContestStage, unit=campaign.issuing_unit,
                update_fields=("published_at",))
     return contest

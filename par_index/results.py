@@ -153,14 +153,6 @@ def indicator_values(codes: list[str], unit: Unit, year: int) -> dict[str, Decim
     return {code: (values[code].value if code in values else None) for code in codes}
 
 
-def _meets(comparator: str, value: Decimal, threshold: Decimal) -> bool | None:
-    """Whether ``value`` meets the target; ``None`` for a ranking comparator (no threshold test)."""
-    return {
-        Comparator.GTE: value >= threshold, Comparator.GT: value > threshold,
-        Comparator.LTE: value <= threshold, Comparator.LT: value < threshold, Comparator.EQ: value == threshold,
-    }.get(comparator)
-
-
 def plan_targets(plan: ImprovementPlan) -> list[TargetRow]:
     """The campaign's measurable targets with their current values."""
     criteria = [c for c in plan.campaign.criteria.select_related("content").order_by("order", "id") if c.indicator_code]
@@ -174,6 +166,8 @@ def plan_targets(plan: ImprovementPlan) -> list[TargetRow]:
             value = current.get(criterion.indicator_code)
         met = None
         if value is not None and criterion.threshold is not None:
-            met = _meets(criterion.comparator, value, criterion.threshold)
+            op = Comparator(criterion.comparator)
+            # A ranking comparator (max, min, improve…) has no threshold test here.
+            met = op.holds(value, criterion.threshold) if op.has_threshold else None
         rows.append(TargetRow(criterion, value, met))
     return rows

@@ -58,7 +58,7 @@ class ParIndexError(DomainError):
 def _move(assessment: Assessment, to: str, *, actor: Any, action: str, data: dict | None = None,
           update_fields: tuple[str, ...] = ()) -> None:
     """Change status along ``ASSESSMENT_TRANSITIONS`` and write the audit event."""
-    transition(assessment, to, transitions=ASSESSMENT_TRANSITIONS, actor=actor, action=action, error=ParIndexError,
+    transition(assessment, to, transitions=ASSESSMENT_TRANSITIONS, what="kết quả tự đánh giá", actor=actor, action=action, error=ParIndexError,
                labels=S, unit=assessment.unit, data=data, update_fields=update_fields)
 
 
@@ -504,6 +504,6 @@ def set_task_status(task: PlanTask, *, actor: Any, status: str) -> PlanTask:
     task = PlanTask.objects.select_for_update().select_related("plan__unit").get(pk=task.pk)
     if status not in TaskStatus.values:
         raise ParIndexError(f"Không thể chuyển nhiệm vụ từ “{task.get_status_display()}” sang trạng thái này.")
-    transition(task, status, transitions=TASK_TRANSITIONS, actor=actor, action="par.plan_task.status",
+    transition(task, status, transitions=TASK_TRANSITIONS, what="nhiệm vụ", actor=actor, action="par.plan_task.status",
                error=ParIndexError, labels=TaskStatus, unit=task.plan.unit)
     return task

@@ -43,17 +43,6 @@ from .engine import (
 )
 from .models import CriterionResult, IndexResult, RankingEntry, RankingSnapshot
 
-COMPARE_TEXT = {
-    Comparator.GTE: "≥", Comparator.GT: ">", Comparator.LTE: "≤", Comparator.LT: "<", Comparator.EQ: "=",
-}
-
-
-def _cmp(op: str, value: Decimal, threshold: Decimal) -> bool:
-    return {
-        Comparator.GTE: value >= threshold, Comparator.GT: value > threshold, Comparator.LTE: value <= threshold,
-        Comparator.LT: value < threshold, Comparator.EQ: value == threshold,
-    }[op]
-
 
 def _applies(criterion: Criterion, participant: Participant) -> bool:
     subject = Subject.COLLECTIVE if participant.unit_id else Subject.INDIVIDUAL
@@ -168,11 +157,11 @@ def _evaluate_one(criterion, participant, group_members, value_of, by_code, exte
     threshold = criterion.threshold
     if threshold is None:
         return None, v, None, {**detail, "explanation": "Tiêu chí chưa có ngưỡng."}
-    met = _cmp(op, v, threshold)
+    met = Comparator(op).holds(v, threshold)
     detail["explanation"] = (
         f"{defn.name} ({period.label}): {_fmt(v, defn.unit_label)}"
         + (f" = {format_value(current.numerator, 0)}/{format_value(current.denominator, 0)}" if current.denominator is not None else "")
-        + f"; yêu cầu {COMPARE_TEXT[op]} {_fmt(threshold, defn.unit_label)} → {'đạt' if met else 'chưa đạt'}."
+        + f"; yêu cầu {Comparator(op).label} {_fmt(threshold, defn.unit_label)} → {'đạt' if met else 'chưa đạt'}."
     )
     return met, v, None, detail
 

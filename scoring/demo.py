@@ -12,6 +12,7 @@ from django.db.models import Max
 
 from campaigns.choices import RoundStatus
 from campaigns.models import Participant, Round
+from core.system import SYSTEM
 from organization.models import Unit
 from scoring.onestop.models import Dossier, MonthlyReport
 
@@ -74,7 +75,7 @@ def _enter_index_results() -> int:
                 continue  # never overwrite what staff entered or corrected
             # No re-evaluation per row: the recomputation below evaluates everything.
             set_index_result(unit=unit, year=year, index_code=index, score=Decimal(score), rank=rank,
-                             source=DEMO_SOURCE, actor=None, is_demo=True, reevaluate=False)
+                             source=DEMO_SOURCE, actor=SYSTEM, is_demo=True, reevaluate=False)
             created += 1
     return created
 

@@ -21,6 +21,7 @@ from python_calamine import CalamineWorkbook
 
 from audit.services import record
 from core.numbers import parse_decimal
+from core.system import SYSTEM
 from organization.models import Unit
 from organization.rules import allowed, require
 from organization.scope import unit_in_scope
@@ -52,11 +53,11 @@ def request_recompute(
     return run
 
 
-def request_full_recompute(*, actor: Any = None, reason: str = "", chunk_units: int | None = None) -> RecomputeRun:
+def request_full_recompute(*, actor: Any, reason: str = "", chunk_units: int | None = None) -> RecomputeRun:
     """Every unit and every month that has facts (the admin action, the demo, the
-    benchmark). ``actor`` None is the system; a user needs ``scoring.request_full_recompute``
-    (``NotAllowed`` otherwise)."""
-    if actor is not None:
+    benchmark). ``actor`` is ``core.system.SYSTEM`` for those, or a user holding
+    ``scoring.request_full_recompute`` (``NotAllowed`` otherwise, ``None`` included)."""
+    if actor is not SYSTEM:
         require(actor, "scoring.request_full_recompute")
     run = create_run(actor=actor, reason=reason[:300] or "Tính lại toàn bộ", chunk_units=chunk_units)
     recompute_run.delay_on_commit(run.pk)
@@ -72,19 +73,19 @@ def set_index_result(
     score: Decimal,
     rank: int | None = None,
     source: str = "",
-    actor: Any = None,
+    actor: Any,
     is_demo: bool = False,
     reevaluate: bool = True,
 ) -> IndexResult:
     """Create or update the yearly result of an external index for a unit.
 
-    Guards: the actor holds ``scoring.set_index_result`` on the unit (``NotAllowed``;
-    ``actor`` None is the system: the demo loader), a known index code, a score
+    Guards: the actor is ``core.system.SYSTEM`` (the demo loader) or holds
+    ``scoring.set_index_result`` on the unit (``NotAllowed``, ``None`` included), a known index code, a score
     between 0 and 100 (the published indices are on a 100-point scale), a plausible
     year, a positive rank (``ScoringError``). Writes an audit event with the
     previous and new score.
     """
-    if actor is not None:
+    if actor is not SYSTEM:
         require(actor, "scoring.set_index_result", unit,
                 "Chỉ cán bộ thi đua được nhập kết quả chỉ số của đơn vị trong phạm vi quản lý.")
     if index_code not in ExternalIndex.values:

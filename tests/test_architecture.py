@@ -20,8 +20,6 @@ import ast
 import re
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 # Low → high. A package listed deeper than another (scoring.onestop under scoring)

@@ -192,7 +192,7 @@ def test_transitions_follow_the_map(assessment_a, officer_a, staff):
     with pytest.raises(services.ParIndexError, match="Chỉ gửi lại được kết quả đang bị trả lại"):
         services.resubmit_assessment(assessment_a, actor=officer_a)  # not returned
     finalize(assessment_a, officer_a, staff)
-    with pytest.raises(services.ParIndexError, match="Không thể chuyển từ “Đã hoàn tất thẩm định” sang “Đã gửi thẩm định”"):
+    with pytest.raises(services.ParIndexError, match="Không thể chuyển kết quả tự đánh giá từ “Đã hoàn tất thẩm định” sang “Đã gửi thẩm định”"):
         services.submit_assessment(assessment_a, actor=officer_a)
 
 

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from bench.recompute_bench import _insert_dossiers as insert_dossiers  # the benchmark's generator
+from core.system import SYSTEM
 from organization.choices import UnitKind
 from organization.models import Unit
 from scoring.choices import RunStatus
@@ -52,7 +53,7 @@ def test_kill_worker_mid_recompute_keeps_previous_results_and_redelivery_matches
     insert_dossiers(connection, [u.pk for u in units], N_DOSSIERS, year=2023, procedures=23)
 
     # 1. An uninterrupted run through the worker: the "previous results".
-    first = _wait_done(request_full_recompute(reason="lần 1", chunk_units=8), 180, worker)
+    first = _wait_done(request_full_recompute(actor=SYSTEM, reason="lần 1", chunk_units=8), 180, worker)
     assert first.status == RunStatus.DONE, first.error
     previous = _results()
     assert len(previous) >= N_UNITS * 12  # + January 2024 for dossiers resolved then
@@ -60,7 +61,7 @@ def test_kill_worker_mid_recompute_keeps_previous_results_and_redelivery_matches
     # 2. The facts change; a new run starts and the worker dies in the middle of it.
     with connection.cursor() as cur:
         cur.execute(f"UPDATE {Dossier._meta.db_table} SET channel = 'online' WHERE id % 3 = 0")
-    run = request_full_recompute(reason="lần 2", chunk_units=8)
+    run = request_full_recompute(actor=SYSTEM, reason="lần 2", chunk_units=8)
     deadline = time.monotonic() + 120
     while True:
         progress = cache.get(progress_key(run.pk))
