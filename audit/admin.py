@@ -3,7 +3,7 @@ from django.contrib import admin
 from .models import AuditEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnly:
     """Rows that change only through the portal's services (which audit them):
     the back office may read them, never add, edit or delete."""
 
@@ -15,6 +15,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyInline(ReadOnly, admin.TabularInline):
+    pass
 
 
 @admin.register(AuditEvent)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from audit.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import (
     BaseSalary,
     BonusCoefficient,
@@ -13,20 +15,6 @@ from .models import (
     NominationAttachment,
     VoteTally,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Workflow rows change only through the portal's services (which audit them):
-    the back office may read them, never edit or delete."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class BonusCoefficientInline(admin.TabularInline):
@@ -72,18 +60,9 @@ class DeadlineExceptionAdmin(ReadOnlyAdmin):
     list_display = ["round", "unit", "until", "granted_by", "granted_at"]
 
 
-class CouncilMemberInline(admin.TabularInline):
+class CouncilMemberInline(ReadOnlyInline):
     model = CouncilMember
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CouncilMeeting)

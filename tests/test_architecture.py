@@ -274,3 +274,57 @@ def test_no_import_error_fallbacks_around_project_imports():
 
 def test_no_table_names_written_as_strings():
     assert table_name_strings(source_files(), project_tables()) == []
+
+
+# The one definition of each shared rule (issue: "one definition each of the tie
+# rule, the month helpers and the formula evaluator").
+ONE_HOME = {
+    "competition_rank": "core.ranking",
+    "competition_ranks": "core.ranking",
+    "as_date": "core.periods",
+    "month_start": "core.periods",
+    "month_end": "core.periods",
+    "add_months": "core.periods",
+    "next_month": "core.periods",
+    "months_between": "core.periods",
+    "parse_month": "core.periods",
+    "parse_expression": "scoring.expressions",
+    "evaluate": "scoring.expressions",
+    "validate_definition": "scoring.expressions",
+}
+# Month stepping by hand ("+ 32 days, day 1", "day 28 + 4 days").
+HAND_MONTH_ARITHMETIC = re.compile(r"timedelta\(days=3[12]\)|replace\(day=28\)")
+
+
+def misplaced_definitions(files: dict[str, Path], root: Path = ROOT) -> list[str]:
+    problems = []
+    for module, path in sorted(files.items()):
+        text = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                name = node.name.lstrip("_")
+                if name in ONE_HOME and ONE_HOME[name] != module:
+                    problems.append(f"{path.relative_to(root)}:{node.lineno} def {node.name} (chỉ ở {ONE_HOME[name]})")
+        if module != "core.periods":
+            for i, line in enumerate(text.splitlines(), start=1):
+                if HAND_MONTH_ARITHMETIC.search(line):
+                    problems.append(f"{path.relative_to(root)}:{i} tự tính tháng")
+    return problems
+
+
+def test_shared_rules_are_defined_once(tmp_path):
+    path = tmp_path / "contests" / "services.py"
+    path.parent.mkdir()
+    path.write_text("def competition_rank(v):\n    pass\nx = (d + timedelta(days=32)).replace(day=1)\n",
+                    encoding="utf-8")
+    assert misplaced_definitions({"contests.services": path}, tmp_path) == [
+        "contests/services.py:1 def competition_rank (chỉ ở core.ranking)",
+        "contests/services.py:3 tự tính tháng",
+    ]
+    assert misplaced_definitions(source_files()) == []
+    defined = {
+        m for m, p in source_files().items()
+        for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+        if isinstance(n, ast.FunctionDef) and n.name in ONE_HOME and ONE_HOME[n.name] == m
+    }
+    assert defined == set(ONE_HOME.values())

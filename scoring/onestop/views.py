@@ -22,7 +22,7 @@ from core import formats
 from core.views import perform
 from organization.models import Unit
 from organization.rules import allowed
-from organization.scope import scope_unit
+from organization.scope import get_unit_for_user, scope_unit
 
 from . import services
 from .forms import LockForm, UploadForm
@@ -37,17 +37,13 @@ def get_batch_for_user(user, pk: int) -> ImportBatch:
     return get_object_or_404(ImportBatch.objects.for_user(user).select_related("unit", "uploaded_by"), pk=pk)
 
 
-def get_unit_for_user(user, code: str) -> Unit:
-    return get_object_or_404(Unit.objects.for_user(user), code=code)
-
-
 @login_required
 def upload_list(request):
     """Upload history: who, when, file, SHA-256 and outcome, per unit in scope."""
     batches = ImportBatch.objects.for_user(request.user).select_related("unit", "uploaded_by").order_by("-created_at")
     unit = None
     if request.GET.get("unit"):
-        unit = get_unit_for_user(request.user, request.GET["unit"])
+        unit = get_unit_for_user(request.user, code=request.GET["unit"])
         batches = batches.filter(unit__path__startswith=unit.path)
     return render(request, "onestop/upload_list.html", {
         "batches": batches[:200], "unit": unit,
@@ -62,7 +58,7 @@ def upload_new(request):
         raise PermissionDenied("Bạn không có quyền tải số liệu.")
     initial = {}
     if request.GET.get("unit"):
-        initial["unit"] = get_unit_for_user(request.user, request.GET["unit"])
+        initial["unit"] = get_unit_for_user(request.user, code=request.GET["unit"])
     elif scope_unit(request.user) is not None:
         initial["unit"] = scope_unit(request.user)
     if request.GET.get("kind") in ImportKind.values:
