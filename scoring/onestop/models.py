@@ -35,6 +35,13 @@ class Procedure(models.Model):
     online_level = models.CharField("mức độ trực tuyến", max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE)
     fee_bearing = models.BooleanField("có phí, lệ phí", default=False)
     postal_enabled = models.BooleanField("triển khai qua bưu chính công ích", default=True)
+    # False for a procedure registered from a dossier file because the unit had no
+    # catalogue entry for its code (issue 15): it counts, but staff should confirm it
+    # by importing the catalogue, which sets it back to True.
+    is_confirmed = models.BooleanField(
+        "đã xác nhận", default=True,
+        help_text="Sai khi thủ tục được tự thêm từ tệp hồ sơ (chưa có trong danh mục đã nhập).",
+    )
     last_batch = models.ForeignKey("ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = ScopedQuerySet.as_manager()
@@ -173,6 +180,32 @@ class ImportBatch(models.Model):
     # so confirming does not parse the spreadsheet a second time.
     staging_file = models.FileField("dữ liệu đã kiểm tra", upload_to="imports/staging/", blank=True)
     error_count = models.PositiveIntegerField("số lỗi", default=0)
+    # What the reader found, written at parse time for every kind (the preview shows it,
+    # mapping profiles key on its signature). Shape (issue 15):
+    #   {"sheet": str, "skipped_sheets": [{"name": str, "reason": str}],
+    #    "header_rows": [first, last] (1-based),
+    #    "columns": [{"index": int (0-based), "letter": "C", "header": str (as found),
+    #                 "field": str | None, "label": str | None, "score": float,
+    #                 "samples": [str, ... up to 3], "candidates": [str, ...]}],
+    #    "period": {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD", "month": "YYYY-MM-DD", "why": str} | None,
+    #    "left_out_rows": [{"row": int, "reason": str, "text": str}],
+    #    "cannot_measure": [{"field": str, "message": str}],
+    #    "warnings": [str], "signature": str (stable hash of the normalised header texts),
+    #    "profile": str | None}
+    reading = models.JSONField(
+        "kết quả đọc tệp", default=dict, blank=True,
+        help_text=(
+            "Trang tính đã đọc và các trang bỏ qua, dải tiêu đề, từng cột → trường, kỳ số liệu, "
+            "các dòng bỏ qua, chỉ tiêu không đo được, cảnh báo, chữ ký tiêu đề (xem ImportBatch.reading)."
+        ),
+    )
+    # The officer's override, {"<column index, 0-based>": "<field name>" | ""}; "" means
+    # "bỏ qua" (ignore). When non-empty the reader uses it instead of its own guess for
+    # those columns; columns not named keep the reader's guess.
+    mapping = models.JSONField(
+        "ánh xạ cột do cán bộ chọn", default=dict, blank=True,
+        help_text='{"chỉ số cột (từ 0)": "tên trường" hoặc "" (bỏ qua)}; để trống = dùng ánh xạ tự nhận.',
+    )
 
     objects = ScopedQuerySet.as_manager()
 
