@@ -20,7 +20,7 @@ from organization.scope import ScopedQuerySet
 from .choices import Channel, ImportKind, ImportStatus, OnlineLevel
 
 __all__ = [
-    "Channel", "Dossier", "ImportBatch", "ImportKind", "ImportStatus", "MonthLock", "MonthlyReport",
+    "Channel", "Dossier", "ImportBatch", "ImportKind", "ImportStatus", "MappingProfile", "MonthLock", "MonthlyReport",
     "OnlineLevel", "Procedure",
 ]
 
@@ -239,3 +239,44 @@ class MonthLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {formats.month(self.month)}"
+
+
+class MappingProfile(models.Model):
+    """A remembered column mapping ("cột trong tệp → trường") for one header layout.
+
+    Keyed by the reader's header ``signature`` (``ImportBatch.reading["signature"]``,
+    a stable hash of the normalised header texts), so next month's export of the
+    same software is mapped the way the officer corrected it this month. A unit's
+    own profile (``shared=False``) wins; otherwise a preset shared by emulation
+    staff on one of the unit's ancestors (``shared=True``, named after the vendor,
+    e.g. "VNPT iGate") applies to the whole subtree. ``mapping`` has the shape of
+    ``ImportBatch.mapping``: {"<column index, 0-based>": "<field>" | ""}.
+    """
+
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="mapping_profiles")
+    kind = models.CharField("loại số liệu", max_length=20, choices=ImportKind.choices)
+    signature = models.CharField("chữ ký dòng tiêu đề", max_length=128)
+    name = models.CharField("tên mẫu", max_length=120, blank=True, help_text="Ví dụ: VNPT iGate, Viettel.")
+    shared = models.BooleanField(
+        "dùng chung cho các đơn vị trực thuộc", default=False,
+        help_text="Mẫu của nhà cung cấp phần mềm, do cán bộ thi đua chia sẻ cho toàn bộ đơn vị cấp dưới.",
+    )
+    mapping = models.JSONField("cách ghép cột", default=dict)
+    headers = models.JSONField("tiêu đề cột", default=dict, blank=True, help_text="{chỉ số cột: tiêu đề như trong tệp}")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người lưu", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField("lưu lúc", auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "cách ghép cột đã lưu"
+        verbose_name_plural = "cách ghép cột đã lưu"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "signature", "shared"], name="onestop_mappingprofile_uniq"),
+        ]
+        ordering = ["unit", "kind", "-shared", "name"]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.unit} – {self.get_kind_display()}"
