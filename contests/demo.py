@@ -74,7 +74,11 @@ def video_mp4(seconds: int) -> bytes:
         return struct.pack(">I4s", 8 + len(payload), kind) + payload
 
     mvhd = bytes(4) + struct.pack(">IIII", 0, 0, 1000, seconds * 1000) + bytes(80)
-    return box(b"ftyp", b"isom\0\0\2\0isomiso2mp41") + box(b"moov", box(b"mvhd", mvhd))
+    # One (empty) video track: the metadata stripper (mutagen) reads the track's handler.
+    mdhd = bytes(4) + struct.pack(">IIIIHH", 0, 0, 1000, seconds * 1000, 0x55C4, 0)
+    hdlr = bytes(4) + struct.pack(">I4s12s", 0, b"vide", bytes(12)) + b"VideoHandler\0"
+    trak = box(b"trak", box(b"tkhd", bytes(84)) + box(b"mdia", box(b"mdhd", mdhd) + box(b"hdlr", hdlr)))
+    return box(b"ftyp", b"isom\0\0\2\0isomiso2mp41") + box(b"moov", box(b"mvhd", mvhd) + trak)
 
 
 def ensure_settings(campaign: Campaign, *, stage: str = ContestStage.SETUP, **dates: date) -> ContestSettings:

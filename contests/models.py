@@ -49,7 +49,7 @@ class ContestSettings(models.Model):
     min_entries_per_unit = models.PositiveSmallIntegerField("số bài tối thiểu mỗi đơn vị", default=1)
     blind = models.BooleanField(
         "chấm thi ẩn danh", default=True,
-        help_text="Giám khảo không thấy tác giả, đơn vị và điểm của giám khảo khác cho đến khi kết thúc chấm thi",
+        help_text="Giám khảo không thấy tác giả, đơn vị và điểm của giám khảo khác cho đến khi công bố kết quả",
     )
     tie_rule = models.CharField("quy tắc đồng hạng", max_length=20, choices=TieRule.choices, default=TieRule.COMPETITION)
     stage = models.CharField("giai đoạn", max_length=20, choices=ContestStage.choices, default=ContestStage.SETUP)
@@ -86,9 +86,17 @@ class ContestSettings(models.Model):
         return self.stage == ContestStage.JUDGING
 
     @property
-    def scores_revealed(self) -> bool:
-        """In blind mode scores, authors and units stay hidden until judging closes."""
-        return not self.blind or self.stage in (ContestStage.CLOSED, ContestStage.PUBLISHED)
+    def revealed(self) -> bool:
+        """In blind mode authors, units and other judges' scores stay hidden from judges
+        until the results are published — not merely until judging closes: judging
+        may be reopened (with a logged reason) after it closes, and a judge who had
+        seen names and the other scores would re-score knowing them (issue 12)."""
+        return not self.blind or self.stage == ContestStage.PUBLISHED
+
+    @property
+    def results_ready(self) -> bool:
+        """Judging closed (results frozen) or published: what managers need to propose prizes."""
+        return self.stage in (ContestStage.CLOSED, ContestStage.PUBLISHED)
 
     @property
     def formats(self) -> list[str]:
@@ -158,10 +166,20 @@ def contests_for_user(user: AbstractBaseUser) -> models.QuerySet[Campaign]:
     ).distinct()
 
 
+def _extension(filename: str) -> str:
+    return filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+
+
 def entry_upload_to(instance: Entry, filename: str) -> str:
-    # The stored name never carries the author's file name: it could reveal them in blind mode.
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"contests/{instance.contest.code}/{uuid.uuid4().hex}.{ext}"
+    """The stripped copy judges download. The stored name is 128 random bits: it never
+    carries the author's file name (which could reveal them in blind mode) and cannot
+    be guessed."""
+    return f"contests/{instance.contest.code}/{uuid.uuid4().hex}.{_extension(filename)}"
+
+
+def entry_original_upload_to(instance: Entry, filename: str) -> str:
+    """The file as uploaded, metadata included: for the contest's managers only."""
+    return f"contests/{instance.contest.code}/goc/{uuid.uuid4().hex}.{_extension(filename)}"
 
 
 class Entry(models.Model):
@@ -170,7 +188,14 @@ class Entry(models.Model):
     code = models.CharField("số báo danh", max_length=20)
     title = models.CharField("tiêu đề bài dự thi", max_length=500)
     format = models.CharField("hình thức", max_length=10, choices=EntryFormat.choices)
-    file = models.FileField("tệp bài dự thi", upload_to=entry_upload_to, max_length=300)
+    file = models.FileField(
+        "tệp bài dự thi (đã xóa thông tin tác giả)", upload_to=entry_upload_to, max_length=300,
+        help_text="Bản đã xóa siêu dữ liệu nhận dạng (tác giả, cơ quan, tiêu đề, mô tả…): bản giám khảo tải về.",
+    )
+    original_file = models.FileField(
+        "tệp gốc", upload_to=entry_original_upload_to, max_length=300, blank=True,
+        help_text="Tệp đúng như khi nộp, còn siêu dữ liệu: chỉ cán bộ quản lý cuộc thi được tải.",
+    )
     original_filename = models.CharField("tên tệp gốc", max_length=255, blank=True)
     word_count = models.PositiveIntegerField("số chữ", null=True, blank=True)
     duration_seconds = models.PositiveIntegerField("thời lượng (giây)", null=True, blank=True)

@@ -47,8 +47,21 @@ def is_judge(user: Any) -> bool:
 
 
 @rules.predicate
-def scores_revealed(_user: Any, contest: Any) -> bool:
-    return contest.scores_revealed
+def revealed(_user: Any, contest: Any) -> bool:
+    """Not blind, or the results are published (``ContestSettings.revealed``)."""
+    return contest.revealed
+
+
+@rules.predicate
+def manages_results(user: Any, contest: Any) -> bool:
+    """A manager of the contest once judging has closed: they propose the prizes
+    from the frozen ranking, so they see it before publication (judges do not)."""
+    return contest.results_ready and manage_campaign.test(user, contest.campaign)
+
+
+@rules.predicate
+def manages_entry_contest(user: Any, entry: Any) -> bool:
+    return manage_campaign.test(user, entry.contest)
 
 
 @rules.predicate
@@ -71,8 +84,13 @@ rules.add_perm("contests.submit_entry", enters_for_units & entry_unit_in_scope)
 #: The judges' view of a contest: their assigned entries and the "Chấm" column.
 rules.add_perm("contests.judge_entries", is_judge)
 rules.add_perm("contests.score_entry", is_assigned_judge)
-#: Authors and units are hidden from judges in blind mode until judging closes.
-rules.add_perm("contests.see_identity", ~is_judge | scores_revealed | is_superuser)
-#: Everybody's scores and aggregates: in blind mode nobody — judges, officers nor
-#: staff — sees them before judging closes (pretalx hides aggregates, PX #611).
-rules.add_perm("contests.see_all_scores", is_superuser | (scores_revealed & has_a_role))
+#: Authors and units are hidden from judges in blind mode until the results are
+#: published (not when judging closes: it may be reopened).
+rules.add_perm("contests.see_identity", ~is_judge | revealed | is_superuser)
+#: Everybody's scores and aggregates: in blind mode nobody sees them while judging
+#: runs (pretalx hides aggregates, PX #611); after judging closes the contest's
+#: managers do (they propose the prizes), everybody else after publication.
+rules.add_perm("contests.see_all_scores", is_superuser | (revealed & has_a_role) | manages_results)
+#: The file as uploaded, with its metadata (author, company…): managers only;
+#: everybody else downloads the stripped copy.
+rules.add_perm("contests.download_original", manages_entry_contest)

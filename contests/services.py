@@ -7,12 +7,15 @@ Summaries and the frozen ranking live in ``results.py``.
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, Q
@@ -24,6 +27,7 @@ from campaigns.choices import AwardType, CampaignKind
 from campaigns.models import AwardForm, Campaign
 from core import formats
 from core.errors import DomainError
+from core.metadata import strip_identifying_metadata, strip_mp4_in_place
 from organization.choices import Role
 from organization.models import Unit
 from organization.rules import allowed, require
@@ -100,10 +104,20 @@ def save_contest_settings(campaign: Campaign, *, actor: Any, form: Any, rubric_f
     return settings_obj
 
 
+#: The shortest reason accepted for reopening judging (a word or two is not a reason).
+REOPEN_REASON_MIN = 10
+
+
 @transaction.atomic
-def change_stage(contest: ContestSettings, *, actor: Any, to: str) -> ContestSettings:
+def change_stage(contest: ContestSettings, *, actor: Any, to: str, reason: str = "") -> ContestSettings:
     """Move the contest along ``STAGE_TRANSITIONS`` (open submissions, start judging,
     close judging, reopen judging). Closing judging freezes the results.
+
+    Reopening (closed → judging) needs a ``reason`` of at least ``REOPEN_REASON_MIN``
+    characters, kept in the audit event; it deletes the frozen results and the
+    proposed prizes, so everything is hidden again. Judges never saw names or the
+    other scores in between: in blind mode those appear only at publication
+    (``ContestSettings.revealed``), after which no reopening is possible.
 
     Raises ``NotAllowed`` for anyone but the contest's managers, ``ContestError``
     for a move the map or the contest's state refuses."""
@@ -112,10 +126,17 @@ def change_stage(contest: ContestSettings, *, actor: Any, to: str) -> ContestSet
     if to not in ContestStage.values:
         raise ContestError("Thao tác không hợp lệ.")
     previous = contest.stage
+    reason = reason.strip()
+    reopening = previous == ContestStage.CLOSED and to == ContestStage.JUDGING
+    if reopening and len(reason) < REOPEN_REASON_MIN:
+        raise ContestError(
+            f"Cần ghi lý do mở lại việc chấm thi (ít nhất {REOPEN_REASON_MIN} ký tự): lý do được lưu vào nhật ký."
+        )
     contest.judging_closed_at = timezone.now() if to == ContestStage.CLOSED else None
     # The map is checked first; a later refusal rolls the move back with the transaction.
     transition(contest, to, transitions=STAGE_TRANSITIONS, what="cuộc thi", actor=actor, action="contest.stage", error=ContestError,
                field="stage", labels=ContestStage, unit=contest.campaign.issuing_unit,
+               comment=reason if reopening else "", data={"reason": reason} if reopening else None,
                update_fields=("judging_closed_at",))
     if to == ContestStage.PUBLISHED:
         raise ContestError("Hãy dùng chức năng “Công bố kết quả”.")
@@ -127,7 +148,7 @@ def change_stage(contest: ContestSettings, *, actor: Any, to: str) -> ContestSet
     if to == ContestStage.CLOSED:
         _guard_all_scored(contest)
         compute_results(contest)
-    if previous == ContestStage.CLOSED and to == ContestStage.JUDGING:
+    if reopening:
         if Prize.objects.filter(contest=contest.campaign, status=PrizeStatus.CONFIRMED).exists():
             raise ContestError("Giải thưởng đã được xác nhận: không thể mở lại việc chấm thi.")
         Prize.objects.filter(contest=contest.campaign).delete()
@@ -225,6 +246,29 @@ def _clean_authors(authors: list[dict[str, str]]) -> list[dict[str, str]]:
     return cleaned
 
 
+def _store_files(entry: Entry, upload: UploadedFile) -> None:
+    """Store the upload twice: as sent (``original_file``, managers only) and with its
+    identifying metadata stripped (``file``, what judges and the public download).
+    Stripping comes first, so a file that cannot be cleaned is refused
+    (``core.metadata.MetadataError``) and nothing is stored."""
+    ext = os.path.splitext(upload.name)[1].lower().lstrip(".")
+    upload.seek(0)
+    if ext in measure.VIDEO_EXTENSIONS:
+        # Videos are large: strip a temporary copy in place, never the whole file in memory.
+        stripped: File = File(tempfile.TemporaryFile(), name=f"bai-du-thi.{ext}")
+        for chunk in upload.chunks():
+            stripped.file.write(chunk)
+        strip_mp4_in_place(stripped.file)
+    else:
+        stripped = ContentFile(strip_identifying_metadata(upload.read(), ext), name=f"bai-du-thi.{ext}")
+    upload.seek(0)
+    try:
+        entry.original_file.save(upload.name, upload, save=False)
+        entry.file.save(stripped.name, stripped, save=False)
+    finally:
+        stripped.close()
+
+
 @transaction.atomic
 def create_entry(
     campaign: Campaign, *, actor: Any, unit: Unit, title: str, fmt: str, upload: UploadedFile,
@@ -249,7 +293,7 @@ def create_entry(
         original_filename=os.path.basename(upload.name)[:255], word_count=words, duration_seconds=seconds,
         created_by=actor,
     )
-    entry.file.save(upload.name, upload, save=False)
+    _store_files(entry, upload)
     entry.save()
     EntryAuthor.objects.bulk_create(EntryAuthor(entry=entry, order=i, **a) for i, a in enumerate(clean_authors, start=1))
     record(actor=actor, action="contest.entry.create", obj=entry, unit=unit, to_state=EntryStatus.DRAFT,
@@ -282,6 +326,7 @@ def delete_draft(entry: Entry, *, actor: Any) -> None:
         raise ContestError("Chỉ xóa được bài dự thi chưa nộp.")
     record(actor=actor, action="contest.entry.delete", obj=entry, unit=entry.unit, from_state=entry.status)
     entry.file.delete(save=False)
+    entry.original_file.delete(save=False)
     entry.delete()
 
 

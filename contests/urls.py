@@ -14,6 +14,7 @@ urlpatterns = [
     path("<slug:code>/bai-du-thi/<int:pk>/nop/", views.entry_submit, name="entry_submit"),
     path("<slug:code>/bai-du-thi/<int:pk>/xoa/", views.entry_delete, name="entry_delete"),
     path("<slug:code>/bai-du-thi/<int:pk>/tep/", views.entry_file, name="entry_file"),
+    path("<slug:code>/bai-du-thi/<int:pk>/tep-goc/", views.entry_original, name="entry_original"),
     path("<slug:code>/bai-du-thi/<int:pk>/cham/", views.score, name="score"),
     path("<slug:code>/phan-cong/", views.assign, name="assign"),
     path("<slug:code>/phan-cong/<int:assignment_id>/huy/", views.unassign, name="unassign"),

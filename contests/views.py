@@ -3,7 +3,6 @@ service, redirect. Nothing here assigns a status."""
 
 from __future__ import annotations
 
-import io
 import mimetypes
 from decimal import Decimal
 from typing import Any
@@ -17,7 +16,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
-from docx import Document
 
 from campaigns.choices import CampaignKind
 from campaigns.models import Campaign
@@ -79,6 +77,7 @@ def contest_detail(request, code: str):
             context["completeness"] = services.completeness(campaign)
             context["stage_actions"] = [(to, STAGE_ACTIONS.get(to, "Mở lại việc chấm thi")) for to in STAGE_TRANSITIONS[contest.stage]
                                         if to != ContestStage.PUBLISHED]
+            context["reopen_reason_min"] = services.REOPEN_REASON_MIN
             context["judges"] = services.eligible_judges(campaign)
             context["assignable"] = contest.stage in (ContestStage.SUBMISSION, ContestStage.JUDGING)
     return render(request, "contests/contest_detail.html", context)
@@ -104,10 +103,10 @@ def settings_edit(request, code: str):
 def stage_change(request, code: str):
     campaign = get_contest_for_user(request.user, code)
 
-    def change(campaign: Campaign, *, actor: Any, to: str) -> ContestSettings:
-        return services.change_stage(services.settings_of(campaign), actor=actor, to=to)
+    def change(campaign: Campaign, *, actor: Any, to: str, reason: str) -> ContestSettings:
+        return services.change_stage(services.settings_of(campaign), actor=actor, to=to, reason=reason)
 
-    contest = perform(request, change, campaign, to=request.POST.get("to", ""))
+    contest = perform(request, change, campaign, to=request.POST.get("to", ""), reason=request.POST.get("reason", ""))
     if contest is not None:
         messages.success(request, f"Cuộc thi chuyển sang giai đoạn “{contest.get_stage_display()}”.")
     return redirect("contests:detail", campaign.code)
@@ -182,6 +181,8 @@ def _delete_draft(entry: Entry, *, actor: Any) -> bool:
 
 
 def _file_response(entry: Entry, blind: bool) -> FileResponse:
+    """The stripped copy of the entry (``Entry.file``: no author, company, title or
+    description in its metadata), always as an attachment."""
     if not entry.file:
         raise Http404("Không có tệp.")
     # In blind mode the download name is the entry number: the original file name
@@ -189,21 +190,7 @@ def _file_response(entry: Entry, blind: bool) -> FileResponse:
     base = entry.code if blind else (slugify(entry.title)[:80] or entry.code)
     name = f"{base}.{entry.ext}"
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    if blind and entry.ext == "docx":
-        return FileResponse(_anonymous_docx(entry), as_attachment=True, filename=name, content_type=content_type)
     return FileResponse(entry.file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
-
-
-def _anonymous_docx(entry: Entry) -> io.BytesIO:
-    """Word stores the author's name in the document properties; blank them for judges."""
-    with entry.file.open("rb") as fh:
-        document = Document(fh)
-    props = document.core_properties
-    props.author = props.last_modified_by = ""
-    out = io.BytesIO()
-    document.save(out)
-    out.seek(0)
-    return out
 
 
 @login_required
@@ -212,6 +199,21 @@ def entry_file(request, code: str, pk: int):
     entry = get_entry_for_user(request.user, campaign, pk)
     contest = services.settings_of(campaign)
     return _file_response(entry, blind=not allowed(request.user, "contests.see_identity", contest))
+
+
+@login_required
+def entry_original(request, code: str, pk: int):
+    """The file exactly as uploaded, metadata included: the contest's managers only
+    (``contests.download_original``); 404 outside the user's scope, 403 inside it."""
+    campaign = get_contest_for_user(request.user, code)
+    entry = get_entry_for_user(request.user, campaign, pk)
+    if not allowed(request.user, "contests.download_original", entry):
+        raise PermissionDenied("Chỉ cán bộ quản lý cuộc thi được tải tệp gốc.")
+    if not entry.original_file:
+        raise Http404("Bài dự thi này không lưu tệp gốc.")
+    name = f"{entry.code}-goc.{entry.original_file.name.rsplit('.', 1)[-1].lower()}"
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return FileResponse(entry.original_file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
 
 
 @login_required
@@ -294,7 +296,7 @@ def results(request, code: str):
     contest = services.settings_of(campaign)
     user = request.user
     if not allowed(user, "contests.see_all_scores", contest):
-        raise PermissionDenied("Điểm chấm được ẩn cho đến khi kết thúc chấm thi (chấm thi ẩn danh).")
+        raise PermissionDenied("Điểm chấm được ẩn cho đến khi công bố kết quả (chấm thi ẩn danh).")
     entries = list(Entry.objects.for_user(user).filter(contest=campaign, status=EntryStatus.SUBMITTED).select_related("unit"))
     criteria = list(contest.rubric.all())
     summaries = contest_results.summarize(entries, criteria)

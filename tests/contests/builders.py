@@ -37,7 +37,12 @@ def moov_box(seconds: float, timescale: int = 1000, version: int = 0) -> bytes:
         mvhd = bytes([1, 0, 0, 0]) + struct.pack(">QQIQ", 0, 0, timescale, duration) + b"\0" * 80
     else:
         mvhd = bytes([0, 0, 0, 0]) + struct.pack(">IIII", 0, 0, timescale, duration) + b"\0" * 80
-    return box(b"moov", box(b"mvhd", mvhd) + box(b"trak", b"\0" * 16))
+    # One (empty) video track, as every real file has: the metadata stripper (mutagen)
+    # reads the track's handler.
+    mdhd = bytes(4) + struct.pack(">IIIIHH", 0, 0, timescale, duration & 0xFFFFFFFF, 0x55C4, 0)
+    hdlr = bytes(4) + struct.pack(">I4s12s", 0, b"vide", bytes(12)) + b"VideoHandler\0"
+    trak = box(b"trak", box(b"tkhd", bytes(84)) + box(b"mdia", box(b"mdhd", mdhd) + box(b"hdlr", hdlr)))
+    return box(b"moov", box(b"mvhd", mvhd) + trak)
 
 
 def mp4_bytes(seconds: float, timescale: int = 1000, version: int = 0, mdat_size: int = 64,

@@ -164,7 +164,7 @@ def test_closing_requires_every_assignment_scored(contest, entries, staff, judge
         services.change_stage(services.settings_of(contest), actor=staff, to=ContestStage.CLOSED)
 
 
-def test_blind_mode_hides_identity_and_scores_until_judging_closes(client, contest, entries, staff, officer_a, judge, judge2):
+def test_blind_mode_hides_identity_and_scores_until_publication(client, contest, entries, staff, officer_a, judge, judge2):
     for entry in entries:
         services.assign_judge(entry, actor=staff, judge=judge)
         services.assign_judge(entry, actor=staff, judge=judge2)
@@ -208,6 +208,20 @@ def test_blind_mode_hides_identity_and_scores_until_judging_closes(client, conte
         for j in (judge, judge2):
             services.save_scores(entry.assignments.get(judge=j), actor=j, values=_scores(contest, "5", "5", "3"))
     services.change_stage(services.settings_of(contest), actor=staff, to=ContestStage.CLOSED)
+    # Judging closed: judges still see neither names nor the other scores — judging
+    # may be reopened, and a judge would re-score knowing them (issue 12).
+    client.force_login(judge2)
+    html = client.get(detail).content.decode()
+    assert "UBND xã A" not in html and "Vũ Thị Giang" not in html and "65,00" not in html
+    assert client.get(results_url).status_code == 403
+    # The contest's managers see the frozen ranking: they propose the prizes from it.
+    client.force_login(staff)
+    assert client.get(results_url).status_code == 200
+    client.force_login(officer_a)
+    assert client.get(results_url).status_code == 403
+    services.propose_prizes(contest, actor=staff)
+    services.confirm_prizes(contest, actor=staff)
+    services.publish_results(contest, actor=staff)
     client.force_login(judge2)
     html = client.get(detail).content.decode()
     assert "UBND xã A" in html and "Vũ Thị Giang" in html and "65,00" in html
@@ -250,9 +264,29 @@ def test_reopening_judging_discards_unconfirmed_results(contest, entries, staff,
     _score_all(contest, entries, staff, judge, judge2, [
         (("9", "9", "5"), ("9", "9", "5")), (("6", "6", "3"), ("6", "6", "3")), (("7", "7", "4"), ("7", "7", "4"))])
     services.propose_prizes(contest, actor=staff)
-    services.change_stage(services.settings_of(contest), actor=staff, to=ContestStage.JUDGING)
+    with pytest.raises(services.ContestError, match="Cần ghi lý do mở lại việc chấm thi"):
+        services.change_stage(services.settings_of(contest), actor=staff, to=ContestStage.JUDGING, reason="  sai  ")
+    assert EntryResult.objects.count() == 3 and Prize.objects.exists()
+    reason = "Giám khảo Mai Văn Hai nhập nhầm điểm bài BD-002"
+    services.change_stage(services.settings_of(contest), actor=staff, to=ContestStage.JUDGING, reason=reason)
     assert not EntryResult.objects.exists() and not Prize.objects.exists()
     assert Entry.objects.count() == 3
+    event = AuditEvent.objects.filter(action="contest.stage").latest("pk")
+    assert event.to_state == ContestStage.JUDGING and event.comment == reason and event.data["reason"] == reason
+
+
+def test_no_reopening_after_publication(contest, entries, staff, judge, judge2):
+    _score_all(contest, entries, staff, judge, judge2, [
+        (("9", "9", "5"), ("9", "9", "5")), (("6", "6", "3"), ("6", "6", "3")), (("7", "7", "4"), ("7", "7", "4"))])
+    services.propose_prizes(contest, actor=staff)
+    services.confirm_prizes(contest, actor=staff)
+    with pytest.raises(services.ContestError, match="Giải thưởng đã được xác nhận"):
+        services.change_stage(services.settings_of(contest), actor=staff, to=ContestStage.JUDGING,
+                              reason="Giám khảo nhập nhầm điểm")
+    services.publish_results(contest, actor=staff)
+    with pytest.raises(services.ContestError, match="Không thể chuyển cuộc thi"):
+        services.change_stage(services.settings_of(contest), actor=staff, to=ContestStage.JUDGING,
+                              reason="Giám khảo nhập nhầm điểm")
 
 
 def test_todo_items_for_judges_and_officers(contest, entries, staff, judge, officer_b, tree):
