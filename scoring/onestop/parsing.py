@@ -22,13 +22,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import python_calamine
-
 from core import formats
-from core.errors import DomainError
 from core.periods import month_start
 
+from . import headers, readers
 from .models import Channel, ImportKind, OnlineLevel
+from .readers import Book, FileRejected
 
 # --- limits ---------------------------------------------------------------------
 
@@ -42,10 +41,6 @@ MAX_ERRORS_KEPT = 500
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
-
-
-class FileRejected(DomainError):
-    """The whole file is refused before or while reading (message in Vietnamese)."""
 
 
 # --- normalisation ----------------------------------------------------------------
@@ -302,8 +297,19 @@ class Column:
     choices: tuple[str, ...] = ()  # data-validation list in the template
     example: Any = None
 
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The aliases as written ("Ngày hẹn trả kết quả"), for ``headers`` matching by meaning."""
+        return tuple(_WORDS.get(a, a) for a in self.aliases)
+
+
+#: folded alias → the wording as written (the header matcher compares words).
+_WORDS: dict[str, str] = {}
+
 
 def _a(*names: str) -> tuple[str, ...]:
+    for n in names:
+        _WORDS.setdefault(fold(n), n)
     return tuple(fold(n) for n in names)
 
 
@@ -351,36 +357,46 @@ DOSSIER_COLUMNS: list[Column] = [
 ]
 
 REPORT_REQUIRED = [
-    ("received_total", "Tiếp nhận: Tổng số", ("Tiếp nhận Tổng số", "Số hồ sơ nhận giải quyết Tổng số", "Nhận giải quyết Tổng số", "Tổng số tiếp nhận", "Tổng tiếp nhận", "Số hồ sơ tiếp nhận", "receivedTotal")),
+    # Biểu II.06a columns (3)–(13), with the wordings of the form, of provincial
+    # portals ("Số mới tiếp nhận", "Chưa đến hạn") and of vendors' statistics screens
+    # ("Tồn kỳ trước", "Đã xử lý", "Đang xử lý") where they mean the same count.
+    ("received_total", "Tiếp nhận: Tổng số", ("Tiếp nhận Tổng số", "Số hồ sơ nhận giải quyết Tổng số", "Nhận giải quyết Tổng số", "Tổng số tiếp nhận", "Tổng tiếp nhận", "Số hồ sơ tiếp nhận", "Cần xử lý", "Tổng số cần giải quyết", "receivedTotal")),
     ("received_online", "Tiếp nhận trong kỳ: Trực tuyến", ("Tiếp nhận Trong kỳ Trực tuyến", "Tiếp nhận Trực tuyến", "Trong kỳ Trực tuyến", "Tiếp nhận trực tuyến", "Số mới tiếp nhận Trực tuyến", "Mới tiếp nhận Trực tuyến",
-        "Số hồ sơ nhận giải quyết Trực tuyến", "Trong đó Trực tuyến", "receivedOnline")),
+        "Số hồ sơ nhận giải quyết Trực tuyến", "Trong đó Trực tuyến", "Tiếp nhận qua mạng", "Nộp trực tuyến", "receivedOnline")),
     ("received_direct_postal", "Tiếp nhận trong kỳ: Trực tiếp, bưu chính", (
         "Tiếp nhận Trong kỳ Trực tiếp, dịch vụ bưu chính", "Tiếp nhận Trong kỳ Trực tiếp, bưu chính", "Tiếp nhận Trực tiếp, bưu chính",
         "Trong kỳ Trực tiếp, dịch vụ bưu chính", "Trong kỳ Trực tiếp, bưu chính", "Tiếp nhận Trực tiếp và dịch vụ bưu chính",
         "Số mới tiếp nhận Trực tiếp, dịch vụ bưu chính", "Mới tiếp nhận Trực tiếp, dịch vụ bưu chính",
         "Số hồ sơ nhận giải quyết Trực tiếp, dịch vụ bưu chính", "Trong đó Trực tiếp, dịch vụ bưu chính", "Trong đó Trực tiếp, bưu chính",
-        "Trực tiếp, dịch vụ bưu chính", "Trực tiếp, bưu chính", "receivedDirectPostal")),
+        "Trực tiếp, dịch vụ bưu chính", "Trực tiếp, bưu chính", "Trực tiếp và bưu chính", "receivedDirectPostal")),
     ("carried_over", "Tiếp nhận: Từ kỳ trước chuyển sang", (
-        "Tiếp nhận Từ kỳ trước", "Tiếp nhận Từ kỳ trước chuyển sang", "Từ kỳ trước chuyển sang", "Từ kỳ trước", "Kỳ trước chuyển sang", "Từ kỳ trước chuyển qua", "Số hồ sơ nhận giải quyết Từ kỳ trước chuyển qua", "carriedOver")),
-    ("resolved_total", "Đã giải quyết: Tổng số", ("Đã giải quyết Tổng số", "Số hồ sơ đã giải quyết Tổng số", "Tổng số đã giải quyết", "Đã giải quyết", "resolvedTotal")),
-    ("resolved_early", "Đã giải quyết: Trước hạn", ("Đã giải quyết Trước hạn", "Số hồ sơ đã giải quyết Trước hạn", "Giải quyết trước hạn", "Số hồ sơ đã giải quyết Trả trước hạn", "Đã giải quyết Trả trước hạn", "resolvedEarly")),
+        "Tiếp nhận Từ kỳ trước", "Tiếp nhận Từ kỳ trước chuyển sang", "Từ kỳ trước chuyển sang", "Từ kỳ trước", "Kỳ trước chuyển sang", "Từ kỳ trước chuyển qua", "Số hồ sơ nhận giải quyết Từ kỳ trước chuyển qua",
+        "Tồn kỳ trước", "Tồn kỳ trước chuyển sang", "carriedOver")),
+    ("resolved_total", "Đã giải quyết: Tổng số", ("Đã giải quyết Tổng số", "Số hồ sơ đã giải quyết Tổng số", "Tổng số đã giải quyết", "Đã giải quyết", "Đã xử lý Tổng", "Đã xử lý Tổng số", "resolvedTotal")),
+    ("resolved_early", "Đã giải quyết: Trước hạn", ("Đã giải quyết Trước hạn", "Số hồ sơ đã giải quyết Trước hạn", "Giải quyết trước hạn", "Số hồ sơ đã giải quyết Trả trước hạn", "Đã giải quyết Trả trước hạn", "Đã xử lý Trước hạn", "resolvedEarly")),
     ("resolved_on_time", "Đã giải quyết: Đúng hạn", ("Đã giải quyết Đúng hạn", "Số hồ sơ đã giải quyết Đúng hạn", "Giải quyết đúng hạn", "Số hồ sơ đã giải quyết Trả đúng thời hạn", "Đã giải quyết Trả đúng hạn", "Đã giải quyết Đúng thời hạn", "resolvedOnTime")),
-    ("resolved_late", "Đã giải quyết: Quá hạn", ("Đã giải quyết Quá hạn", "Số hồ sơ đã giải quyết Quá hạn", "Giải quyết quá hạn", "Đã giải quyết Trễ hạn", "Số hồ sơ đã giải quyết Trả quá hạn", "Đã giải quyết Trả quá hạn", "resolvedLate")),
-    ("pending_total", "Đang giải quyết: Tổng số", ("Đang giải quyết Tổng số", "Số hồ sơ đang giải quyết Tổng số", "Tổng số đang giải quyết", "Đang giải quyết", "pendingTotal")),
-    ("pending_in_time", "Đang giải quyết: Trong hạn", ("Đang giải quyết Trong hạn", "Số hồ sơ đang giải quyết Trong hạn", "Đang giải quyết trong hạn", "Số hồ sơ đang giải quyết Chưa đến hạn", "Đang giải quyết Chưa đến hạn", "pendingInTime")),
-    ("pending_overdue", "Đang giải quyết: Quá hạn", ("Đang giải quyết Quá hạn", "Số hồ sơ đang giải quyết Quá hạn", "Đang giải quyết quá hạn", "pendingOverdue")),
+    ("resolved_late", "Đã giải quyết: Quá hạn", ("Đã giải quyết Quá hạn", "Số hồ sơ đã giải quyết Quá hạn", "Giải quyết quá hạn", "Đã giải quyết Trễ hạn", "Số hồ sơ đã giải quyết Trả quá hạn", "Đã giải quyết Trả quá hạn", "Đã xử lý Quá hạn", "Đã xử lý Trễ hạn", "resolvedLate")),
+    ("pending_total", "Đang giải quyết: Tổng số", ("Đang giải quyết Tổng số", "Số hồ sơ đang giải quyết Tổng số", "Tổng số đang giải quyết", "Đang giải quyết", "Đang xử lý Tổng", "Chưa xử lý Tổng", "pendingTotal")),
+    ("pending_in_time", "Đang giải quyết: Trong hạn", ("Đang giải quyết Trong hạn", "Số hồ sơ đang giải quyết Trong hạn", "Đang giải quyết trong hạn", "Số hồ sơ đang giải quyết Chưa đến hạn", "Đang giải quyết Chưa đến hạn", "Đang xử lý Chưa đến hạn", "pendingInTime")),
+    ("pending_overdue", "Đang giải quyết: Quá hạn", ("Đang giải quyết Quá hạn", "Số hồ sơ đang giải quyết Quá hạn", "Đang giải quyết quá hạn", "Đang xử lý Quá hạn", "Đang xử lý Trễ hạn", "pendingOverdue")),
 ]
 REPORT_OPTIONAL = [
     ("paid_online", "Thanh toán trực tuyến", ("Thanh toán trực tuyến", "Số hồ sơ thanh toán trực tuyến", "Hồ sơ thanh toán trực tuyến")),
     ("fee_bearing", "Hồ sơ có nghĩa vụ tài chính", ("Hồ sơ có nghĩa vụ tài chính", "Có nghĩa vụ tài chính", "Hồ sơ có phí, lệ phí")),
     ("electronic_results", "Kết quả điện tử", ("Kết quả điện tử", "Số hóa kết quả", "Hồ sơ có kết quả điện tử", "Kết quả được số hóa")),
     ("e_certified_copies", "Chứng thực bản sao điện tử", ("Chứng thực bản sao điện tử", "Chứng thực điện tử", "Số bản sao chứng thực điện tử")),
-    ("postal_received", "Tiếp nhận qua BCCI", ("Tiếp nhận qua BCCI", "Tiếp nhận qua bưu chính", "Tiếp nhận qua dịch vụ bưu chính công ích")),
+    ("postal_received", "Tiếp nhận qua BCCI", ("Tiếp nhận qua BCCI", "Tiếp nhận qua bưu chính", "Tiếp nhận qua dịch vụ bưu chính công ích", "Tiếp nhận Trong kỳ Bưu chính", "Trong kỳ Dịch vụ bưu chính", "Qua dịch vụ bưu chính công ích")),
     ("postal_returned", "Trả kết quả qua BCCI", ("Trả kết quả qua BCCI", "Trả kết quả qua bưu chính", "Trả qua bưu chính")),
     ("satisfied", "Lượt đánh giá hài lòng", ("Lượt đánh giá hài lòng", "Số lượt hài lòng", "Hài lòng")),
     ("rated", "Lượt đánh giá", ("Lượt đánh giá", "Tổng lượt đánh giá", "Số lượt đánh giá")),
+    # Columns that only stand in for a form column (``reports.STAND_INS``; not stored):
+    # direct receipts when the file counts postal ones apart (the two are summed into
+    # column (5)), and early and on-time resolutions counted together in one column.
+    ("received_direct", "Tiếp nhận trong kỳ: Trực tiếp (tách riêng)", ("Tiếp nhận Trong kỳ Trực tiếp", "Tiếp nhận Trực tiếp", "Trong kỳ Trực tiếp", "Nộp trực tiếp", "Trực tiếp")),
+    ("resolved_within_time", "Đã giải quyết: Trước hạn, đúng hạn (gộp)", (
+        "Đã giải quyết Trước hạn, đúng hạn", "Trước hạn, đúng hạn", "Đúng hạn, trước hạn", "Trước và đúng hạn",
+        "Đã giải quyết Đúng và trước hạn", "Đã giải quyết Trong hạn", "Đã xử lý Đúng hạn", "Đã xử lý Sớm, đúng hạn")),
 ]
-
 REPORT_COLUMNS: list[Column] = [
     Column("unit", "Đơn vị", to_text, _a("Đơn vị", "Mã đơn vị", "Tên đơn vị", "Cơ quan, đơn vị", "donVi"),
            help="Mã (hoặc tên) đơn vị; bỏ trống = đơn vị đang tải lên.", example=""),
@@ -440,6 +456,11 @@ def check_container(data: bytes, max_bytes: int) -> str:
             raise FileRejected("Tệp được đặt mật khẩu: hãy gỡ mật khẩu rồi tải lên lại.")
         return "xls"
     if head[:4] != ZIP_MAGIC:
+        # What web "Xuất Excel" buttons send under a .xls name: an HTML table or an
+        # Excel 2003 XML Spreadsheet; and CSV. ``readers`` reads them.
+        text_format = readers.sniff_text(data)
+        if text_format is not None:
+            return text_format
         raise FileRejected(f"Tệp không phải là bảng tính. {ACCEPTED}")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -478,7 +499,8 @@ def check_container(data: bytes, max_bytes: int) -> str:
 
 @dataclass
 class Located:
-    """Where the data sits in the workbook: sheet, header rows and column mapping."""
+    """Where the data sits in the workbook: sheet, header rows and column mapping,
+    and what the reader found on the way (``ImportBatch.reading``'s parts)."""
 
     sheet_index: int
     sheet_name: str
@@ -487,27 +509,36 @@ class Located:
     columns: dict[str, int]  # field key → 0-based column index
     missing: list[Column]
     title_text: str = ""  # text of the rows above the header (the report month may be there)
-    score: int = 0
+    score: float = 0
+    matches: dict[int, headers.ColumnMatch] = field(default_factory=dict)  # column → what it resembles
+    skipped_sheets: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    book: Book | None = None
+    kind: str = ""
 
 
-@dataclass
-class Sheet:
-    rows: list[list[Any]]
-    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+class BookSheet:
+    """The located sheet: ``to_python`` gives all its rows (what validation reads)
+    and refuses formula cells saved without their results in the mapped columns."""
+
+    def __init__(self, book: Book, loc: Located) -> None:
+        self.book, self.loc = book, loc
+
+    def to_python(self, skip_empty_area: bool = False) -> list[list[Any]]:
+        rows = self.book.rows(self.loc.sheet_index)
+        refuse_unfilled_formulas(self.book, self.loc, rows)
+        return rows
 
 
-def open_workbook(data: bytes) -> python_calamine.CalamineWorkbook:
-    try:
-        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except python_calamine.PasswordError:
-        raise FileRejected("Tệp được đặt mật khẩu: hãy gỡ mật khẩu rồi tải lên lại.") from None
-    except Exception as exc:  # calamine raises several error types for damaged files
-        raise FileRejected(f"Không đọc được bảng tính ({_short(exc)}). {ACCEPTED}") from None
+def open_workbook(data: bytes, fmt: str | None = None) -> Book:
+    """The ``readers.Book`` of the file (``fmt`` as ``check_container`` found it; sniffed if None)."""
+    if fmt is None:
+        fmt = check_container(data, max(len(data), 1))
+    return readers.open_book(data, fmt)
 
 
 def _short(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-    return text[:160]
+    return readers.short(exc)
 
 
 def _fill_merged(rows: list[list[Any]], merged: Iterable, limit: int) -> None:
@@ -563,68 +594,243 @@ def _match_columns(stack: list[list[str]], schema: list[Column]) -> dict[str, tu
     return found
 
 
-def locate(wb: python_calamine.CalamineWorkbook, kind: str) -> tuple[Located, python_calamine.CalamineSheet]:
-    """Find the sheet, the header rows and the column of every field."""
+def _plain_text(v: Any) -> str:
+    return " ".join(str(v).split()) if isinstance(v, str) else ""
+
+
+def _band(head: list[list[Any]], folded: list[list[str]], top: int, depth: int) -> tuple[list[list[str]], list[list[str]]]:
+    """The folded and the as-written header parts of each column for the rows
+    ``top`` … ``top + depth - 1``. A header written once above a group of columns
+    ("Tiếp nhận" then blanks: merged, or covered cells of an .ods without merge
+    records) is carried to the right over the columns that have a header below it."""
+    bottom = top + depth - 1
+    width = max(len(folded[r]) for r in range(top, bottom + 1))
+    stack, raw = [], []
+    for c in range(width):
+        stack.append([folded[r][c] if c < len(folded[r]) else "" for r in range(top, bottom + 1)])
+        raw.append([_plain_text(head[r][c]) if c < len(head[r]) else "" for r in range(top, bottom + 1)])
+    for level in range(depth - 1):
+        carry = carry_raw = ""
+        for c in range(width):
+            if stack[c][level]:
+                carry, carry_raw = stack[c][level], raw[c][level]
+            elif any(stack[c][level + 1:]):
+                stack[c][level], raw[c][level] = carry, carry_raw
+            else:
+                carry = carry_raw = ""
+    return stack, raw
+
+
+def _match_band(stack: list[list[str]], raw: list[list[str]], schema: list[Column], targets: list[headers.Target],
+                ) -> tuple[dict[str, int], dict[int, headers.ColumnMatch], float]:
+    """Fields of a header band: exact wordings first (as the template and the known
+    exports write them), then by meaning for the columns and fields left. Returns
+    (field → column, column → match, band score)."""
+    exact = _match_columns(stack, schema)
+    fixed = {ci: key for key, (ci, _) in exact.items()}
+    heads = {c: [p for p in parts if p] for c, parts in enumerate(raw) if any(parts)}
+    matches = headers.assign(heads, targets, fixed=fixed)
+    columns = {m.field: c for c, m in matches.items() if m.field}
+    required = {col.key for col in schema if col.required}
+    score = sum(m.score for m in matches.values() if m.field) * 10 + sum(100 for k in columns if k in required)
+    return columns, matches, score
+
+
+def locate(wb: Book, kind: str, mapping: dict[str, str] | None = None) -> tuple[Located, BookSheet]:
+    """Find the sheet, the header rows and the column of every field.
+
+    Visible sheets are read (hidden ones are listed in ``skipped_sheets``, and read
+    only when no visible sheet has a header); the header band (1–4 rows within
+    the first ``HEADER_SCAN_ROWS``) whose columns match the schema best wins.
+    ``mapping`` (``ImportBatch.mapping``: column index → field key, "" = ignore)
+    overrides the guess for the columns it names. Raises ``FileRejected`` when a
+    required field has no column; the exception's ``reading_columns`` then lists
+    what was found, so the preview can offer the mapping."""
+    if not isinstance(wb, Book):  # a bare calamine workbook (older callers)
+        raise TypeError("locate() takes a readers.Book (parsing.open_workbook)")
     schema = SCHEMAS[kind]
-    best: tuple[Located, Any] | None = None
-    names = wb.sheet_names[:10]
-    if not names:
+    targets = headers.targets(schema)
+    sheets = wb.sheets[:20]
+    if not sheets:
         raise FileRejected("Tệp không có trang tính nào.")
-    for index, name in enumerate(names):
+    visible = [s for s in sheets if s.visible]
+    hidden = [s for s in sheets if not s.visible]
+    skipped: list[dict[str, str]] = [{"name": s.name, "reason": "trang tính ẩn"} for s in hidden]
+    best = _best_band(wb, visible, schema, targets)
+    if best is None and hidden:
+        best = _best_band(wb, hidden, schema, targets)
+        if best is not None:
+            skipped = [x for x in skipped if x["name"] != best.sheet_name]
+            best.warnings.append(f"Chỉ trang tính ẩn “{best.sheet_name}” có dòng tiêu đề phù hợp; đã đọc trang này.")
+    if best is None:
+        empty = not any(any(v not in ("", None) for r in wb.head(s.index, HEADER_SCAN_ROWS)[0] for v in r) for s in sheets)
+        raise FileRejected(_missing_message(schema, [c for c in schema if c.required], empty=empty))
+    for s in sheets:
+        if s.visible and s.index != best.sheet_index:
+            skipped.append({"name": s.name, "reason": "không có bảng số liệu phù hợp bằng trang “" + best.sheet_name + "”"})
+    best.skipped_sheets = skipped
+    best.book, best.kind = wb, kind
+    if mapping:
+        _apply_mapping(best, schema, mapping)
+    _resemblance_warnings(best, schema)
+    best.missing = [col for col in schema if col.required and col.key not in best.columns]
+    if not best.columns:
+        raise FileRejected(_missing_message(schema, [c for c in schema if c.required]))
+    if best.missing:
+        exc = FileRejected(_missing_message(schema, best.missing, matches=best.matches))
+        exc.located = best
+        raise exc
+    return best, BookSheet(wb, best)
+
+
+def _best_band(wb: Book, sheets: list, schema: list[Column], targets: list[headers.Target]) -> Located | None:
+    best: Located | None = None
+    for info in sheets:
         try:
-            sheet = wb.get_sheet_by_index(index)
-            head = sheet.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS)
-            merged = sheet.merged_cell_ranges or []
+            head, merged = wb.head(info.index, HEADER_SCAN_ROWS)
         except Exception:  # noqa: BLE001 - a chart sheet or a damaged one: look at the next
             continue
-        head = [list(r) for r in head]
         _fill_merged(head, merged, HEADER_SCAN_ROWS)
         folded = [[fold(v) if isinstance(v, str) else "" for v in r] for r in head]
+        # A header band starts on a row with at least two different texts: not a data
+        # row, nor a title merged across the table (filled into every column above).
+        texty = [len(set(r) - {""}) >= 2 for r in folded]
         for top in range(len(folded)):
-            if not any(folded[top]):
+            if not texty[top]:
                 continue
             for depth in (1, 2, 3, 4):
                 bottom = top + depth - 1
                 if bottom >= len(folded):
                     break
-                width = max(len(folded[r]) for r in range(top, bottom + 1))
-                stack = []
-                for c in range(width):
-                    parts = [folded[r][c] if c < len(folded[r]) else "" for r in range(top, bottom + 1)]
-                    stack.append(parts)
-                # Headers above the last row that are not merged but written once
-                # over a group ("Tiếp nhận" then blanks): carry them to the right.
-                for level in range(depth - 1):
-                    carry = ""
-                    for c in range(width):
-                        if stack[c][level]:
-                            carry = stack[c][level]
-                        elif stack[c][-1]:
-                            stack[c][level] = carry
-                found = _match_columns(stack, schema)
-                score = len(found) * 10 - depth
-                required_found = sum(1 for col in schema if col.required and col.key in found)
-                score += required_found * 100
-                if best is None or score > best[0].score:
+                stack, raw = _band(head, folded, top, depth)
+                columns, matches, score = _match_band(stack, raw, schema, targets)
+                score -= depth
+                if columns and (best is None or score > best.score):
                     title = " ".join(to_text(v) for r in head[:top] for v in r if v not in ("", None))
-                    best = (
-                        Located(index, name, top, bottom, {k: v[0] for k, v in found.items()},
-                                [col for col in schema if col.required and col.key not in found], title, score),
-                        sheet,
-                    )
-    if best is None or not best[0].columns:
-        raise FileRejected(_missing_message(schema, [c for c in schema if c.required], empty=best is None))
-    if best[0].missing:
-        raise FileRejected(_missing_message(schema, best[0].missing))
+                    best = Located(info.index, info.name, top, bottom, columns, [], title, score, matches)
     return best
 
 
-def _missing_message(schema: list[Column], missing: list[Column], empty: bool = False) -> str:
+def _apply_mapping(loc: Located, schema: list[Column], mapping: dict[str, str]) -> None:
+    """The officer's choice for the columns it names ("" = bỏ qua); unknown keys are
+    reported as warnings, not guessed."""
+    labels = {c.key: c.label for c in schema}
+    chosen: dict[int, str] = {}
+    for index, key in mapping.items():
+        try:
+            ci = int(index)
+        except (TypeError, ValueError):
+            loc.warnings.append(f"Cách ghép cột: “{index}” không phải là số thứ tự cột; bỏ qua.")
+            continue
+        if key and key not in labels:
+            loc.warnings.append(f"Cách ghép cột: trường “{key}” không có trong loại số liệu này; bỏ qua.")
+            continue
+        chosen[ci] = key
+    taken = {k for k in chosen.values() if k}
+    columns = {k: i for k, i in loc.columns.items() if i not in chosen and k not in taken}
+    columns.update({k: i for i, k in chosen.items() if k})
+    loc.columns = columns
+    by_index = {i: k for k, i in columns.items()}
+    for ci, m in loc.matches.items():
+        key = by_index.get(ci)
+        if key != m.field:
+            m.field, m.score = key, 1.0 if key else m.score
+    for ci, key in chosen.items():
+        if key and ci not in loc.matches:
+            loc.matches[ci] = headers.ColumnMatch(ci, "", key, 1.0)
+
+
+def _resemblance_warnings(loc: Located, schema: list[Column]) -> None:
+    """A column left unmapped whose header resembles a field is named, never dropped silently."""
+    labels = {c.key: c.label for c in schema}
+    for ci, m in sorted(loc.matches.items()):
+        if m.field is None and m.candidates:
+            names = ", ".join(f"“{labels[k]}”" for k in m.candidates if k in labels)
+            loc.warnings.append(
+                f"Cột {column_letter(ci)} (“{m.header}”) giống {names} nhưng chưa chắc chắn nên chưa được ghép: "
+                f"hãy chọn trường cho cột này nếu cần."
+            )
+
+
+def column_letter(index: int) -> str:
+    """0 → "A", 27 → "AB" (the letters the officer sees in the spreadsheet)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def header_signature(texts: Iterable[str]) -> str:
+    """A stable hash of the header texts in column order, each normalised as the
+    matcher compares it (diacritics, case, punctuation, spacing and word order do
+    not change it); trailing empty columns dropped."""
+    import hashlib
+
+    norm = [headers.normalized(t) for t in texts]
+    while norm and not norm[-1]:
+        norm.pop()
+    return hashlib.sha256("|".join(norm).encode()).hexdigest()[:32]
+
+
+def enrich_reading(reading: dict[str, Any], loc: Located) -> None:
+    """Add to ``ImportBatch.reading`` (as built from ``loc`` by the preview) what only
+    the reader knows: each column's score and candidate fields, the skipped sheets
+    and the reader's warnings."""
+    labels = {}
+    for schema in SCHEMAS.values():
+        labels.update({c.key: c.label for c in schema})
+    for col in reading.get("columns", []):
+        m = loc.matches.get(col["index"])
+        if m is None:
+            continue
+        if m.field == col.get("field"):
+            col["score"] = m.score
+        col["candidates"] = [k for k in m.candidates if k != col.get("field")]
+    reading["skipped_sheets"] = list(loc.skipped_sheets)
+    warnings = reading.setdefault("warnings", [])
+    for w in loc.warnings:
+        if w not in warnings:
+            warnings.append(w)
+
+
+def refuse_unfilled_formulas(book: Book, loc: Located, rows: list[list[Any]]) -> None:
+    """Formula cells saved without their results, in a mapped column of a data row,
+    refuse the file: calamine reads them blank, and a blank must not become 0."""
+    cells = book.unfilled_formulas(loc.sheet_index)
+    if not cells:
+        return
+    mapped = {c: k for k, c in loc.columns.items()}
+    labels = {c.key: c.label for c in SCHEMAS.get(loc.kind, [])}
+    hit: dict[str, list[int]] = {}
+    for r, c in cells:
+        if r <= loc.header_bottom or c not in mapped or r >= len(rows) or is_total_row(rows[r]):
+            continue
+        hit.setdefault(labels.get(mapped[c], column_letter(c)), []).append(r + 1)
+    if hit:
+        rows_all = sorted({n for ns in hit.values() for n in ns})
+        cols = ", ".join(f"'{label}'" for label in hit)
+        raise FileRejected(
+            f"Dòng {readers.ranges(rows_all)}, cột {cols}: ô có công thức nhưng tệp không lưu kết quả tính "
+            f"(tệp do phần mềm ghi ra, chưa được tính lại), nên không đọc được số liệu — không coi là 0. "
+            f"Hãy mở bằng Excel/LibreOffice và lưu lại rồi tải lên."
+        )
+
+
+def _missing_message(schema: list[Column], missing: list[Column], empty: bool = False,
+                     matches: dict[int, headers.ColumnMatch] | None = None) -> str:
     if empty:
         return "Tệp không có dữ liệu (trang tính trống)."
     names = ", ".join(f"“{c.label}”" for c in missing)
+    hints = []
+    for col in missing:
+        like = [m for m in (matches or {}).values() if m.field is None and col.key in m.candidates]
+        if like:
+            hints.append(f"cột {', '.join(f'{column_letter(m.index)} (“{m.header}”)' for m in like)} giống “{col.label}”")
+    hint = f" Có thể: {'; '.join(hints)} — hãy chọn trường cho cột đó ở trang xem trước." if hints else ""
     return (
-        f"Dòng tiêu đề: không tìm thấy cột bắt buộc {names}. Hãy dùng mẫu tải về từ trang tải số liệu "
+        f"Dòng tiêu đề: không tìm thấy cột bắt buộc {names}.{hint} Hãy dùng mẫu tải về từ trang tải số liệu "
         f"hoặc đặt tên cột theo mẫu (không phân biệt hoa thường, có dấu hay không dấu)."
     )
 

@@ -38,7 +38,7 @@ def _invalid(batch: ImportBatch) -> list[str]:
 
 @pytest.mark.django_db
 def test_not_a_spreadsheet(officer_a, commune, submit):
-    messages = _invalid(submit(commune, "dossiers", b"ma_ho_so,ngay\nH1,01/03/2023\n", officer_a, name="ho-so.csv"))
+    messages = _invalid(submit(commune, "dossiers", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", officer_a, name="ho-so.pdf"))
     assert "không phải là bảng tính" in messages[0]
 
 

@@ -1,0 +1,432 @@
+"""File formats of one-stop exports: one ``Book`` interface over all of them.
+
+What arrives as "Excel" from the one-stop software and the provincial portals:
+
+- real workbooks: .xlsx (also WPS / POI files that declare ``<dimension ref="A1"/>``),
+  .xls BIFF8, .ods, read by python-calamine (which also converts the 1904 date
+  system of Mac Excel workbooks to the right dates);
+- an HTML table saved with the .xls extension (what many web "Xuất Excel" buttons
+  send), read with lxml's HTML parser, ``colspan``/``rowspan`` kept as merged ranges;
+- an Excel 2003 XML Spreadsheet ("SpreadsheetML", also .xls), read with
+  ``defusedxml`` (no DTD, no entity expansion);
+- CSV (UTF-8 with or without BOM): read when every row has the same number of
+  fields; otherwise refused, saying to save it as .xlsx (a comma inside an unquoted
+  value shifts the columns, and no reader can tell where).
+
+Everything else is refused by ``parsing.check_container`` with the format it
+really is. Each reader gives the sheets with their visibility, the first rows and
+merged ranges for header detection, then all rows of the chosen sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import python_calamine
+from defusedxml import ElementTree as SafeET
+
+from core.errors import DomainError
+
+Merged = list[tuple[tuple[int, int], tuple[int, int]]]  # ((row0, col0), (row1, col1)), 0-based, inclusive
+
+
+class FileRejected(DomainError):
+    """The whole file is refused before or while reading (message in Vietnamese)."""
+
+
+SAVE_AS_XLSX = "hãy mở tệp bằng Excel hoặc LibreOffice, chọn Lưu thành (Save As) định dạng .xlsx rồi tải lên lại"
+
+
+@dataclass
+class SheetInfo:
+    index: int
+    name: str
+    visible: bool
+
+
+@dataclass
+class Book:
+    """A workbook in any supported format.
+
+    ``fmt`` is one of "xlsx", "xls", "ods", "html", "xml2003", "csv". Sheets are
+    listed with their visibility; ``head`` gives the first rows and the merged
+    ranges (for header detection), ``rows`` all rows of a sheet (cells as
+    python-calamine returns them: str, float, int, bool, date, datetime, "" for blank)."""
+
+    fmt: str
+    sheets: list[SheetInfo]
+    _calamine: python_calamine.CalamineWorkbook | None = None
+    _tables: list[tuple[list[list[Any]], Merged]] = field(default_factory=list)
+    _data: bytes = b""
+
+    def head(self, index: int, nrows: int) -> tuple[list[list[Any]], Merged]:
+        if self._calamine is not None:
+            sheet = self._calamine.get_sheet_by_index(index)
+            rows = sheet.to_python(skip_empty_area=False, nrows=nrows)
+            return [list(r) for r in rows], list(sheet.merged_cell_ranges or [])
+        rows, merged = self._tables[index]
+        return [list(r) for r in rows[:nrows]], merged
+
+    def rows(self, index: int) -> list[list[Any]]:
+        if self._calamine is not None:
+            try:
+                return self._calamine.get_sheet_by_index(index).to_python(skip_empty_area=False)
+            except Exception as exc:  # noqa: BLE001 - calamine raises several error types for damaged sheets
+                raise FileRejected(f"Không đọc được trang tính “{self.sheets[index].name}” ({short(exc)}).") from None
+        return self._tables[index][0]
+
+    def unfilled_formulas(self, index: int) -> list[tuple[int, int]]:
+        """Cells (0-based row, column) holding a formula saved without its result.
+
+        Files written by libraries (openpyxl, exceljs, PhpSpreadsheet) store the
+        formula only; Excel and LibreOffice compute and store the result when they
+        save. calamine reads such a cell as blank, which must not become 0. Only
+        .xlsx can carry them here; the sheet's XML is scanned only if it holds a
+        formula at all."""
+        if self.fmt != "xlsx":
+            return []
+        return _xlsx_unfilled_formulas(self._data, self.sheets[index].name)
+
+    def close(self) -> None:
+        if self._calamine is not None:
+            self._calamine.close()
+
+
+def short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    return text[:160]
+
+
+def open_book(data: bytes, fmt: str) -> Book:
+    """The ``Book`` of a file whose format ``parsing.check_container`` found."""
+    if fmt in ("xlsx", "xls", "ods"):
+        try:
+            wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except python_calamine.PasswordError:
+            raise FileRejected("Tệp được đặt mật khẩu: hãy gỡ mật khẩu rồi tải lên lại.") from None
+        except Exception as exc:  # noqa: BLE001 - calamine raises several error types for damaged files
+            raise FileRejected(f"Không đọc được bảng tính ({short(exc)}). Chỉ nhận tệp bảng tính .xlsx, .xls hoặc .ods.") from None
+        sheets = []
+        for i, meta in enumerate(wb.sheets_metadata):
+            visible = str(getattr(meta, "visible", "Visible")).rsplit(".", 1)[-1] == "Visible"
+            sheets.append(SheetInfo(i, meta.name, visible))
+        return Book(fmt, sheets, _calamine=wb, _data=data if fmt == "xlsx" else b"")
+    if fmt == "html":
+        tables = read_html_tables(data)
+    elif fmt == "xml2003":
+        tables = read_spreadsheet_ml(data)
+    elif fmt == "csv":
+        tables = [("CSV", True, *read_csv(data))]
+    else:  # pragma: no cover - check_container returns only the formats above
+        raise FileRejected("Định dạng tệp không được hỗ trợ.")
+    return Book(fmt, [SheetInfo(i, name, visible) for i, (name, visible, _, _) in enumerate(tables)],
+                _tables=[(rows, merged) for _, _, rows, merged in tables])
+
+
+# --- sniffing text formats ----------------------------------------------------------------
+
+_SPREADSHEET_ML = b"urn:schemas-microsoft-com:office:spreadsheet"
+
+
+def sniff_text(data: bytes) -> str | None:
+    """"html", "xml2003" or "csv" for a text file, None if it is none of them."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<?xml") or head.startswith(b"<workbook"):
+        if _SPREADSHEET_ML in data[:8192]:
+            return "xml2003"
+        return None
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head", b"<body", b"<style")) or b"<table" in head:
+        return "html"
+    try:
+        text = data[:4096].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # A cut multi-byte character at the end of the sample is fine.
+        try:
+            text = data[:4000].decode("utf-8-sig", errors="strict")
+        except UnicodeDecodeError:
+            return None
+    first = text.splitlines()[0] if text.strip() else ""
+    if "\x00" not in text and any(sep in first for sep in (",", ";", "\t")):
+        return "csv"
+    return None
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    m = re.search(rb"charset\s*=\s*['\"]?([A-Za-z0-9_\-]+)", data[:4096])
+    enc = m.group(1).decode("ascii").lower() if m else "utf-8"
+    try:
+        return data.decode(enc)
+    except (LookupError, UnicodeDecodeError):
+        return data.decode("utf-8", errors="replace")
+
+
+def _cell_text(text: str) -> str:
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+def read_html_tables(data: bytes) -> list[tuple[str, bool, list[list[Any]], Merged]]:
+    """Every ``<table>`` of the page as a sheet ("Bảng 1", "Bảng 2" …): cell texts,
+    ``colspan``/``rowspan`` turned into merged ranges (the covered cells blank)."""
+    import lxml.html
+
+    try:
+        doc = lxml.html.document_fromstring(_decode(data))
+    except Exception as exc:  # noqa: BLE001 - lxml raises ParserError / ValueError for junk
+        raise FileRejected(f"Tệp .xls này thực ra là trang HTML nhưng không đọc được ({short(exc)}); {SAVE_AS_XLSX}.") from None
+    out = []
+    for t, table in enumerate(doc.iter("table"), 1):
+        rows: list[list[Any]] = []
+        merged: Merged = []
+        covered: set[tuple[int, int]] = set()
+        for r, tr in enumerate(tr for tr in table.iter("tr") if _own_table(tr, table)):
+            row: list[Any] = []
+            c = 0
+            for cell in tr:
+                if cell.tag not in ("td", "th"):
+                    continue
+                while (r, c) in covered:
+                    row.append("")
+                    c += 1
+                colspan = _span(cell.get("colspan"))
+                rowspan = _span(cell.get("rowspan"))
+                row.append(_cell_text(cell.text_content()))
+                row.extend([""] * (colspan - 1))
+                if colspan > 1 or rowspan > 1:
+                    merged.append(((r, c), (r + rowspan - 1, c + colspan - 1)))
+                    for rr in range(r + 1, r + rowspan):
+                        for cc in range(c, c + colspan):
+                            covered.add((rr, cc))
+                c += colspan
+            while (r, c) in covered:
+                row.append("")
+                c += 1
+            rows.append(row)
+        if rows:
+            width = max(map(len, rows))
+            for row in rows:
+                row.extend([""] * (width - len(row)))
+            out.append((f"Bảng {t}", True, rows, merged))
+    if not out:
+        raise FileRejected(f"Tệp .xls này thực ra là trang HTML không có bảng số liệu nào; {SAVE_AS_XLSX}.")
+    return out
+
+
+def _own_table(tr: Any, table: Any) -> bool:
+    """A row of this table, not of a table nested inside it."""
+    parent = tr.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent is table
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 500))
+    except ValueError:
+        return 1
+
+
+# --- Excel 2003 XML Spreadsheet ---------------------------------------------------------------
+
+_SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+_X = "{urn:schemas-microsoft-com:office:excel}"
+
+
+def read_spreadsheet_ml(data: bytes) -> list[tuple[str, bool, list[list[Any]], Merged]]:
+    """The worksheets of an Excel 2003 XML Spreadsheet (typed cells, ``ss:Index``
+    gaps, ``ss:MergeAcross``/``ss:MergeDown``, hidden sheets)."""
+    try:
+        root = SafeET.fromstring(data)
+    except Exception as exc:  # noqa: BLE001 - ParseError, or defusedxml's refusal of a DTD/entity
+        raise FileRejected(
+            f"Tệp .xls này thực ra là bảng tính XML 2003 (Excel 2003 XML Spreadsheet) nhưng không đọc được "
+            f"({short(exc)}); {SAVE_AS_XLSX}."
+        ) from None
+    out = []
+    for n, ws in enumerate(root.iter(f"{_SS}Worksheet"), 1):
+        name = ws.get(f"{_SS}Name") or f"Sheet{n}"
+        visible = True
+        for opt in ws.iter(f"{_X}Visible"):
+            visible = (opt.text or "").strip() not in ("SheetHidden", "SheetVeryHidden")
+        rows: list[list[Any]] = []
+        merged: Merged = []
+        table = ws.find(f"{_SS}Table")
+        if table is not None:
+            r = -1
+            for row_el in table.iter(f"{_SS}Row"):
+                idx = row_el.get(f"{_SS}Index")
+                r = int(idx) - 1 if idx else r + 1
+                while len(rows) < r:
+                    rows.append([])
+                row: list[Any] = []
+                c = -1
+                for cell in row_el.iter(f"{_SS}Cell"):
+                    cidx = cell.get(f"{_SS}Index")
+                    c = int(cidx) - 1 if cidx else c + 1
+                    while len(row) < c:
+                        row.append("")
+                    data_el = cell.find(f"{_SS}Data")
+                    row.append(_xml_value(data_el) if data_el is not None else "")
+                    across = int(cell.get(f"{_SS}MergeAcross") or 0)
+                    down = int(cell.get(f"{_SS}MergeDown") or 0)
+                    if across or down:
+                        merged.append(((r, c), (r + down, c + across)))
+                    c += across
+                rows.append(row)
+        if rows:
+            width = max(map(len, rows))
+            for row in rows:
+                row.extend([""] * (width - len(row)))
+        out.append((name, visible, rows, merged))
+    if not out:
+        raise FileRejected(f"Tệp bảng tính XML 2003 không có trang tính nào; {SAVE_AS_XLSX}.")
+    return out
+
+
+def _xml_value(el: Any) -> Any:
+    kind = el.get(f"{_SS}Type") or "String"
+    text = "".join(el.itertext())
+    if kind == "Number":
+        try:
+            value = float(text)
+        except ValueError:
+            return text.strip()
+        return value
+    if kind == "DateTime":
+        try:
+            return datetime.datetime.fromisoformat(text.strip()[:19])
+        except ValueError:
+            return text.strip()
+    if kind == "Boolean":
+        return text.strip() in ("1", "true", "TRUE")
+    return text
+
+
+# --- CSV --------------------------------------------------------------------------------------------
+
+
+def read_csv(data: bytes) -> tuple[list[list[Any]], Merged]:
+    """The rows of a CSV file (UTF-8 with or without BOM, or Windows-1258), the
+    delimiter sniffed among , ; and tab. Refused when the rows have different
+    numbers of fields: an unquoted comma inside a value ("Có phí, lệ phí") shifts
+    every later column, and reading on would put values under the wrong header."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1258", errors="replace")
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    widths: dict[int, list[int]] = {}
+    for n, row in enumerate(rows, 1):
+        if any(v.strip() for v in row):
+            widths.setdefault(len(row), []).append(n)
+    if len(widths) > 1:
+        ordered = sorted(widths.items(), key=lambda kv: -len(kv[1]))
+        examples = ", ".join(f"dòng {lines[0]} có {w} cột" for w, lines in ordered[:3])
+        raise FileRejected(
+            f"Tệp CSV có các dòng với số cột khác nhau ({examples}): thường do dấu phẩy trong nội dung "
+            f"(ví dụ “Có phí, lệ phí”) không được đặt trong ngoặc kép, nên không biết giá trị nào thuộc cột nào. "
+            f"CSV: lưu thành .xlsx — {SAVE_AS_XLSX}."
+        )
+    return [[v.strip() for v in row] for row in rows], []
+
+
+# --- formulas saved without results (.xlsx) ------------------------------------------------------
+
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+
+
+def _xlsx_sheet_path(zf: zipfile.ZipFile, name: str) -> str | None:
+    try:
+        wb = zf.read("xl/workbook.xml")
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+    rid = None
+    for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)/?>", wb):
+        attrs = m.group(1)
+        nm = re.search(rb'\bname="([^"]*)"', attrs)
+        if nm and _xml_unescape(nm.group(1).decode("utf-8")) == name:
+            r = re.search(rb'\br:id="([^"]*)"|\bid="([^"]*)"', attrs)
+            rid = r and (r.group(1) or r.group(2))
+            break
+    if not rid:
+        return None
+    for m in re.finditer(rb"<Relationship\b([^>]*)/?>", rels):
+        attrs = m.group(1)
+        if re.search(rb'\bId="' + re.escape(rid) + rb'"', attrs):
+            target = re.search(rb'\bTarget="([^"]*)"', attrs).group(1).decode("utf-8")
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return None
+
+
+def _xml_unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n - 1
+
+
+def _xlsx_unfilled_formulas(data: bytes, sheet_name: str) -> list[tuple[int, int]]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        path = _xlsx_sheet_path(zf, sheet_name)
+        if path is None:
+            return []
+        xml = zf.read(path)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return []
+    if b"<f" not in xml:
+        return []
+    out = []
+    for m in _CELL.finditer(xml):
+        body = m.group(2) or b""
+        if b"<f" not in body:
+            continue
+        v = re.search(rb"<v>(.*?)</v>", body, re.S)
+        if v is not None and v.group(1).strip():
+            continue
+        ref = _REF.search(m.group(1))
+        if ref:
+            out.append((int(ref.group(2)) - 1, _col_index(ref.group(1))))
+    return out
+
+
+def ranges(numbers: Iterable[int]) -> str:
+    """"5–404, 410, 412–413" for sorted row numbers (a message names them once)."""
+    nums = sorted(set(numbers))
+    parts: list[str] = []
+    start = prev = None
+    for n in nums:
+        if start is None:
+            start = prev = n
+        elif n == prev + 1:
+            prev = n
+        else:
+            parts.append(f"{start}–{prev}" if prev != start else f"{start}")
+            start = prev = n
+    if start is not None:
+        parts.append(f"{start}–{prev}" if prev != start else f"{start}")
+    return ", ".join(parts)
