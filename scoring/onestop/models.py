@@ -119,6 +119,11 @@ class MonthlyReport(models.Model):
 
     unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="monthly_reports")
     month = models.DateField("tháng báo cáo", help_text="Ngày đầu tháng")
+    # The data period the report states ("từ ngày 15/09/2026 đến ngày 14/10/2026" is the
+    # October report: Nghị định 09/2019/NĐ-CP, Điều 12 khoản 1); blank when it only
+    # names the month. Never guessed (see scoring.onestop.reports.detect_period).
+    period_start = models.DateField("kỳ số liệu từ ngày", null=True, blank=True)
+    period_end = models.DateField("kỳ số liệu đến ngày", null=True, blank=True)
     received_total = models.PositiveIntegerField("tiếp nhận: tổng số")
     received_online = models.PositiveIntegerField("tiếp nhận trong kỳ: trực tuyến")
     received_direct_postal = models.PositiveIntegerField("tiếp nhận trong kỳ: trực tiếp, bưu chính")

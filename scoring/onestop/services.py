@@ -61,7 +61,7 @@ from .models import (
 from .preview import parse_file, plan_dossiers, summary_text
 from .signals import facts_committed
 from .store import bulk_work, insert_dossiers, upsert_dossiers
-from .validation import REPORT_COUNT_KEYS
+from .validation import REPORT_COUNT_KEYS, REPORT_PERIOD_KEYS
 
 log = logging.getLogger(__name__)
 
@@ -332,6 +332,8 @@ def _commit_dossiers(batch: ImportBatch, staged: dict) -> tuple[dict[int, set[da
 def _commit_reports(batch: ImportBatch, staged: list[dict]) -> tuple[dict[int, set[datetime.date]], dict[str, int]]:
     for r in staged:
         r["month"] = datetime.date.fromisoformat(r["month"])
+        for k in REPORT_PERIOD_KEYS:
+            r[k] = datetime.date.fromisoformat(r[k]) if r.get(k) else None
     _relock_check(batch, ((r["unit_id"], r["month"]) for r in staged))
     existing = {
         (r.unit_id, r.month): r
@@ -345,18 +347,18 @@ def _commit_reports(batch: ImportBatch, staged: list[dict]) -> tuple[dict[int, s
         old = existing.get((r["unit_id"], r["month"]))
         if old is None:
             new.append(MonthlyReport(batch=batch, **r))
-        elif all(getattr(old, k) == r[k] for k in REPORT_COUNT_KEYS):
+        elif all(getattr(old, k) == r[k] for k in (*REPORT_COUNT_KEYS, *REPORT_PERIOD_KEYS)):
             unchanged += 1
             continue
         else:
-            for k in REPORT_COUNT_KEYS:
+            for k in (*REPORT_COUNT_KEYS, *REPORT_PERIOD_KEYS):
                 setattr(old, k, r[k])  # a blank optional count replaces a filled one: latest report wins
             old.batch = batch
             changed.append(old)
         touched.setdefault(r["unit_id"], set()).add(r["month"])
     MonthlyReport.objects.bulk_create(new)
     if changed:
-        MonthlyReport.objects.bulk_update(changed, [*REPORT_COUNT_KEYS, "batch", "updated_at"])
+        MonthlyReport.objects.bulk_update(changed, [*REPORT_COUNT_KEYS, *REPORT_PERIOD_KEYS, "batch", "updated_at"])
     return touched, {"new": len(new), "updated": len(changed), "unchanged": unchanged}
 
 

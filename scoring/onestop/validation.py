@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import operator
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import zip_longest
@@ -19,6 +20,7 @@ from typing import Any
 from core import formats
 from core.periods import month_start
 
+from . import legacy_fonts, reports
 from .models import Channel, OnlineLevel
 from .parsing import (
     CATALOG_COLUMNS,
@@ -32,7 +34,6 @@ from .parsing import (
     is_column_number_row,
     is_total_cell,
     is_total_row,
-    month_from_title,
     to_date,
     to_text,
 )
@@ -49,7 +50,11 @@ DOSSIER_FIELDS = (
     "received_on", "due_on", "resolved_on", "returned_on", "status", "fee_bearing", "paid_online",
     "electronic_result", "e_certified_copy", "returned_by_post", "satisfaction",
 )
-REPORT_COUNT_KEYS = [k for k, _, _ in REPORT_REQUIRED] + [k for k, _, _ in REPORT_OPTIONAL]
+# The counts stored on ``MonthlyReport`` (stand-in source columns such as "received_direct"
+# only exist in files: see ``reports.STAND_INS``).
+REPORT_COUNT_KEYS = [k for k, _, _ in REPORT_REQUIRED] + [k for k, _, _ in REPORT_OPTIONAL if k not in reports.SOURCE_ONLY_KEYS]
+# The data period a report states (ISO text in a staged record, dates on the model).
+REPORT_PERIOD_KEYS = ("period_start", "period_end")
 
 
 @dataclass
@@ -481,32 +486,131 @@ def _collect_rows(rows: list[list[Any]], loc: Located) -> tuple[list[int], list[
 # --- monthly report II.06a ----------------------------------------------------------------
 
 
-def validate_report(rows: list[list[Any]], loc: Located, ctx: Context):
-    """Return (records, errors, total_rows); a record is a dict with unit_id, month and the counts."""
+def validate_report(rows: list[list[Any]], loc: Located, ctx: Context, reading: dict[str, Any] | None = None):
+    """Return (records, errors, total_rows) of a monthly report (Biểu II.06a).
+
+    A record is a dict: ``unit_id``, ``month`` (first day), ``period_start`` /
+    ``period_end`` (ISO text of the data period the report states, or None) and
+    every key of ``REPORT_COUNT_KEYS``.
+
+    ``reading`` (``ImportBatch.reading`` being built by the preview), when given,
+    receives what only this step knows: ``left_out_rows`` (totals, group rows,
+    notes, signature block, each with its reason), ``period``, ``warnings`` and
+    ``cannot_measure``. See ``reports`` for the shapes recognised."""
     errors = Errors()
     labels = LABELS["report"]
-    title_month = month_from_title(loc.title_text)
+    reading = reading if reading is not None else {}
+    warnings: list[str] = reading.setdefault("warnings", [])
+    cannot: list[dict[str, str]] = reading.setdefault("cannot_measure", [])
+    headers = {ci: m.header for ci, m in (getattr(loc, "matches", None) or {}).items()}
+    cols, notes = reports.reinterpret_columns(loc.columns, headers, labels)
+    for note in notes:
+        _warn(warnings, note)
+    changed = legacy_fonts.fix_rows(rows)
+    if changed:
+        _warn(warnings, legacy_fonts.warning(changed))
+    missing = reports.missing_after_stand_ins(cols, [k for k, _, _ in REPORT_REQUIRED])
+    if missing:
+        errors.add(None, None, reports.missing_columns_message(missing, labels, list(cols)))
+        return [], errors, 0
+    # Columns that stand in for the form's: summed into it, or one column for two.
+    derived: dict[str, tuple[str, ...]] = {}
+    for key, parts in reports.STAND_INS.items():
+        if key not in cols and all(p in cols for p in parts):
+            derived[key] = parts
+            _warn(warnings, "Cột " + " và ".join(f"'{labels[p]}'" for p in parts) + (
+                " được cộng lại" if len(parts) > 1 else " được dùng") + f" thành '{labels[key]}' (Biểu II.06a).")
+    zeroes = [z for src in derived.get("resolved_on_time", ()) for z in reports.STAND_IN_ZEROES.get(src, ())]
+    for z in zeroes:
+        cannot.append({"field": z, "message": (
+            f"Tệp gộp trước hạn và đúng hạn trong một cột ('{labels['resolved_within_time']}'): không tách được "
+            f"'{labels[z]}' (ghi 0, cả số vào '{labels['resolved_on_time']}'); tỷ lệ giải quyết đúng hạn vẫn tính đúng.")})
+    needed = {p for parts in derived.values() for p in parts}
+    sums = {"received_total": ("received_online", "received_direct_postal", "carried_over"),
+            "resolved_total": ("resolved_early", "resolved_on_time", "resolved_late"),
+            "pending_total": ("pending_in_time", "pending_overdue")}
+    convs = []
+    for c in REPORT_COLUMNS:
+        if c.key not in cols:
+            continue
+        conv = reports.to_count if c.key in REPORT_COUNT_KEYS or c.key in reports.SOURCE_ONLY_KEYS else c.convert
+        # A blank total is checked after its parts (a formula cell saved without its result).
+        required = (c.required and c.key not in sums) or c.key in needed
+        convs.append((c.key, cols[c.key], c.label, conv, required))
+    formulas = _unfilled_formulas(loc)
+    matcher = reports.UnitMatcher(ctx.units, ctx.unit_labels, fold)
+    count_cols = [cols[k] for k, _, _ in REPORT_REQUIRED if k in cols]
+    body = reports.split_body(rows, loc.header_bottom + 1, cols.get("unit"), count_cols,
+                              lambda label: matcher.match(label).unit_id is not None)
+    reading.setdefault("left_out_rows", []).extend(body.left_out)
+    for w in body.warnings:
+        _warn(warnings, w)
+    # The month: the "Tháng báo cáo" column, else the title's, else the month chosen at upload.
+    title = " ".join(to_text(v) for r in rows[:loc.header_top] for v in r if v not in ("", None)) or loc.title_text
+    try:
+        period = reports.detect_period(title)
+    except reports.PeriodError as exc:
+        errors.add(None, None, str(exc))
+        period = None
+    if period is not None and ctx.default_month is not None and period.month != ctx.default_month:
+        errors.add(None, None, f"Tiêu đề ghi báo cáo tháng {formats.month(period.month)} nhưng tháng chọn khi tải lên là "
+                               f"{formats.month(ctx.default_month)}: hãy kiểm tra tệp (có phải báo cáo của tháng khác?) "
+                               f"hoặc chọn lại tháng.")
+    base_month = period.month if period is not None else ctx.default_month
     records: list[dict[str, Any]] = []
     seen: dict[tuple[int, datetime.date], int] = {}
+    computed: dict[str, list[int]] = {}
+    months_from_column: set[datetime.date] = set()
     total = 0
-    convs = [(c.key, loc.columns[c.key], c.label, c.convert, c.required) for c in REPORT_COLUMNS if c.key in loc.columns]
     this_month = month_start(ctx.today)
-    for rownum, row in _data_rows(rows, loc):
+    for rownum, row in body.rows:
         total += 1
         width = len(row)
         v, bad = _convert_cells(row, rownum, convs, errors)
-        raw_unit = row[loc.columns["unit"]] if "unit" in loc.columns and loc.columns["unit"] < width else ""
-        unit_id = _resolve_unit(raw_unit, ctx)
+        for key, parts in derived.items():
+            if all(v.get(p) is not None for p in parts):
+                v[key] = sum(v[p] for p in parts)
+        for z in zeroes:
+            v[z] = 0
+        for key, parts in sums.items():
+            if key not in cols or v.get(key) is not None or key not in v:
+                continue
+            cell = (rownum - 1, cols[key])
+            if all(v.get(p) is not None for p in parts) and _plain_sum(formulas, cell, [cols.get(p) for p in parts]):
+                v[key] = sum(v[p] for p in parts)
+                computed.setdefault(key, []).append(rownum)
+            elif cell in formulas:
+                errors.add(rownum, labels[key], "ô có công thức nhưng tệp không lưu kết quả tính, nên không đọc được số — "
+                                                "không coi là 0. Hãy mở bằng Excel/LibreOffice và lưu lại rồi tải lên.")
+                bad = True
+            else:
+                errors.add(rownum, labels[key], "ô bỏ trống; nếu không có hồ sơ hãy ghi 0")
+                bad = True
+        raw_unit = row[cols["unit"]] if "unit" in cols and cols["unit"] < width else ""
+        found = matcher.match(raw_unit) if not reports._is_blank(raw_unit) else reports.UnitMatch(ctx.batch_unit_id)
+        unit_id = found.unit_id
         if unit_id is None:
-            errors.add(rownum, labels["unit"], f"đơn vị “{raw_unit}” không thuộc {ctx.batch_unit_label} hoặc không có trong danh mục đơn vị")
+            if found.candidates:
+                errors.add(rownum, labels["unit"], f"tên đơn vị “{raw_unit}” khớp nhiều đơn vị: {'; '.join(found.candidates)}. "
+                                                   f"Hãy ghi mã đơn vị hoặc tên đầy đủ như trong danh mục")
+            else:
+                errors.add(rownum, labels["unit"], f"đơn vị “{raw_unit}” không thuộc {ctx.batch_unit_label} hoặc không có "
+                                                   f"trong danh mục đơn vị")
             bad = True
-        month_failed = "month" in loc.columns and "month" not in v
-        month = v.get("month") or ctx.default_month or title_month
+        month_failed = "month" in cols and "month" not in v
+        month = v.get("month") or base_month
+        if v.get("month"):
+            months_from_column.add(v["month"])
+            if period is not None and v["month"] != period.month:
+                errors.add(rownum, labels["month"], f"tháng {formats.month(v['month'])} khác tháng ghi ở tiêu đề "
+                                                    f"({formats.month(period.month)})")
+                bad = True
         if month is None:
             if not month_failed:
-                errors.add(rownum, labels["month"], "không xác định được tháng báo cáo: ghi cột 'Tháng báo cáo' hoặc chọn tháng khi tải lên")
+                errors.add(rownum, labels["month"], "không xác định được tháng báo cáo: ghi cột 'Tháng báo cáo', ghi "
+                                                    "kỳ báo cáo ở tiêu đề hoặc chọn tháng khi tải lên")
             bad = True
-        elif month is not None and month > this_month:
+        elif month > this_month:
             errors.add(rownum, labels["month"], f"tháng {formats.month(month)} chưa kết thúc hoặc ở tương lai")
             bad = True
         if bad:
@@ -525,7 +629,7 @@ def validate_report(rows: list[list[Any]], loc: Located, ctx: Context):
             ("resolved_total", g("resolved_total") + g("pending_total") != g("received_total"),
              f"đã giải quyết + đang giải quyết ({g('resolved_total')} + {g('pending_total')}) phải bằng tổng số tiếp nhận ({g('received_total')})"),
         ]
-        opt = {k: g(k) for k, _, _ in REPORT_OPTIONAL if k in v}
+        opt = {k: g(k) for k in REPORT_COUNT_KEYS if k in v and k not in {k2 for k2, _, _ in REPORT_REQUIRED}}
         for key, whole_key, what in (
             ("paid_online", "fee_bearing", "số hồ sơ có nghĩa vụ tài chính"),
             ("satisfied", "rated", "số lượt đánh giá"),
@@ -550,10 +654,104 @@ def validate_report(rows: list[list[Any]], loc: Located, ctx: Context):
         seen[(unit_id, month)] = rownum
         if bad:
             continue
-        records.append({"unit_id": unit_id, "month": month, **{k: v.get(k) for k in REPORT_COUNT_KEYS}})
+        stated = period if period is not None and month == period.month else None
+        records.append({
+            "unit_id": unit_id, "month": month,
+            "period_start": stated.start.isoformat() if stated and stated.start else None,
+            "period_end": stated.end.isoformat() if stated and stated.end else None,
+            **{k: v.get(k) for k in REPORT_COUNT_KEYS},
+        })
+    for key, nums in computed.items():
+        _warn(warnings, f"Dòng {_ranges(nums)}, cột '{labels[key]}': ô công thức chưa lưu kết quả tính; đã tính lại đúng công "
+                        f"thức của ô (tổng các cột thành phần). Nên mở tệp bằng Excel/LibreOffice và lưu lại.")
+    if period is not None:
+        reading["period"] = period.as_reading()
+    elif len(months_from_column) == 1:
+        m = next(iter(months_from_column))
+        reading["period"] = {"start": None, "end": None, "month": m.isoformat(),
+                             "why": f"Cột '{labels['month']}' ghi tháng {formats.month(m)}."}
+    elif months_from_column:
+        reading["period"] = None
+    elif ctx.default_month is not None:
+        reading["period"] = {"start": None, "end": None, "month": ctx.default_month.isoformat(),
+                             "why": f"Tháng chọn khi tải lên ({formats.month(ctx.default_month)}); tệp không ghi kỳ báo cáo."}
     if total == 0:
         errors.add(None, None, "Tệp không có dòng số liệu nào dưới dòng tiêu đề.")
     return records, errors, total
+
+
+def _warn(warnings: list[str], text: str) -> None:
+    if text and text not in warnings:
+        warnings.append(text)
+
+
+def _ranges(numbers: Sequence[int]) -> str:
+    """[5, 6, 7, 9] → "5–7, 9"."""
+    out: list[str] = []
+    nums = sorted(set(numbers))
+    i = 0
+    while i < len(nums):
+        j = i
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        out.append(str(nums[i]) if i == j else f"{nums[i]}–{nums[j]}")
+        i = j + 1
+    return ", ".join(out)
+
+
+def _unfilled_formulas(loc: Located) -> dict[tuple[int, int], str]:
+    """(0-based row, column) → formula text ("" when the reader gives none) of the
+    cells saved without a result, as the located workbook reports them."""
+    book = getattr(loc, "book", None)
+    if book is None or not hasattr(book, "unfilled_formulas"):
+        return {}
+    found = book.unfilled_formulas(loc.sheet_index)
+    if isinstance(found, dict):
+        return {k: v or "" for k, v in found.items()}
+    return {cell: "" for cell in found}
+
+
+_CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+def _plain_sum(formulas: dict[tuple[int, int], str], cell: tuple[int, int], part_cols: list[int | None]) -> bool:
+    """Whether ``cell`` holds a formula saved without its result that adds up
+    exactly the parts' cells of its own row ("=D10+E10+F10", "=SUM(D10:F10)",
+    "=SUM(D10,E10,F10)"); such a total is computed here from the parts, which
+    is what Excel would store. Without the formula's text (a reader that does not
+    give it) the cell must still be a formula cell: a blank typed by hand is not
+    a sum."""
+    if cell not in formulas:
+        return False
+    text = formulas[cell].strip().lstrip("=").replace(" ", "").upper()
+    if not text:
+        return True
+    row = cell[0] + 1
+    want = {c for c in part_cols if c is not None}
+    m = re.match(r"^SUM\((.*)\)$", text)
+    refs: set[int] = set()
+    if m:
+        for piece in m.group(1).split(","):
+            a, _, b = piece.partition(":")
+            ra, rb = _CELL_REF.match(a), _CELL_REF.match(b or a)
+            if not ra or not rb or int(ra.group(2)) != row or int(rb.group(2)) != row:
+                return False
+            lo, hi = sorted((_col(ra.group(1)), _col(rb.group(1))))
+            refs.update(range(lo, hi + 1))
+    else:
+        for piece in text.split("+"):
+            r = _CELL_REF.match(piece)
+            if not r or int(r.group(2)) != row:
+                return False
+            refs.add(_col(r.group(1)))
+    return refs == want
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
 
 
 # --- procedure catalogue ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ from core import formats
 
 from .models import ImportKind
 from .parsing import SCHEMAS, Column
+from .reports import SOURCE_ONLY_KEYS
 
 TITLES = {
     ImportKind.DOSSIERS: "DANH SÁCH HỒ SƠ THỦ TỤC HÀNH CHÍNH (mỗi dòng một hồ sơ)",
@@ -52,7 +53,9 @@ HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 
 
 def _header_cells(kind: str) -> list[Column]:
-    return SCHEMAS[kind]
+    # Stand-in columns (direct receipts apart, early + on time together) are read from
+    # other shapes of files, never offered in the template.
+    return [c for c in SCHEMAS[kind] if c.key not in SOURCE_ONLY_KEYS]
 
 
 def build_workbook(kind: str, rows: Iterable[Sequence[Any]] = (), *, title: str | None = None, with_help: bool = True,
