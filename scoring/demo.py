@@ -1,7 +1,9 @@
 """Demo data of the scoring app, called by ``load_demo`` after the one-stop demo
-uploads: default indicators, plausible yearly index results (PAR INDEX, DDCI)
-clearly marked as demo, and a recomputation so that the seed campaigns' targets
-show computed values. Idempotent: a second run changes nothing."""
+uploads: plausible yearly index results (PAR INDEX, DDCI) clearly marked as demo,
+and a recomputation so that the seed campaigns' targets show computed values.
+The default indicators are not demo data: the data migration
+(``scoring/migrations/0003_default_indicators``) creates them on every install.
+Idempotent: a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ from scoring.onestop.models import Dossier, MonthlyReport
 
 from .choices import RunStatus
 from .criteria import evaluate_participants
-from .defaults import ensure_default_indicators
 from .models import IndexResult, RecomputeRun
 from .runs import recompute_now
 from .services import set_index_result
@@ -92,11 +93,10 @@ def _facts_changed_since_last_run() -> bool:
 
 
 def load(stdout: Any = None) -> None:
-    """Indicators, demo index results, then a full recomputation if facts changed."""
-    created_defs = ensure_default_indicators()
+    """Demo index results, then a full recomputation if facts changed."""
     created_idx = _enter_index_results()
     rows = None
-    if created_defs or created_idx or _facts_changed_since_last_run():
+    if created_idx or _facts_changed_since_last_run():
         rows = recompute_now(reason="Dữ liệu mẫu: tính lại toàn bộ chỉ số")
         # Every open round of the seed campaigns gets its criterion results, even
         # those whose period has no one-stop data (they show "chưa có số liệu").
@@ -104,6 +104,6 @@ def load(stdout: Any = None) -> None:
             evaluate_participants(round_, list(Participant.objects.filter(campaign=round_.campaign)))
     if stdout is not None:
         stdout.write(
-            f"Chấm điểm: {created_defs} chỉ số mặc định mới, {created_idx} kết quả chỉ số năm (mẫu) mới, "
+            f"Chấm điểm: {created_idx} kết quả chỉ số năm (mẫu) mới, "
             + (f"đã tính lại ({rows} dòng số liệu).\n" if rows is not None else "số liệu không đổi, không tính lại.\n")
         )

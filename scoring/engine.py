@@ -111,19 +111,32 @@ GROUP BY t.id
     return out
 
 
+#: Distinct-procedure elements: code → condition on the period's activity ``a`` of a
+#: procedure (Σ over the months) and its catalogue row ``p`` (NULL when the code is
+#: not in the unit's catalogue). Every ``distinct`` element of the catalogue has one.
+ONLINE_LEVEL = "p.online_level IN ('full', 'partial')"
+DISTINCT_CONDITIONS: dict[str, str] = {
+    "procedures_with_dossier": "a.dossiers > 0",
+    "procedures_with_online_dossier": "a.online > 0",
+    "online_procedures_with_online_dossier": f"a.online > 0 AND {ONLINE_LEVEL}",
+    # Ea Ly 2022 §II.2.g: "TTHC được cung cấp trực tuyến … có phát sinh hồ sơ" (any channel).
+    "online_procedures_with_dossier": f"a.dossiers > 0 AND {ONLINE_LEVEL}",
+    "procedures_with_postal_dossier": "a.postal > 0",
+    # Ea Ly 2022 §II.2.g: among "TTHC đang triển khai thực hiện tiếp nhận và trả kết quả qua BCCI".
+    "bcci_procedures_with_postal_dossier": "a.postal > 0 AND p.postal_enabled",
+    "fee_procedures_with_online_payment": "a.paid_online > 0 AND p.fee_bearing",
+}
+
+
 def _distinct(out: dict, target_ids: list[int], period: Period) -> None:
     pm = ProcedureMonth._meta.db_table
     unit = Unit._meta.db_table
     proc = Procedure._meta.db_table
     ids_sql = _placeholders(target_ids)
-    online = "p.online_level IN ('full', 'partial')"
+    counts = ",\n  ".join(f"SUM(CASE WHEN {DISTINCT_CONDITIONS[c]} THEN 1 ELSE 0 END)" for c in DISTINCT_CODES)
     sql = f"""
 SELECT t.id,
-  SUM(CASE WHEN a.dossiers > 0 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN a.online > 0 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN a.online > 0 AND {online} THEN 1 ELSE 0 END),
-  SUM(CASE WHEN a.postal > 0 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN a.paid_online > 0 AND p.fee_bearing THEN 1 ELSE 0 END)
+  {counts}
 FROM {unit} t
 JOIN {unit} u ON {_like_subtree()}
 JOIN (SELECT unit_id, procedure_code, SUM(dossiers) AS dossiers, SUM(online) AS online, SUM(postal) AS postal,

@@ -115,6 +115,12 @@ class IndicatorDefinition(models.Model):
     order = models.PositiveSmallIntegerField("thứ tự", default=100)
     is_active = models.BooleanField("đang dùng", default=True)
     note = models.TextField("ghi chú, cách tính", blank=True)
+    # The text the definition implements (plan, section, QĐ 766 component), quoted, and
+    # how its numerator and denominator follow it: shown with every value's provenance.
+    basis = models.TextField(
+        "căn cứ", blank=True,
+        help_text="Văn bản, mục và câu chữ mà chỉ số thực hiện (kế hoạch, thành phần QĐ 766); tử số, mẫu số theo văn bản đó.",
+    )
 
     objects = IndicatorQuerySet.as_manager()
 

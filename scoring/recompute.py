@@ -32,7 +32,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core.periods import as_date, month_end, month_start, months_between
-from scoring.onestop.models import Dossier, MonthlyReport
+from scoring.onestop.models import Dossier, MonthlyReport, Procedure
 
 from .elements import MONTHLY_CODES
 from .models import ProcedureMonth, UnitMonthData
@@ -41,6 +41,7 @@ DOSSIER = Dossier._meta.db_table
 REPORT = MonthlyReport._meta.db_table
 UMD = UnitMonthData._meta.db_table
 PM = ProcedureMonth._meta.db_table
+PROC = Procedure._meta.db_table
 RECEIVED = "tmp_recompute_received"  # per-chunk temporary table (see _recompute_chunk)
 
 # SQLite: reading a dossier through the (unit, received_on) index costs about four
@@ -197,17 +198,31 @@ recv AS (
     SUM(r.received) AS received_in_period, SUM(r.online) AS received_online,
     SUM(r.online_full) AS received_online_full, SUM(r.online_partial) AS received_online_partial,
     SUM(r.direct) AS received_direct, SUM(r.postal) AS received_postal,
-    SUM(r.fee_bearing) AS fee_bearing, SUM(r.paid_online) AS paid_online
+    SUM(r.fee_bearing) AS fee_bearing, SUM(r.paid_online) AS paid_online,
+    SUM({_b("p.postal_enabled")} * r.received) AS received_bcci_procedures,
+    SUM({_b("p.postal_enabled")} * r.postal) AS postal_received_bcci_procedures
   FROM {RECEIVED} r
+  LEFT JOIN {PROC} p ON p.unit_id = r.unit_id AND p.code = r.procedure_code
   GROUP BY r.unit_id, r.m
 ),
-res AS (
-  SELECT d.unit_id, {ts} AS m,
+res_p AS (
+  SELECT d.unit_id, {ts} AS m, d.procedure_code,
     COUNT(*) AS resolved_total,
     {_counts(RESULT_COUNTS)}
   FROM {dossiers}
   WHERE d.unit_id IN {uin} AND d.resolved_on >= %s AND d.resolved_on <= %s
-  GROUP BY d.unit_id, {ts}
+  GROUP BY d.unit_id, {ts}, d.procedure_code
+),
+res AS (
+  -- Per procedure first, so that the BCCI counts join the catalogue once per
+  -- procedure and month instead of once per dossier.
+  SELECT r.unit_id, r.m, SUM(r.resolved_total) AS resolved_total,
+    {", ".join(f"SUM(r.{name}) AS {name}" for name in RESULT_COUNTS)},
+    SUM({_b("p.postal_enabled")} * r.resolved_total) AS resolved_bcci_procedures,
+    SUM({_b("p.postal_enabled")} * r.postal_returned) AS postal_returned_bcci_procedures
+  FROM res_p r
+  LEFT JOIN {PROC} p ON p.unit_id = r.unit_id AND p.code = r.procedure_code
+  GROUP BY r.unit_id, r.m
 ),
 dkeys AS (
   SELECT k.unit_id, k.m FROM (SELECT unit_id, m FROM recv UNION SELECT unit_id, m FROM res) k
@@ -264,6 +279,12 @@ allkeys AS (SELECT unit_id, m FROM dkeys UNION SELECT unit_id, month AS m FROM r
         "e_certified_copies": f"COALESCE(rep.e_certified_copies, {d('res.e_certified_copies')})",
         "postal_received": f"COALESCE(rep.postal_received, {d('recv.received_postal')})",
         "postal_returned": f"COALESCE(rep.postal_returned, {d('res.postal_returned')})",
+        # Ea Ly 2022 §II.2.g counts among the procedures deployed through BCCI: only a
+        # dossier list joined with the catalogue knows that (the II.06a report does not).
+        "received_bcci_procedures": d("recv.received_bcci_procedures"),
+        "postal_received_bcci_procedures": d("recv.postal_received_bcci_procedures"),
+        "resolved_bcci_procedures": d("res.resolved_bcci_procedures"),
+        "postal_returned_bcci_procedures": d("res.postal_returned_bcci_procedures"),
         "satisfied": f"COALESCE(rep.satisfied, {d('res.satisfied')})",
         "rated": f"COALESCE(rep.rated, {d('res.rated')})",
         # No fact source yet for staff counts: stays blank (the criterion is attested).

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
@@ -36,7 +37,15 @@ from .engine import (
     values_for,
 )
 from .exports import titled_workbook
-from .models import CriterionResult, IndexResult, RankingSnapshot, RecomputeRun, UnitMonthData
+from .models import (
+    CriterionResult,
+    IndexResult,
+    IndicatorDefinition,
+    RankingSnapshot,
+    RecomputeRun,
+    UnitMonthData,
+)
+from .provenance import explain
 from .runs import progress_key
 from .svg import trend_chart
 
@@ -149,6 +158,7 @@ def unit_dashboard(request, pk: int):
         "child_defs": child_defs, "child_rows": child_rows, "results": results, **last_update(),
         "year": period.year, "years": years, "month_choices": _month_choices(years),
         "from_month": request.GET.get("from", ""), "to_month": request.GET.get("to", ""),
+        "period_query": f"from={month_key(period.start)}&to={month_key(period.end)}",
     })
 
 
@@ -190,6 +200,7 @@ def leaderboard(request, code: str, round_id: int):
     rounds = list(round_.campaign.rounds.order_by("order"))
     return render(request, "scoring/leaderboard.html", {
         "round": round_, "campaign": round_.campaign, "rounds": rounds, **data,
+        "period_query": f"from={month_key(round_.period_start)}&to={month_key(round_.period_end)}",
         "tie_rule": RankingSnapshot.TIE_RULE, **last_update(),
     })
 
@@ -221,7 +232,48 @@ def api_indicators(request):
     if unit is None:
         raise Http404("Tài khoản chưa được gán đơn vị.")
     period = parse_period(request.GET)
-    return JsonResponse(indicators_payload(unit, period), json_dumps_params={"ensure_ascii": False})
+    payload = indicators_payload(unit, period)
+    query = f"?unit={unit.code}&from={month_key(period.start)}&to={month_key(period.end)}"
+    for item in payload["indicators"]:
+        # Every value opens its provenance (numerator, denominator, months, units, uploads).
+        item["provenance"] = request.build_absolute_uri(reverse("scoring:api_provenance", args=[item["code"]]) + query)
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+def _explain(unit: Unit, period: Period, code: str):
+    try:
+        return explain(unit, period, code)
+    except IndicatorDefinition.DoesNotExist as exc:
+        raise Http404("Không có chỉ số này (hoặc chỉ số đã ngừng dùng).") from exc
+
+
+@login_required
+@require_GET
+def provenance(request, pk: int, code: str):
+    """"Giải thích con số": the provenance of one indicator value of a unit (404 outside
+    the user's scope) over ``?year=`` or ``?from=&to=``."""
+    unit = get_unit_for_user(request.user, pk=pk)
+    period = parse_period(request.GET, _default_year())
+    prov = _explain(unit, period, code)
+    query = f"?unit={unit.code}&from={month_key(period.start)}&to={month_key(period.end)}"
+    return render(request, "scoring/provenance.html", {
+        "unit": unit, "period": period, "p": prov, "defn": prov.definition, "v": prov.value,
+        "json_url": reverse("scoring:api_provenance", args=[code]) + query,
+        "period_query": f"from={month_key(period.start)}&to={month_key(period.end)}",
+    })
+
+
+@login_required
+@require_GET
+def api_provenance(request, code: str):
+    """Read-only JSON of ``provenance``: ``?unit=CODE&from=YYYY-MM&to=YYYY-MM`` (or ``year``);
+    404 outside the user's scope. Shape: ``scoring.provenance.Provenance.as_dict``."""
+    unit_code = request.GET.get("unit")
+    unit = get_unit_for_user(request.user, code=unit_code) if unit_code else scope_unit(request.user)
+    if unit is None:
+        raise Http404("Tài khoản chưa được gán đơn vị.")
+    period = parse_period(request.GET)
+    return JsonResponse(_explain(unit, period, code).as_dict(), json_dumps_params={"ensure_ascii": False})
 
 
 @login_required
