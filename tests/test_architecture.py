@@ -328,3 +328,14 @@ def test_shared_rules_are_defined_once(tmp_path):
         if isinstance(n, ast.FunctionDef) and n.name in ONE_HOME and ONE_HOME[n.name] == m
     }
     assert defined == set(ONE_HOME.values())
+
+
+def test_every_pytest_raises_names_its_refusal():
+    """``pytest.raises`` without ``match=`` passes for the wrong refusal."""
+    unnamed = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "raises" \
+                    and getattr(node.func.value, "id", "") == "pytest" and not any(k.arg == "match" for k in node.keywords):
+                unnamed.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert unnamed == []
