@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Dossier, ImportBatch, MonthLock, MonthlyReport, Procedure
+from .models import Dossier, ImportBatch, MappingProfile, MonthLock, MonthlyReport, Procedure
 
 
 @admin.register(ImportBatch)
@@ -43,3 +43,20 @@ class DossierAdmin(admin.ModelAdmin):
 class MonthlyReportAdmin(admin.ModelAdmin):
     list_display = ("unit", "month", "received_total", "received_online", "resolved_total", "resolved_late")
     readonly_fields = [f.name for f in MonthlyReport._meta.fields]
+
+
+@admin.register(MappingProfile)
+class MappingProfileAdmin(admin.ModelAdmin):
+    """Saved column mappings: created by ``services.remap_batch`` / ``share_mapping``
+    (permission-checked, audited). The back office may rename a preset or delete a
+    mapping that no longer fits (the next file is then mapped by the reader again);
+    the mapping itself is changed in the preview of an upload, where it is checked."""
+
+    list_display = ("unit", "kind", "name", "shared", "updated_by", "updated_at")
+    list_filter = ("kind", "shared")
+    search_fields = ("name", "unit__name", "unit__code", "signature")
+    readonly_fields = ("unit", "kind", "signature", "shared", "mapping", "headers", "updated_by", "updated_at")
+
+    def has_add_permission(self, request):
+        return False
+

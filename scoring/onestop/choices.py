@@ -38,8 +38,10 @@ class ImportStatus(models.TextChoices):
 BATCH_TRANSITIONS: dict[str, set[str]] = {
     ImportStatus.UPLOADED: {ImportStatus.PARSING, ImportStatus.CANCELLED, ImportStatus.FAILED},
     ImportStatus.PARSING: {ImportStatus.READY, ImportStatus.INVALID, ImportStatus.FAILED, ImportStatus.PARSING},
-    ImportStatus.READY: {ImportStatus.COMMITTED, ImportStatus.CANCELLED, ImportStatus.INVALID},
-    ImportStatus.INVALID: set(),
+    # → parsing: the officer changed the column mapping (``services.remap_batch``) and
+    # the file is read again on the same path as the first time.
+    ImportStatus.READY: {ImportStatus.COMMITTED, ImportStatus.CANCELLED, ImportStatus.INVALID, ImportStatus.PARSING},
+    ImportStatus.INVALID: {ImportStatus.PARSING},
     ImportStatus.COMMITTED: set(),
     ImportStatus.FAILED: set(),
     ImportStatus.CANCELLED: set(),

@@ -13,6 +13,7 @@ from core import formats
 from core.periods import add_months, month_key, parse_month
 from organization.models import Unit
 
+from . import parsing
 from .models import ImportKind
 
 
@@ -71,3 +72,38 @@ class LockForm(forms.Form):
             return parse_month(value)
         except ValueError:  # month 0 or 13…
             raise forms.ValidationError("Tháng không hợp lệ.") from None
+
+
+SKIP = ""
+SKIP_LABEL = "— bỏ qua —"
+
+
+class MappingForm(forms.Form):
+    """One select per source column of the file ("cột trong tệp → trường"), named
+    ``col_<index>``; "" = bỏ qua. Built from ``ImportBatch.reading["columns"]``;
+    ``mapping()`` gives the shape ``services.remap_batch`` takes."""
+
+    def __init__(self, *args, kind: str, columns: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(SKIP, SKIP_LABEL), *((c.key, c.label) for c in parsing.SCHEMAS[kind])]
+        self.columns = columns
+        for col in columns:
+            name = f"col_{col['index']}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"Cột {col['letter']}: {col.get('header') or '(không có tiêu đề)'}", choices=choices,
+                required=False, initial=col.get("field") or SKIP,
+            )
+            self.fields[name].widget.attrs.update({"aria-label": f"Trường của cột {col['letter']}",
+                                                   "data-column": col["letter"]})
+
+    def rows(self) -> list[tuple[dict, forms.BoundField]]:
+        """(column as read, its select) in file order, for the template's table."""
+        return [(col, self[f"col_{col['index']}"]) for col in self.columns]
+
+    def mapping(self) -> dict[str, str]:
+        return {str(col["index"]): self.cleaned_data.get(f"col_{col['index']}") or SKIP for col in self.columns}
+
+
+class ShareMappingForm(forms.Form):
+    name = forms.CharField(label="Tên mẫu (nhà cung cấp phần mềm)", max_length=120,
+                           widget=forms.TextInput(attrs={"placeholder": "Ví dụ: VNPT iGate, Viettel"}))

@@ -29,7 +29,16 @@ from core.periods import parse_month
 from organization.models import Unit
 
 from . import parsing
-from .models import Dossier, ImportBatch, ImportKind, MonthLock, MonthlyReport, Procedure
+from .measures import cannot_measure
+from .models import (
+    Dossier,
+    ImportBatch,
+    ImportKind,
+    MappingProfile,
+    MonthLock,
+    MonthlyReport,
+    Procedure,
+)
 from .validation import (
     DOSSIER_FIELDS,
     REPORT_COUNT_KEYS,
@@ -216,6 +225,185 @@ def _update_progress(batch_id: int, pct: int) -> None:
 
 
 
+# --- what the reader found, the officer's mapping, what the file cannot measure ---------
+
+
+def _sample(value: Any) -> str:
+    text = parsing.to_text(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+#: Rows under the header band looked at for the sample values of each column.
+SAMPLE_ROWS = 40
+
+
+def _band(wb: Any, loc: Any) -> tuple[list[str], list[list[Any]]]:
+    """The header text of each column as found (the band's rows joined with " / ",
+    merged cells filled) and the first data rows under it, from the sheet's head."""
+    top, bottom = loc.header_top, loc.header_bottom
+    head, merged = wb.head(loc.sheet_index, bottom + 1 + SAMPLE_ROWS)
+    parsing._fill_merged(head, merged, bottom + 1)
+    band = head[top:bottom + 1]
+    width = max((len(r) for r in band), default=0)
+    headers = []
+    for c in range(width):
+        parts: list[str] = []
+        for r in band:
+            text = " ".join(parsing.to_text(r[c]).split()) if c < len(r) else ""
+            if text and (not parts or parts[-1] != text):
+                parts.append(text)
+        headers.append(" / ".join(parts))
+    return headers, [r for r in head[bottom + 1:] if any(v not in ("", None) for v in r)]
+
+
+def describe_reading(kind: str, loc: Any, wb: Any) -> dict[str, Any]:
+    """``ImportBatch.reading`` from the located header band: every column as found,
+    the field it is mapped to, three sample values (shape documented on
+    ``ImportBatch.reading``; ``parsing.enrich_reading`` adds what only the reader knows)."""
+    headers, data = _band(wb, loc)
+    labels = {c.key: c.label for c in parsing.SCHEMAS[kind]}
+    by_index = {i: k for k, i in loc.columns.items()}
+    width = max([len(headers), *(len(r) for r in data)]) if data else len(headers)
+    columns = []
+    for c in range(width):
+        header = headers[c] if c < len(headers) else ""
+        samples = [_sample(r[c]) for r in data if c < len(r) and r[c] not in ("", None)][:3]
+        if not header and not samples:
+            continue
+        key = by_index.get(c)
+        columns.append({"index": c, "letter": parsing.column_letter(c), "header": header, "field": key,
+                        "label": labels.get(key) if key else None, "score": 1.0 if key else 0.0,
+                        "samples": samples, "candidates": []})
+    return {
+        "sheet": loc.sheet_name, "skipped_sheets": [], "header_rows": [loc.header_top + 1, loc.header_bottom + 1],
+        "columns": columns, "period": None, "left_out_rows": [], "cannot_measure": [], "warnings": [],
+        "signature": parsing.header_signature(headers), "profile": None,
+    }
+
+
+def locate_for(batch: ImportBatch, wb: Any) -> tuple[Any, Any, MappingProfile | None]:
+    """``parsing.locate`` with the officer's mapping of this batch or, without one,
+    the saved profile for the file's header signature (``find_profile``): the
+    unit's own, else a preset shared above it. Returns (located, sheet, profile
+    applied or None). A refused file whose header band was found carries its
+    ``reading`` on the exception, so the officer can map the missing column."""
+    kind = batch.kind
+    if batch.mapping:
+        try:
+            loc, sheet = parsing.locate(wb, kind, batch.mapping)
+        except parsing.FileRejected as exc:
+            _attach_reading(exc, kind, wb)
+            raise
+        return loc, sheet, None
+    first_error: parsing.FileRejected | None = None
+    try:
+        loc, sheet = parsing.locate(wb, kind)
+    except parsing.FileRejected as exc:
+        loc, sheet, first_error = getattr(exc, "located", None), None, exc
+        if loc is None:
+            raise
+    profile = find_profile(batch.unit, kind, parsing.header_signature(_band(wb, loc)[0]))
+    if profile is not None:
+        try:
+            loc, sheet = parsing.locate(wb, kind, profile.mapping)
+            return loc, sheet, profile
+        except parsing.FileRejected:
+            pass  # the profile does not make this file readable: refuse as without it
+    if first_error is not None:
+        _attach_reading(first_error, kind, wb)
+        raise first_error
+    return loc, sheet, None
+
+
+def _attach_reading(exc: parsing.FileRejected, kind: str, wb: Any) -> None:
+    located = getattr(exc, "located", None)
+    if located is not None:
+        reading = describe_reading(kind, located, wb)
+        parsing.enrich_reading(reading, located)
+        exc.reading = reading
+
+
+def mapping_errors(kind: str, reading: dict[str, Any], mapping: dict[str, str]) -> list[str]:
+    """Why an officer's mapping cannot be applied (Vietnamese, one line each; [] = fine):
+    an unknown column or field, or one field chosen for two columns."""
+    known = {str(c["index"]): c for c in reading.get("columns", [])}
+    labels = {c.key: c.label for c in parsing.SCHEMAS[kind]}
+    problems = []
+    chosen: dict[str, list[str]] = {}
+    for index, key in mapping.items():
+        col = known.get(str(index))
+        if col is None:
+            problems.append(f"Tệp không có cột số {index}.")
+            continue
+        if key and key not in labels:
+            problems.append(f"Cột {col['letter']} (“{col['header']}”): trường “{key}” không có trong loại số liệu này.")
+            continue
+        if key:
+            chosen.setdefault(key, []).append(col["letter"])
+    for key, letters in chosen.items():
+        if len(letters) > 1:
+            problems.append(f"Trường “{labels[key]}” được chọn cho nhiều cột ({', '.join(letters)}); mỗi trường chỉ ghép với một cột.")
+    return problems
+
+
+def find_profile(unit: Unit, kind: str, signature: str) -> MappingProfile | None:
+    """The saved mapping for this header ``signature``: the unit's own profile first,
+    then a preset shared on the unit or its nearest ancestor (deepest path first)."""
+    if not signature:
+        return None
+    own = MappingProfile.objects.filter(unit=unit, kind=kind, signature=signature, shared=False).first()
+    if own is not None:
+        return own
+    return (
+        MappingProfile.objects.filter(unit_id__in=unit.path_ids, kind=kind, signature=signature, shared=True)
+        .select_related("unit").order_by("-unit__depth").first()
+    )
+
+
+def profile_label(profile: MappingProfile) -> str:
+    """How the preview names an applied profile: "VNPT iGate (dùng chung, Tỉnh X)" or
+    "đã lưu cho UBND xã A ngày 05/01/2024"."""
+    if profile.shared:
+        return f"{profile.name or 'mẫu dùng chung'} (dùng chung, {profile.unit.name})"
+    return f"{profile.name or 'cách ghép đã lưu'} của {profile.unit.name}, lưu ngày {formats.date(timezone.localtime(profile.updated_at))}"
+
+
+STALE_CODES_SHOWN = 5
+
+
+def stale_pending(batch: ImportBatch, records: list[tuple]) -> dict[str, Any] | None:
+    """Dossiers stored as pending (no resolution date), received before the file's
+    first month by the units the file speaks for, that the file does not mention:
+    they stay pending and may turn overdue, so a partial export is noticed before
+    it changes ranks. ``{"count": n, "codes": [up to 5 codes], "before": "MM/YYYY"}``
+    or None."""
+    if not records:
+        return None
+    first = min(r[7] for r in records if r[7])[:7]
+    first_day = datetime.date.fromisoformat(first + "-01")
+    units = {r[1] for r in records}
+    in_file = {r[0] for r in records}
+    pending = (
+        Dossier.objects.filter(unit_id__in=units, resolved_on__isnull=True, received_on__lt=first_day)
+        .order_by("received_on", "code").values_list("code", flat=True)
+    )
+    missing = [c for c in pending.iterator(chunk_size=5000) if c not in in_file]
+    if not missing:
+        return None
+    return {"count": len(missing), "codes": missing[:STALE_CODES_SHOWN], "before": formats.month(first_day)}
+
+
+def finish_reading(batch: ImportBatch, reading: dict[str, Any], counts: dict[str, Any], records: list) -> None:
+    """What the file cannot measure (from its mapped fields, ``measures.json``) and,
+    for dossiers, the pending ones it does not mention (``counts["stale_pending"]``)."""
+    mapped = {c["field"] for c in reading.get("columns", []) if c.get("field")}
+    reading["cannot_measure"] = cannot_measure(batch.kind, mapped)
+    if batch.kind == ImportKind.DOSSIERS and records:
+        stale = stale_pending(batch, records)
+        if stale:
+            counts["stale_pending"] = stale
+
+
 def parse_file(batch: ImportBatch) -> dict[str, Any]:
     """Read, check and validate the batch's file; compare it with the database.
 
@@ -227,16 +415,23 @@ def parse_file(batch: ImportBatch) -> dict[str, Any]:
         data = batch.file.read()
     finally:
         batch.file.close()
-    parsing.check_container(data, settings.MAX_UPLOAD_BYTES)
-    wb = parsing.open_workbook(data)
-    loc, sheet = parsing.locate(wb, batch.kind)
-    _update_progress(batch.pk, 10)
+    fmt = parsing.check_container(data, settings.MAX_UPLOAD_BYTES)
+    wb = parsing.open_workbook(data, fmt)
     try:
-        rows = sheet.to_python(skip_empty_area=False)
-    except Exception as exc:  # noqa: BLE001
-        raise parsing.FileRejected(f"Không đọc được trang tính “{loc.sheet_name}” ({parsing._short(exc)}).") from None
+        loc, sheet, profile = locate_for(batch, wb)
+        reading = describe_reading(batch.kind, loc, wb)
+        _update_progress(batch.pk, 10)
+        try:
+            rows = sheet.to_python(skip_empty_area=False)
+        except parsing.FileRejected:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise parsing.FileRejected(f"Không đọc được trang tính “{loc.sheet_name}” ({parsing._short(exc)}).") from None
     finally:
         wb.close()
+    parsing.enrich_reading(reading, loc)
+    if profile is not None:
+        reading["profile"] = profile_label(profile)
     _update_progress(batch.pk, 30)
     ctx = build_context(batch)
     counts: dict[str, Any] = {}
@@ -308,7 +503,9 @@ def parse_file(batch: ImportBatch) -> dict[str, Any]:
         staged = marshal.dumps(records) if not errors.count else b""
     counts["sheet"] = loc.sheet_name
     counts["header_row"] = loc.header_bottom + 1
-    return {"errors": errors.items, "error_count": errors.count, "counts": counts, "total": total, "staged": staged}
+    finish_reading(batch, reading, counts, records)
+    return {"errors": errors.items, "error_count": errors.count, "counts": counts, "total": total, "staged": staged,
+            "reading": reading}
 
 
 def summary_text(kind: str, counts: dict[str, Any]) -> str:

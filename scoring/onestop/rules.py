@@ -3,7 +3,10 @@
 
 - ``onestop.upload`` takes the ``Unit`` the file is for, or nothing ("may this
   user upload for some unit at all?", the upload button and the home page's to-do).
-- ``onestop.confirm_batch`` / ``onestop.cancel_batch`` take the ``ImportBatch``.
+- ``onestop.confirm_batch`` / ``onestop.cancel_batch`` / ``onestop.remap_batch``
+  (change the column mapping of the preview) take the ``ImportBatch``.
+- ``onestop.share_profile`` (share a batch's column mapping as a preset over
+  the subtree, "VNPT iGate") takes the ``ImportBatch``: emulation staff only.
 - ``onestop.lock_month`` / ``onestop.reopen_month`` take the ``Unit``, or nothing
   (the lock forms under the completeness grid).
 
@@ -48,5 +51,8 @@ change_lock = is_emulation_staff & unit_in_scope_or_none
 rules.add_perm("onestop.upload", upload)
 rules.add_perm("onestop.confirm_batch", act_on_batch)
 rules.add_perm("onestop.cancel_batch", act_on_batch)
+rules.add_perm("onestop.remap_batch", act_on_batch)
+#: A preset applies to every unit below the staff member's: theirs to share.
+rules.add_perm("onestop.share_profile", is_emulation_staff & batch_unit_in_scope)
 rules.add_perm("onestop.lock_month", change_lock)
 rules.add_perm("onestop.reopen_month", change_lock)

@@ -9,7 +9,16 @@
 - ``confirm_batch``: ONE transaction that upserts every row (``store``), then
   announces ``signals.facts_committed`` for the units × months touched (scoring
   recomputes them after commit).
+- ``remap_batch``: the officer's column mapping ("cột trong tệp → trường"):
+  stored on the batch and as the unit's ``MappingProfile`` for the file's header
+  signature, then the file is parsed again by ``parse_batch`` (the same path as
+  the first parse, so the preview is what the confirmation stores).
+- ``share_mapping``: emulation staff share a batch's mapping as a named preset
+  over their subtree ("VNPT iGate", "Viettel").
 - ``cancel_batch``, ``lock_month``, ``reopen_month``.
+
+A file that cannot measure something (``reading["cannot_measure"]``, a missing
+column) is confirmed only with ``accept_gaps=True``: the officer's explicit tick.
 
 Who may do what is ``rules.py`` (the same permissions the pages ask); the
 batch's states follow ``choices.BATCH_TRANSITIONS`` through ``audit.services.transition``.
@@ -46,19 +55,22 @@ from core.errors import DomainError, NotAllowed
 from core.periods import month_start, parse_month
 from organization.models import Unit
 from organization.rules import allowed
+from organization.scope import scope_unit
 
 from . import parsing
 from .choices import BATCH_TRANSITIONS
+from .measures import missing_columns
 from .models import (
     Dossier,
     ImportBatch,
     ImportKind,
     ImportStatus,
+    MappingProfile,
     MonthLock,
     MonthlyReport,
     Procedure,
 )
-from .preview import parse_file, plan_dossiers, summary_text
+from .preview import mapping_errors, parse_file, plan_dossiers, summary_text
 from .signals import facts_committed
 from .store import bulk_work, insert_dossiers, upsert_dossiers
 from .validation import REPORT_COUNT_KEYS, REPORT_PERIOD_KEYS
@@ -192,7 +204,10 @@ def parse_batch(batch_id: int) -> ImportBatch:
         with bulk_work():
             outcome = parse_file(batch)
     except parsing.FileRejected as exc:
-        outcome = {"errors": [{"row": None, "column": "", "message": str(exc)}], "error_count": 1, "counts": {}, "total": 0}
+        # A header band found but a required column missing: keep what was read,
+        # so the officer can map the column in the preview (``remap_batch``).
+        outcome = {"errors": [{"row": None, "column": "", "message": str(exc)}], "error_count": 1, "counts": {}, "total": 0,
+                   "reading": getattr(exc, "reading", None) or {}}
     except Exception as exc:  # a bug or an unreadable file: the batch shows it, nothing stored
         log.exception("parse of import batch %s failed", batch_id)
         with transaction.atomic():
@@ -208,6 +223,7 @@ def parse_batch(batch_id: int) -> ImportBatch:
         # Shown and printed in row order (whole-file errors first): the checks run
         # rule by rule, and an officer fixes the file from top to bottom.
         batch.errors = sorted(outcome["errors"], key=lambda e: (e["row"] is not None, e["row"] or 0))
+        batch.reading = outcome.get("reading") or {}
         batch.error_count = outcome["error_count"]
         batch.counts = outcome["counts"]
         batch.total_rows = outcome["total"]
@@ -223,7 +239,7 @@ def parse_batch(batch_id: int) -> ImportBatch:
         _move(batch, to, actor=None, action="onestop.batch.parsed",
               data={"counts": batch.counts, "errors": batch.error_count},
               update_fields=("errors", "error_count", "counts", "total_rows", "parsed_at", "progress", "message",
-                             "staging_file"))
+                             "staging_file", "reading"))
     return batch
 
 
@@ -256,11 +272,16 @@ def _relock_check(batch: ImportBatch, pairs: Iterable[tuple[int, datetime.date]]
             )
 
 
-def confirm_batch(batch: ImportBatch, *, actor: Any) -> ImportBatch:
+GAPS_TICK = "Tôi hiểu tệp thiếu các cột trên và các chỉ tiêu đó sẽ để trống hoặc bị tính thấp"
+
+
+def confirm_batch(batch: ImportBatch, *, actor: Any, accept_gaps: bool = False) -> ImportBatch:
     """Commit a parsed batch in ONE transaction and announce the facts it changed.
 
     Guards: the actor may upload for the batch's unit; the batch is ready (not
-    already committed, invalid or cancelled); no month it touches got locked since
+    already committed, invalid or cancelled); a file that cannot measure something
+    (``reading["cannot_measure"]``) needs ``accept_gaps=True``, the officer's tick
+    (house rule 12: nothing is lost silently); no month it touches got locked since
     the preview; no dossier code got taken by a unit outside the subtree."""
     _require(actor, "onestop.confirm_batch", batch, "Bạn không có quyền ghi nhận số liệu cho đơn vị này.")
     touched: dict[int, set[datetime.date]] = {}
@@ -270,6 +291,12 @@ def confirm_batch(batch: ImportBatch, *, actor: Any) -> ImportBatch:
             raise ImportRefused(f"Lượt tải này đã được ghi nhận ngày {_when(batch.committed_at)}.")
         if batch.status != ImportStatus.READY:
             raise ImportRefused(f"Lượt tải đang ở trạng thái “{batch.get_status_display()}”, không thể ghi nhận.")
+        gaps = (batch.reading or {}).get("cannot_measure") or []
+        if gaps and not accept_gaps:
+            raise ImportRefused(
+                f"Tệp này thiếu {len(gaps)} cột ({', '.join(missing_columns(batch.kind, gaps))}): các chỉ tiêu ở mục "
+                f"“Tệp này không đo được” sẽ để trống hoặc bị tính thấp. Muốn ghi nhận, hãy đánh dấu “{GAPS_TICK}”."
+            )
         with bulk_work():
             staged = _load_staged(batch)
             if batch.kind == ImportKind.DOSSIERS:
@@ -282,7 +309,8 @@ def confirm_batch(batch: ImportBatch, *, actor: Any) -> ImportBatch:
         batch.committed_at = timezone.now()
         batch.counts = {**batch.counts, **counts, "committed": True}
         batch.message = "Đã ghi nhận: " + summary_text(batch.kind, batch.counts)
-        _move(batch, ImportStatus.COMMITTED, actor=actor, action="onestop.batch.confirm", data={"counts": counts},
+        _move(batch, ImportStatus.COMMITTED, actor=actor, action="onestop.batch.confirm",
+              data={"counts": counts, "accepted_gaps": [g["field"] for g in gaps]},
               update_fields=("committed_at", "counts", "message"))
         # Inside the transaction: the receivers (scoring's recompute request)
         # commit or roll back with the facts, and enqueue their work on commit.
@@ -391,6 +419,123 @@ def _commit_catalog(batch: ImportBatch, staged: list[dict]) -> tuple[dict[int, s
         months |= set(MonthlyReport.objects.filter(unit=batch.unit).values_list("month", flat=True))
         touched[batch.unit_id] = {month_start(m) for m in months}
     return touched, {"new": len(new), "updated": len(changed), "unchanged": unchanged, "removed": len(removed)}
+
+
+# --- column mapping ------------------------------------------------------------------------------
+
+
+def _clean_mapping(mapping: dict[Any, Any]) -> dict[str, str]:
+    """{"3": "due_on", "5": ""}: keys as column indices in text, values as field names."""
+    clean: dict[str, str] = {}
+    for key, value in (mapping or {}).items():
+        try:
+            index = int(key)
+        except (TypeError, ValueError):
+            raise ImportRefused(f"Cột “{key}” không hợp lệ.") from None
+        if index < 0:
+            raise ImportRefused(f"Cột “{key}” không hợp lệ.")
+        clean[str(index)] = str(value or "").strip()
+    return clean
+
+
+def remap_batch(batch: ImportBatch, mapping: dict[Any, Any], *, actor: Any) -> ImportBatch:
+    """Apply the officer's column mapping and read the file again.
+
+    ``mapping`` is {"<column index, 0-based>": "<field>" | ""} ("" = bỏ qua), over
+    the columns of ``batch.reading``. Guards: the actor may act on the batch
+    (``onestop.remap_batch``); the batch waits for confirmation or was refused for
+    its content (not committed, cancelled or still being read) and its columns
+    were read; every column and field exists, no field is chosen twice, every
+    required field keeps a column. Stores ``batch.mapping``, saves it as the unit's
+    ``MappingProfile`` for the header signature (applied automatically to the next
+    file with the same headers), audits both, and enqueues ``parse_batch`` after
+    commit: the same path as the first parse, so the preview is what confirm stores."""
+    _require(actor, "onestop.remap_batch", batch, "Bạn không có quyền sửa cách ghép cột của lượt tải này.")
+    mapping = _clean_mapping(mapping)
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().select_related("unit").get(pk=batch.pk)
+        if batch.status not in (ImportStatus.READY, ImportStatus.INVALID):
+            raise ImportRefused(
+                f"Lượt tải đang ở trạng thái “{batch.get_status_display()}”, không thể sửa cách ghép cột."
+            )
+        reading = batch.reading or {}
+        columns = reading.get("columns") or []
+        if not columns:
+            raise ImportRefused("Chưa đọc được dòng tiêu đề của tệp, không có cột nào để ghép; hãy tải lên tệp khác.")
+        if not mapping:
+            raise ImportRefused("Chưa chọn cách ghép cột nào.")
+        problems = mapping_errors(batch.kind, reading, mapping)
+        if problems:
+            raise ImportRefused(" ".join(problems))
+        chosen = {int(i): k for i, k in mapping.items()}
+        effective = {k for k in chosen.values() if k}
+        effective |= {c["field"] for c in columns if c.get("field") and c["index"] not in chosen}
+        missing = [c.label for c in parsing.SCHEMAS[batch.kind] if c.required and c.key not in effective]
+        if missing:
+            raise ImportRefused(
+                "Chưa có cột cho trường bắt buộc " + ", ".join(f"“{m}”" for m in missing) + "; hãy chọn cột chứa trường này."
+            )
+        before = {str(c["index"]): c.get("field") or "" for c in columns}
+        stale_staging = batch.staging_file.name if batch.staging_file else ""
+        batch.mapping = mapping
+        batch.progress = 1
+        batch.counts, batch.errors, batch.error_count = {}, [], 0
+        batch.message = "Đang đọc lại tệp theo cách ghép cột mới."
+        batch.staging_file = ""
+        _move(batch, ImportStatus.PARSING, actor=actor, action="onestop.batch.remap",
+              data={"mapping": mapping, "before": before, "signature": reading.get("signature", "")},
+              update_fields=("mapping", "progress", "counts", "errors", "error_count", "message", "staging_file"))
+        signature = reading.get("signature") or ""
+        if signature:
+            headers = {str(c["index"]): c.get("header", "") for c in columns}
+            profile, created = MappingProfile.objects.update_or_create(
+                unit=batch.unit, kind=batch.kind, signature=signature, shared=False,
+                defaults={"mapping": mapping, "headers": headers, "updated_by": _person(actor)},
+            )
+            record(actor=actor, action="onestop.profile.save", obj=profile, unit=batch.unit,
+                   to_state="created" if created else "updated", data={"mapping": mapping, "batch": batch.pk})
+        if stale_staging:
+            storage = ImportBatch._meta.get_field("staging_file").storage
+            transaction.on_commit(lambda: storage.delete(stale_staging))
+        from .tasks import parse_batch_task
+
+        parse_batch_task.delay_on_commit(batch.pk)
+    return batch
+
+
+def share_mapping(batch: ImportBatch, *, actor: Any, name: str) -> MappingProfile:
+    """Share the batch's column mapping as a named preset ("VNPT iGate") over the
+    staff member's whole subtree: a unit below whose file has the same header
+    signature and no profile of its own gets it applied automatically.
+
+    Guards: ``onestop.share_profile`` (emulation staff with the batch's unit in
+    scope); a name of at most 120 characters; the batch's columns were read. The
+    preset lives on the staff member's scope unit (a superuser's: the top of the
+    batch unit's tree)."""
+    _require(actor, "onestop.share_profile", batch,
+             "Chỉ cán bộ thi đua có thẩm quyền với đơn vị này mới được chia sẻ cách ghép cột.")
+    name = (name or "").strip()
+    if not name:
+        raise ImportRefused("Cần đặt tên cho mẫu ghép cột dùng chung (ví dụ: VNPT iGate, Viettel).")
+    if len(name) > 120:
+        raise ImportRefused("Tên mẫu ghép cột tối đa 120 ký tự.")
+    reading = batch.reading or {}
+    columns = reading.get("columns") or []
+    if not columns or not reading.get("signature"):
+        raise ImportRefused("Chưa đọc được dòng tiêu đề của tệp, không có cách ghép cột nào để chia sẻ.")
+    target = scope_unit(actor)
+    if target is None or not batch.unit.path.startswith(target.path):
+        target = Unit.objects.get(pk=batch.unit.path_ids[0])
+    mapping = {str(c["index"]): c.get("field") or "" for c in columns}
+    headers = {str(c["index"]): c.get("header", "") for c in columns}
+    with transaction.atomic():
+        profile, created = MappingProfile.objects.update_or_create(
+            unit=target, kind=batch.kind, signature=reading["signature"], shared=True,
+            defaults={"name": name, "mapping": mapping, "headers": headers, "updated_by": _person(actor)},
+        )
+        record(actor=actor, action="onestop.profile.share", obj=profile, unit=target,
+               to_state="created" if created else "updated", data={"mapping": mapping, "batch": batch.pk, "name": name})
+    return profile
 
 
 # --- cancel, locks -----------------------------------------------------------------------------

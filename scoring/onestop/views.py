@@ -24,8 +24,8 @@ from organization.models import Unit
 from organization.rules import allowed
 from organization.scope import get_unit_for_user, scope_unit
 
-from . import services
-from .forms import LockForm, UploadForm
+from . import parsing, services
+from .forms import LockForm, MappingForm, ShareMappingForm, UploadForm
 from .models import ImportBatch, ImportKind, ImportStatus
 from .preview import summary_text
 from .xlsx import FILE_NAMES, template_bytes
@@ -80,19 +80,60 @@ def upload_new(request):
     return render(request, "onestop/upload_new.html", {"form": form, "kinds": ImportKind.choices})
 
 
-def _batch_context(batch: ImportBatch) -> dict:
+def _columns_for_page(kind: str, columns: list[dict]) -> list[dict]:
+    """The reader's columns with the candidates' labels and the "ambiguous" flag: a
+    column whose header also resembles other fields (``candidates``), which the
+    officer should look at before confirming."""
+    labels = {c.key: c.label for c in parsing.SCHEMAS.get(kind, [])}
+    out = []
+    for col in columns:
+        candidates = [c for c in col.get("candidates") or [] if c != col.get("field")]
+        out.append({**col, "candidate_labels": [labels.get(c, c) for c in candidates], "ambiguous": bool(candidates)})
+    return out
+
+
+def _period_for_page(period: dict | None) -> dict | None:
+    """``reading["period"]`` with its ISO dates as dates (for the ``ngay``/``thang`` filters)."""
+    if not period:
+        return None
+    out = dict(period)
+    for key in ("start", "end", "month"):
+        value = period.get(key)
+        try:
+            out[key] = datetime.date.fromisoformat(value[:10]) if value else None
+        except (TypeError, ValueError):
+            out[key] = None
+    return out
+
+
+def _batch_context(batch: ImportBatch, user=None, mapping_form: MappingForm | None = None) -> dict:
+    """The batch page: counts, errors, and the reading (sheet, header band, columns
+    → fields, period, rows left out, what the file cannot measure)."""
     running = batch.status in (ImportStatus.UPLOADED, ImportStatus.PARSING)
+    reading = batch.reading or {}
+    columns = _columns_for_page(batch.kind, reading.get("columns") or [])
+    can_remap = (
+        user is not None and batch.status in (ImportStatus.READY, ImportStatus.INVALID) and bool(columns)
+        and allowed(user, "onestop.remap_batch", batch)
+    )
+    if can_remap and mapping_form is None:
+        mapping_form = MappingForm(kind=batch.kind, columns=columns)
     return {
         "batch": batch, "running": running,
         "errors": batch.errors, "more_errors": max(0, batch.error_count - len(batch.errors)),
         "summary": summary_text(batch.kind, batch.counts) if batch.counts else "",
+        "reading": reading, "columns": columns, "gaps": reading.get("cannot_measure") or [],
+        "period": _period_for_page(reading.get("period")),
+        "mapping_form": mapping_form if can_remap else None,
+        "share_form": ShareMappingForm() if user is not None and columns else None,
+        "stale": (batch.counts or {}).get("stale_pending"), "gaps_tick": services.GAPS_TICK,
     }
 
 
 @login_required
 def batch_detail(request, pk: int):
     batch = get_batch_for_user(request.user, pk)
-    return render(request, "onestop/batch_detail.html", _batch_context(batch))
+    return render(request, "onestop/batch_detail.html", _batch_context(batch, request.user))
 
 
 @login_required
@@ -109,7 +150,40 @@ def batch_progress(request, pk: int):
 @require_POST
 def batch_confirm(request, pk: int):
     batch = get_batch_for_user(request.user, pk)
-    perform(request, services.confirm_batch, batch, success="Đã ghi nhận số liệu; các chỉ số đang được tính lại.")
+    perform(request, services.confirm_batch, batch, accept_gaps=request.POST.get("accept_gaps") == "1",
+            success="Đã ghi nhận số liệu; các chỉ số đang được tính lại.")
+    return redirect("onestop:batch_detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_remap(request, pk: int):
+    """The officer's column mapping: saved (and remembered for the same headers),
+    then the file is read again; the page shows the progress and the new preview."""
+    batch = get_batch_for_user(request.user, pk)
+    form = MappingForm(request.POST, kind=batch.kind, columns=(batch.reading or {}).get("columns") or [])
+    if not form.is_valid():
+        ctx = _batch_context(batch, request.user, mapping_form=form)
+        return render(request, "onestop/batch_detail.html", ctx, status=400)
+    perform(request, services.remap_batch, batch, form.mapping(),
+            success="Đã lưu cách ghép cột; tệp đang được đọc lại. Lần sau tệp có cùng dòng tiêu đề sẽ được ghép tự động.")
+    return redirect("onestop:batch_detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_share_mapping(request, pk: int):
+    """Staff share the batch's column mapping as a named preset over their subtree."""
+    batch = get_batch_for_user(request.user, pk)
+    form = ShareMappingForm(request.POST)
+    if not form.is_valid():
+        for errs in form.errors.values():
+            for e in errs:
+                messages.error(request, e)
+        return redirect("onestop:batch_detail", pk=batch.pk)
+    name = form.cleaned_data["name"]
+    perform(request, services.share_mapping, batch, name=name,
+            success=f"Đã chia sẻ cách ghép cột “{name}” cho các đơn vị trực thuộc.")
     return redirect("onestop:batch_detail", pk=batch.pk)
 
 

@@ -34,11 +34,12 @@ def submit(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def confirm(django_capture_on_commit_callbacks):
-    """Confirm a batch and run the recomputation enqueued on commit."""
+    """Confirm a batch (ticking "Tôi hiểu tệp thiếu các cột…" when it has gaps; the
+    tick itself is tested in test_preview.py) and run the recomputation enqueued on commit."""
 
     def _confirm(batch, actor):
         with django_capture_on_commit_callbacks(execute=True):
-            services.confirm_batch(batch, actor=actor)
+            services.confirm_batch(batch, actor=actor, accept_gaps=True)
         batch.refresh_from_db()
         return batch
 

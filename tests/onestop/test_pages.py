@@ -77,7 +77,7 @@ def test_other_commune_gets_404_everywhere(client, officer_a, officer_b, commune
     client.force_login(officer_b)
     for name in ("batch_detail", "batch_progress", "batch_file"):
         assert client.get(reverse(f"onestop:{name}", args=[batch.pk])).status_code == 404, name
-    for name in ("batch_confirm", "batch_cancel"):
+    for name in ("batch_confirm", "batch_cancel", "batch_remap", "batch_share_mapping"):
         assert client.post(reverse(f"onestop:{name}", args=[batch.pk])).status_code == 404, name
     assert client.get(reverse("onestop:upload_list") + "?unit=XA-A").status_code == 404
     assert client.get(reverse("completeness") + "?unit=XA-A").status_code == 404
@@ -177,3 +177,90 @@ def test_staff_of_another_district_cannot_lock(client, tree):
     client.force_login(other_staff)
     client.post(reverse("onestop:month_lock"), {"unit": "XA-A", "month": "03/2023", "reason": "x"})
     assert MonthLock.objects.count() == 0
+
+
+# --- the preview of issue 15: reading, mapping, what the file cannot measure -----------------------------
+
+
+@pytest.mark.django_db
+def test_preview_page_shows_mapping_and_gaps_and_confirms_only_with_the_tick(
+        client, officer_a, commune, submit, django_capture_on_commit_callbacks):
+    from scoring.onestop.models import MappingProfile
+    from tests.onestop.test_preview import DUE_COLUMN, MARCH, odd_file
+
+    batch = submit(commune, "dossiers", odd_file(MARCH), officer_a, name="vnpt.xlsx")
+    client.force_login(officer_a)
+    url = reverse("onestop:batch_detail", args=[batch.pk])
+    page = client.get(url).content.decode()
+    assert 'id="mapping-table"' in page and "Mốc cam kết" in page and "05/03/2023" in page
+    assert f'name="col_{DUE_COLUMN}"' in page and "— bỏ qua —" in page
+    assert "Tệp này không đo được" in page
+    assert "Không có cột ngày hẹn trả: không tính được tỷ lệ đúng hạn, số hồ sơ trễ hạn" in page
+    assert 'id="accept-gaps"' in page and "Tôi hiểu tệp thiếu các cột trên" in page
+    # Without the tick the service refuses (the page's "required" is only a convenience).
+    response = client.post(reverse("onestop:batch_confirm", args=[batch.pk]), follow=True)
+    assert "hãy đánh dấu “Tôi hiểu tệp thiếu các cột trên" in response.content.decode()
+    assert Dossier.objects.count() == 0
+
+    form = {f"col_{c['index']}": c["field"] or "" for c in batch.reading["columns"]}
+    form[f"col_{DUE_COLUMN}"] = "due_on"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("onestop:batch_remap", args=[batch.pk]), form)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Đã lưu cách ghép cột" in page
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.READY and MappingProfile.objects.filter(unit=commune).count() == 1
+    assert "Không có cột ngày hẹn trả" not in page and "Không có cột mức độ hài lòng" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("onestop:batch_confirm", args=[batch.pk]), {"accept_gaps": "1"})
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.COMMITTED and Dossier.objects.get(code="VX-001").due_on == D(2023, 3, 5)
+
+
+@pytest.mark.django_db
+def test_mapping_form_refusal_is_shown(client, officer_a, commune, submit):
+    from tests.onestop.test_preview import MARCH, odd_file
+
+    batch = submit(commune, "dossiers", odd_file(MARCH), officer_a)
+    client.force_login(officer_a)
+    form = {f"col_{c['index']}": c["field"] or "" for c in batch.reading["columns"]}
+    form["col_6"] = "received_on"
+    page = client.post(reverse("onestop:batch_remap", args=[batch.pk]), form, follow=True).content.decode()
+    assert "Trường “Ngày tiếp nhận” được chọn cho nhiều cột (F, G)" in page
+    form["col_6"] = "no_such_field"
+    response = client.post(reverse("onestop:batch_remap", args=[batch.pk]), form)
+    assert response.status_code == 400 and "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_only_staff_see_and_use_the_share_form(client, officer_a, staff, commune, submit):
+    from scoring.onestop.models import MappingProfile
+    from tests.onestop.test_preview import MARCH, odd_file
+
+    batch = submit(commune, "dossiers", odd_file(MARCH), officer_a)
+    url = reverse("onestop:batch_detail", args=[batch.pk])
+    client.force_login(officer_a)
+    assert 'id="share-mapping"' not in client.get(url).content.decode()
+    page = client.post(reverse("onestop:batch_share_mapping", args=[batch.pk]), {"name": "VNPT iGate"}, follow=True)
+    assert "Chỉ cán bộ thi đua có thẩm quyền" in page.content.decode() and not MappingProfile.objects.exists()
+    client.force_login(staff)
+    assert 'id="share-mapping"' in client.get(url).content.decode()
+    page = client.post(reverse("onestop:batch_share_mapping", args=[batch.pk]), {"name": "VNPT iGate"}, follow=True)
+    assert "Đã chia sẻ cách ghép cột “VNPT iGate”" in page.content.decode()
+    assert MappingProfile.objects.get().shared
+
+
+@pytest.mark.django_db
+def test_stale_pending_dossiers_are_named_on_the_page(client, officer_a, commune, submit):
+    march = submit(commune, "dossiers", dossier_file([dossier_row("P-1", received=D(2023, 3, 2), due=D(2023, 3, 20))]),
+                   officer_a)
+    services.confirm_batch(march, actor=officer_a)
+    april = submit(commune, "dossiers", dossier_file([dossier_row("Q-1", received=D(2023, 4, 4), due=D(2023, 4, 8))]),
+                   officer_a, name="thang-4.xlsx")
+    client.force_login(officer_a)
+    page = client.get(reverse("onestop:batch_detail", args=[april.pk])).content.decode()
+    assert "1 hồ sơ đang giải quyết từ các tháng trước 04/2023 không có trong tệp: vẫn tính là đang giải quyết, " \
+           "có thể trở thành quá hạn" in page
+    assert "<code>P-1</code>" in page
+

@@ -18,12 +18,15 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from core.errors import NotAllowed
+from organization.choices import Role
 from organization.rules import allowed
 from organization.scope import scope_unit
 from scoring.onestop import services
+from tests.conftest import make_user
 from tests.onestop.helpers import D, dossier_file, dossier_row, upload
 
-ROLES = ["officer_a", "officer_b", "staff", "council_member", "leader", "judge", "no_unit_user", "superuser", "anonymous"]
+ROLES = ["officer_a", "officer_b", "staff", "council_member", "leader", "judge", "no_unit_user", "superuser", "anonymous",
+         "staff_elsewhere"]
 MONTH = D(2023, 3, 1)
 _codes = count(1)
 
@@ -52,6 +55,8 @@ def actor(request, tree):
         return AnonymousUser()
     if name == "superuser":
         return get_user_model().objects.create_superuser("quantri", password="matkhau-thu-nghiem-123")
+    if name == "staff_elsewhere":  # emulation staff of a department: commune A is outside their subtree
+        return make_user("thidua_so", tree["department"], Role.STAFF)
     return request.getfixturevalue(name)
 
 
@@ -111,3 +116,40 @@ def test_reopen_agrees(actor, commune, staff):
     services.lock_month(commune, MONTH, actor=staff, reason="Đã thẩm định")
     assert allowed(actor, "onestop.reopen_month", commune) == accepts(
         lambda: services.reopen_month(commune, MONTH, actor=actor, reason="Bổ sung"))
+
+
+def _mapping(batch) -> dict[str, str]:
+    """The batch's columns as read, with the third one (Tên TTHC) ignored."""
+    mapping = {str(c["index"]): c["field"] or "" for c in batch.reading["columns"]}
+    mapping["2"] = ""
+    return mapping
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ROLES, indirect=True)
+def test_remap_agrees(actor, ready_batch):
+    batch = ready_batch()
+    assert allowed(actor, "onestop.remap_batch", batch) == accepts(
+        lambda: services.remap_batch(batch, _mapping(batch), actor=actor))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ROLES, indirect=True)
+def test_share_profile_agrees(actor, ready_batch):
+    batch = ready_batch()
+    assert allowed(actor, "onestop.share_profile", batch) == accepts(
+        lambda: services.share_mapping(batch, actor=actor, name="VNPT iGate"))
+
+
+@pytest.mark.django_db
+def test_remap_and_share_from_the_wrong_unit_are_refused(ready_batch, officer_b, tree):
+    from scoring.onestop.models import MappingProfile
+
+    batch = ready_batch()
+    with pytest.raises(services.ImportNotAllowed, match="Bạn không có quyền sửa cách ghép cột của lượt tải này"):
+        services.remap_batch(batch, _mapping(batch), actor=officer_b)
+    with pytest.raises(services.ImportNotAllowed, match="Chỉ cán bộ thi đua có thẩm quyền với đơn vị này"):
+        services.share_mapping(batch, actor=make_user("thidua_so_2", tree["department"], Role.STAFF), name="Viettel")
+    batch.refresh_from_db()
+    assert batch.mapping == {} and not MappingProfile.objects.exists()
+
