@@ -15,6 +15,7 @@ from django.db.models import Q
 from campaigns.choices import AwardLevel, AwardType, Subject
 from campaigns.models import AwardForm, Participant, ParticipantGroup, Round
 from core import formats
+from core.files import unguessable_name
 from organization.models import Person, Unit
 from organization.scope import ScopedQuerySet
 
@@ -191,14 +192,16 @@ class Nomination(models.Model):
 
 
 def attachment_path(instance: NominationAttachment, filename: str) -> str:
-    return f"awards/nominations/{instance.nomination_id}/{filename}"
+    """``awards/nominations/<uuid4>.<ext>``: nothing on disk says whose evidence it is."""
+    return unguessable_name("awards/nominations", filename)
 
 
 class NominationAttachment(models.Model):
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField("loại tài liệu", max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.EVIDENCE)
     title = models.CharField("tên tài liệu", max_length=300)
-    file = models.FileField("tệp", upload_to=attachment_path)
+    file = models.FileField("tệp", upload_to=attachment_path, max_length=300)
+    original_name = models.CharField("tên tệp", max_length=255, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
 
@@ -209,6 +212,11 @@ class NominationAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def filename(self) -> str:
+        """The name the file had when uploaded (the stored name is a random one)."""
+        return self.original_name or (self.file.name.rsplit("/", 1)[-1] if self.file else "")
 
 
 class DeadlineException(models.Model):
@@ -426,7 +434,8 @@ class Decision(models.Model):
 
 
 def document_path(instance: GeneratedDocument, filename: str) -> str:
-    return f"awards/documents/{instance.round_id}/{filename}"
+    """``awards/documents/<uuid4>.pdf``; the readable name is kept in ``file_name``."""
+    return unguessable_name("awards/documents", filename)
 
 
 class DocumentQuerySet(ScopedQuerySet):
@@ -446,7 +455,8 @@ class GeneratedDocument(models.Model):
     meeting = models.ForeignKey(CouncilMeeting, null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
     nomination = models.ForeignKey(Nomination, null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
     status = models.CharField("trạng thái", max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED)
-    file = models.FileField("tệp PDF", upload_to=document_path, blank=True)
+    file = models.FileField("tệp PDF", upload_to=document_path, blank=True, max_length=300)
+    file_name = models.CharField("tên tệp", max_length=255, blank=True)
     form_title = models.CharField("mẫu áp dụng", max_length=300, blank=True)
     error = models.TextField("lỗi", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -466,4 +476,5 @@ class GeneratedDocument(models.Model):
 
     @property
     def filename(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+        """The name a user downloads (``to-trinh-12.pdf``); the stored name is random."""
+        return self.file_name or (self.file.name.rsplit("/", 1)[-1] if self.file else "")

@@ -6,6 +6,7 @@ the change inside ``transaction.atomic()``, then an audit event.
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -20,6 +21,7 @@ from campaigns.choices import Subject
 from campaigns.models import AwardForm, Participant, Round
 from core import formats
 from core.errors import DomainError, NotAllowed
+from core.uploads import EVIDENCE_TYPES, check_upload
 from organization.models import Person, Unit
 from organization.rules import allowed
 from organization.scope import scope_unit, unit_in_scope
@@ -239,7 +241,9 @@ def add_attachment(nomination: Nomination, *, actor: Any, kind: str, title: str,
     """Attach evidence (initiative recognition, proof) while the nomination is editable."""
     _require_proposer(nomination, actor)
     _require(nomination.is_editable, "Hồ sơ đã gửi, không thêm tài liệu được.")
-    attachment = NominationAttachment.objects.create(nomination=nomination, kind=kind, title=title, file=file, uploaded_by=actor)
+    check_upload(file, allowed=EVIDENCE_TYPES, what="Tài liệu")  # by content: no .html renamed .pdf
+    attachment = NominationAttachment.objects.create(nomination=nomination, kind=kind, title=title, file=file,
+                                                     original_name=os.path.basename(file.name or "")[:255], uploaded_by=actor)
     record(actor=actor, action="awards.nomination.attach", obj=nomination, unit=nomination.proposing_unit,
            comment=title, data={"attachment": attachment.pk})
     return attachment
@@ -597,11 +601,12 @@ def render_document(doc: GeneratedDocument) -> GeneratedDocument:
                comment=doc.error)
         raise
     doc.file.save(name, ContentFile(pdf), save=False)
+    doc.file_name = name
     doc.status = DocumentStatus.DONE
     doc.form_title = form_title
     doc.error = ""
     doc.rendered_at = timezone.now()
-    doc.save(update_fields=["file", "status", "form_title", "error", "rendered_at"])
+    doc.save(update_fields=["file", "file_name", "status", "form_title", "error", "rendered_at"])
     record(actor=None, action="awards.documents.render", obj=doc, from_state=from_state, to_state=doc.status)
     return doc
 

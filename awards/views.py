@@ -8,13 +8,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.services import timeline
 from campaigns.choices import CampaignKind
 from campaigns.models import Campaign, Participant, Round
+from core.files import file_response
 from core.views import perform
 from organization.models import Person, Unit
 from organization.rules import allowed
@@ -227,7 +228,7 @@ def nomination_attach(request, pk: int):
 def attachment_download(request, pk: int, attachment_id: int):
     nomination = get_nomination_for_user(request.user, pk)
     attachment = get_object_or_404(nomination.attachments, pk=attachment_id)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1])
+    return file_response(attachment.file, filename=attachment.filename)
 
 
 ACTIONS = {
@@ -432,7 +433,7 @@ def document_download(request, pk: int):
     doc = get_document_for_user(request.user, pk)
     if doc.status != DocumentStatus.DONE or not doc.file:
         raise Http404("Văn bản chưa được tạo xong.")
-    return FileResponse(doc.file.open("rb"), content_type="application/pdf", filename=doc.filename)
+    return file_response(doc.file, filename=doc.filename, produced=True)
 
 
 @login_required

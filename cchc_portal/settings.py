@@ -56,10 +56,38 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else None)
-if not DEBUG and (SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50):
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a long random value in production")
+# Local state (SQLite file, uploaded files, the generated secret key): one directory.
+STATE_DIR = Path(env_str("CCHC_STATE_DIR", str(BASE_DIR / "var")))
+STATE_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _state_secret_key(path: Path) -> str:
+    """The secret key kept in ``path``, generated there (mode 0600) on the first start.
+
+    Several processes may start at once (web + in-process tasks, gunicorn workers):
+    the file is created exclusively, and whoever loses the race reads the winner's."""
+    from django.core.management.utils import get_random_secret_key
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) < 50:
+            raise ImproperlyConfigured(f"{path} does not hold a secret key (delete it to generate one)") from None
+        return key
+    key = get_random_secret_key() + get_random_secret_key()  # 100 characters
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key + "\n")
+    return key
+
+
+# Debug pages (tracebacks, settings) only when explicitly asked for: DJANGO_DEBUG=1.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# Given by the deployment (several hosts must share one), else generated once into
+# the state directory so that a single-machine install is safe without a step.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip() or _state_secret_key(STATE_DIR / "secret_key")
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a long random value (at least 50 characters)")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -119,7 +147,7 @@ TEMPLATES = [
 ]
 
 # --- database -------------------------------------------------------------
-SQLITE_PATH = env_str("SQLITE_PATH", str(BASE_DIR / "var" / "db.sqlite3"))
+SQLITE_PATH = env_str("SQLITE_PATH", str(STATE_DIR / "db.sqlite3"))
 _database_url = os.environ.get("DATABASE_URL", "").strip()
 if _database_url:
     try:
@@ -201,10 +229,23 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # --- static and media ------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(STATE_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root
-MEDIA_URL = "media/"
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Uploaded and generated files are private: no URL serves MEDIA_ROOT, in any mode.
+# Each file goes out through its object's permission-checked view (core.files).
+# MEDIA_URL only names the prefix a FieldFile.url would carry; nothing routes it.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(STATE_DIR / "media")))
+# Who sends the bytes of a checked download: "" Django itself (embedded default),
+# "nginx" X-Accel-Redirect to the internal location PRIVATE_FILES_INTERNAL_URL
+# (aliased to MEDIA_ROOT, see the README), "sendfile" X-Sendfile (Apache, lighttpd).
+PRIVATE_FILES_SERVER = env_str("PRIVATE_FILES_SERVER", "").strip().lower()
+if PRIVATE_FILES_SERVER not in ("", "nginx", "sendfile"):
+    raise ImproperlyConfigured(f"PRIVATE_FILES_SERVER={PRIVATE_FILES_SERVER!r}: use nginx, sendfile or nothing")
+PRIVATE_FILES_INTERNAL_URL = env_str("PRIVATE_FILES_INTERNAL_URL", "/_private_files/")
+# Uploads are named <folder>/<uuid4>.<ext>; a file cannot be found by guessing.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # Uploaded spreadsheets are capped here and checked again before parsing.
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -217,11 +258,15 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 
 # --- security (production) -----------------------------------------------
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+# DJANGO_HTTPS=1 when the portal is reached over HTTPS (production): secure cookies,
+# redirect to HTTPS, HSTS. Off by default because the embedded set-up (demo, tests)
+# answers plain http://127.0.0.1, where secure cookies would never come back.
+HTTPS = env_bool("DJANGO_HTTPS", False)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
 X_FRAME_OPTIONS = "DENY"

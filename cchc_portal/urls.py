@@ -1,8 +1,6 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.static import serve
 
 from scoring import completeness
 
@@ -27,5 +25,5 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# No route serves MEDIA_ROOT, in any mode: every stored file goes out through the view
+# of the object it belongs to, after that object's permission check (core.files).

@@ -32,6 +32,16 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def unescape_cell(value: Any) -> Any:
+    """The inverse of ``safe_cell`` for text read back from an exported file.
+
+    ``"'=SUM(A1)"`` → ``"=SUM(A1)"``: a file the portal exported re-imports unchanged
+    (the apostrophe was ours); any other value is returned as is."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
 def add_sheet(wb: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *,
               number_formats: dict[int, str] | None = None, width: int = 22,
               first: bool = False) -> Worksheet:

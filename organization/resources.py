@@ -9,6 +9,8 @@ from __future__ import annotations
 from import_export import fields, resources
 from import_export.widgets import BooleanWidget, DateWidget, ForeignKeyWidget
 
+from core.exports import safe_cell, unescape_cell
+
 from .choices import Gender, PersonCategory, UnitKind
 from .models import Person, Unit
 
@@ -72,6 +74,17 @@ class AllOrNothingResource(resources.ModelResource):
     def import_data(self, dataset, **kwargs):
         kwargs.setdefault("rollback_on_validation_errors", True)
         return super().import_data(dataset, **kwargs)
+
+    def export_field(self, field, instance, **kwargs):
+        # Every admin export format (xlsx, csv, …): imported text such as "=HYPERLINK(…)"
+        # or "+84…" must not run as a formula in a spreadsheet (formula injection).
+        return safe_cell(super().export_field(field, instance, **kwargs))
+
+    def before_import_row(self, row, **kwargs):
+        # A file this admin exported re-imports unchanged: drop the escaping apostrophe.
+        for key, value in row.items():
+            row[key] = unescape_cell(value)
+        super().before_import_row(row, **kwargs)
 
 
 class UnitResource(AllOrNothingResource):

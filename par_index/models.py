@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.files import unguessable_name
 from organization.choices import UnitKind
 from organization.models import Unit
 from organization.scope import ScopedQuerySet
@@ -192,7 +193,8 @@ class Answer(models.Model):
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
-    return f"par_index/{instance.answer.assessment_id}/{instance.answer.item.code}/{filename}"
+    """``par_index/evidence/<uuid4>.<ext>``; the uploaded name is kept in ``original_name``."""
+    return unguessable_name("par_index/evidence", filename)
 
 
 class Evidence(models.Model):

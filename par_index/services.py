@@ -20,6 +20,7 @@ from audit.services import record, transition
 from core.errors import DomainError
 from core.formats import number
 from core.numbers import parse_decimal
+from core.uploads import check_upload
 from organization.models import Unit
 from organization.rules import require
 
@@ -273,6 +274,8 @@ def _check_evidence(file: UploadedFile) -> None:
         )
     if file.size and file.size > MAX_EVIDENCE_BYTES:
         raise ParIndexError(f"Tệp “{file.name}” lớn hơn 20 MB.")
+    # By content, not name: an .html or .svg renamed .pdf must not be stored.
+    check_upload(file, allowed={ext.lstrip(".") for ext in EVIDENCE_EXTENSIONS}, what="Tệp")
 
 
 @transaction.atomic

@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from audit.services import timeline
+from core.files import file_response
 from core.views import perform
 from organization.rules import allowed
 from organization.scope import scope_unit
@@ -206,7 +207,7 @@ def _get_evidence_for_user(user: Any, pk: int) -> Evidence:
 @login_required
 def evidence_download(request, pk: int):
     evidence = _get_evidence_for_user(request.user, pk)
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+    return file_response(evidence.file, filename=evidence.original_name)
 
 
 @login_required

@@ -5,8 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 unset DATABASE_URL REDIS_URL
-export DJANGO_DEBUG=1
+# Debug pages stay off (DJANGO_DEBUG unset = 0): a visitor sees the Vietnamese error
+# pages, never a traceback. The secret key is generated once into var/secret_key.
+# Plain http on 127.0.0.1: no HTTPS redirect, no secure-only cookies.
+export DJANGO_HTTPS=0
+unset DJANGO_DEBUG
 .venv/bin/python manage.py migrate --noinput -v0
+.venv/bin/python manage.py collectstatic --noinput -v0   # whitenoise serves var/static
 echo "==> Nạp dữ liệu mẫu (lần đầu mất khoảng một phút)"
 .venv/bin/python manage.py load_demo
 echo

@@ -234,6 +234,12 @@ class MonthLock(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="người khóa", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     locked_at = models.DateTimeField("khóa lúc", auto_now=True)
+    # The level that set the lock: only that unit or one above it may lift it
+    # (a commune's staff cannot undo the district's approval). Null: set before
+    # this rule, so any staff in scope may lift it.
+    locked_by_unit = models.ForeignKey(
+        Unit, verbose_name="cấp khóa", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = ScopedQuerySet.as_manager()
 

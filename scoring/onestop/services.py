@@ -56,6 +56,7 @@ from core.periods import month_start, parse_month
 from organization.models import Unit
 from organization.rules import allowed
 from organization.scope import scope_unit
+from organization.scope import scope_unit
 
 from . import parsing
 from .choices import BATCH_TRANSITIONS
@@ -571,6 +572,9 @@ def lock_month(unit: Unit, month: datetime.date, *, actor: Any, reason: str) -> 
         raise ImportRefused(f"Tháng {formats.month(month)} của {unit.name} đã khóa ({lock.reason}).")
     lock.is_locked, lock.reason = True, reason[:500]
     lock.locked_by = _person(actor)
+    # The level that approved: it or one above lifts it. A superuser (no unit)
+    # approves for the top of the tree.
+    lock.locked_by_unit = scope_unit(actor) or Unit.objects.get(pk=unit.path_ids[0])
     lock.save()
     record(actor=actor, action="onestop.month.lock", obj=lock, unit=unit, from_state=previous, to_state="locked", comment=reason)
     return lock
@@ -578,13 +582,26 @@ def lock_month(unit: Unit, month: datetime.date, *, actor: Any, reason: str) -> 
 
 @transaction.atomic
 def reopen_month(unit: Unit, month: datetime.date, *, actor: Any, reason: str = "") -> MonthLock:
-    """Staff reopen a locked unit × month (the reason is kept in the audit trail)."""
+    """Staff reopen a locked unit × month (the reason is kept in the audit trail).
+
+    Lock hierarchy: only staff of the unit that set the lock, or of a unit above
+    it, may lift it (``NotAllowed`` otherwise) — a commune cannot undo the
+    district's approval of its own figures."""
     _require(actor, "onestop.reopen_month", unit,
              "Chỉ cán bộ thi đua có thẩm quyền với đơn vị này mới được mở khóa số liệu.")
     month = month_start(month)
-    lock = MonthLock.objects.select_for_update().filter(unit=unit, month=month, is_locked=True).first()
+    lock = MonthLock.objects.select_for_update().select_related("locked_by_unit").filter(
+        unit=unit, month=month, is_locked=True).first()
     if lock is None:
         raise ImportRefused(f"Tháng {formats.month(month)} của {unit.name} không bị khóa.")
+    setter = lock.locked_by_unit
+    if setter is not None and not getattr(actor, "is_superuser", False):
+        own = scope_unit(actor)
+        if own is None or not setter.path.startswith(own.path):
+            raise NotAllowed(
+                f"Tháng {formats.month(month)} của {unit.name} do {setter.name} khóa: chỉ {setter.name} "
+                "hoặc cấp trên mới được mở khóa."
+            )
     lock.is_locked = False
     lock.reason = (reason or "").strip()[:500] or lock.reason
     lock.locked_by = _person(actor)

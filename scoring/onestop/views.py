@@ -12,13 +12,14 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from core import formats
+from core.files import file_response
 from core.views import perform
 from organization.models import Unit
 from organization.rules import allowed
@@ -202,7 +203,7 @@ def batch_file(request, pk: int):
     batch = get_batch_for_user(request.user, pk)
     if not batch.file:
         raise Http404("Không còn tệp gốc.")
-    return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.file_name)
+    return file_response(batch.file, filename=batch.file_name)
 
 
 @login_required

@@ -65,7 +65,7 @@ def fill(assessment, officer, points: dict[str, str], evidence: bool = True) -> 
     if evidence:
         for a in by_code.values():
             if a.item.evidence_required:
-                services.add_evidence(a, actor=officer, file=ContentFile(b"bien ban", name=f"kiem-chung-{a.item.code}.pdf"))
+                services.add_evidence(a, actor=officer, file=ContentFile(b"%PDF-1.4\nbien ban", name=f"kiem-chung-{a.item.code}.pdf"))
 
 
 FULL = {"1.1.1": "20", "1.1.2": "18,5", "1.2.1": "15", "2.1.1": "30"}  # 83,5

@@ -37,7 +37,7 @@ def check(request, actor, perm: str, obj: Any, step: Callable[[Any], Any], expec
 
 
 def _pdf() -> ContentFile:
-    return ContentFile(b"bien ban", name="kiem-chung.pdf")
+    return ContentFile(b"%PDF-1.4\nbien ban", name="kiem-chung.pdf")
 
 
 @pytest.mark.parametrize("actor", RULE_ACTORS, indirect=True)
