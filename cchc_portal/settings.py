@@ -8,8 +8,10 @@ Celery broker and cache on Redis. Bad values fail loudly at start-up.
 from __future__ import annotations
 
 import os
+from datetime import timedelta as _timedelta
 from pathlib import Path
 
+import csp.constants as _csp
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
@@ -102,6 +104,10 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "import_export",
+    "axes",  # sign-in lockout (issue 12)
+    "django_otp",  # second factor (issue 12)
+    "django_otp.plugins.otp_totp",
+    "csp",  # Content-Security-Policy (issue 12)
     "core",
     "audit",
     "organization",
@@ -116,15 +122,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "organization.signin.SecondFactorMiddleware",  # after OTP and messages (issue 12)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "cchc_portal.urls"
@@ -206,9 +216,18 @@ SCORING_RECOMPUTE_WORK_MEM = env_str("SCORING_RECOMPUTE_WORK_MEM", "64MB")
 UPLOAD_REMINDER_DAY = env_int("UPLOAD_REMINDER_DAY", 5)
 
 # --- auth -----------------------------------------------------------------
+# Django's validators; at least 10 characters (NIST SP 800-63B §5.1.1.2 asks for ≥ 8
+# and a check against common passwords; 10 for accounts that sign decisions).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "organization.signin.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes checks the lockout first; then the ordinary password check.
+AUTHENTICATION_BACKENDS = [
+    "organization.signin.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -271,6 +290,48 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- sign-in (issue 12): lockout, second factor, Content-Security-Policy ----------
+# django-axes: the AXES_FAILURE_LIMIT-th failed sign-in (password or TOTP code) in a
+# row locks that account and, separately, that address for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 6)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1")
+AXES_COOLOFF_TIME = _timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account, per address
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "organization.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "organization.signin.client_ip"
+AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username NAME` (logged by the shell)
+AXES_VERBOSE = False
+# django-otp: staff and leader accounts (and Django admin accounts) must give a TOTP
+# code after the password. On by default wherever the portal is served over HTTPS
+# (production); CCHC_OTP_REQUIRED=0/1 overrides.
+OTP_REQUIRED = env_bool("CCHC_OTP_REQUIRED", env_bool("DJANGO_HTTPS", False))
+OTP_TOTP_ISSUER = "CCHC Portal"
+# django-csp: scripts and style elements only from the portal itself or with the
+# request's nonce; no inline event handlers. Inline style *attributes* stay allowed
+# (style-src-attr): the templates set computed widths and indents with them, and an
+# attribute cannot run script or load anything (img-src/font-src/connect-src still
+# apply). The one hash is django-import-export's "select all" checkbox handler in its
+# export form (admin), which the library writes inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_csp.SELF],
+        "script-src": [_csp.SELF, _csp.NONCE, "'unsafe-hashes'", "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"],
+        "style-src": [_csp.SELF, _csp.NONCE],
+        "style-src-attr": [_csp.UNSAFE_INLINE],
+        "img-src": [_csp.SELF, "data:"],
+        "font-src": [_csp.SELF],
+        "connect-src": [_csp.SELF],
+        "object-src": [_csp.NONE],
+        "base-uri": [_csp.SELF],
+        "form-action": [_csp.SELF],
+        "frame-ancestors": [_csp.NONE],
+    },
+}
 
 # --- WeasyPrint -----------------------------------------------------------
 FONT_DIR = BASE_DIR / "static" / "fonts"

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from organization import signin
 from scoring import completeness
 
 from .home import home
@@ -12,7 +14,9 @@ admin.site.index_title = "Dữ liệu danh mục"
 
 urlpatterns = [
     path("", home, name="home"),
-    path("dang-nhap/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("dang-nhap/", signin.SignInView.as_view(), name="login"),
+    path("dang-nhap/ma-xac-thuc/", signin.verify, name="signin_verify"),
+    path("tai-khoan/dang-nhap-hai-buoc/", signin.second_factor_setup, name="second_factor_setup"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("don-vi/", include("organization.urls")),
     path("phong-trao/", include("campaigns.urls")),
@@ -22,6 +26,8 @@ urlpatterns = [
     path("khen-thuong/", include("awards.urls")),
     path("cuoc-thi/", include("contests.urls")),
     path("chi-so-cchc/", include("par_index.urls")),
+    # The admin signs in through the portal's form (lockout, second factor), not its own.
+    path("quan-tri/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("quan-tri/", admin.site.urls),
 ]
 
