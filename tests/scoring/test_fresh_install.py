@@ -195,3 +195,26 @@ def test_catalogue_and_two_months_through_the_commands_give_the_indicators(tmp_p
             assert Decimal(str(item["value"])) == Decimal(value), (code, item)
         # Measured from the one-stop facts: QĐ 766 group 2 = 20 × 5 / 8.
         assert got["qd766_group2"]["value"] == 12.5
+
+
+@pytest.mark.django_db
+def test_a_file_that_cannot_measure_something_needs_accept_gaps(tree, tmp_path, officer_a):
+    """No "Đánh giá hài lòng" column: the command names what cannot be measured and
+    records the file only with --accept-gaps (the page's tick)."""
+    from django.core.management.base import CommandError
+
+    from scoring.onestop.models import Dossier
+    from tests.onestop.helpers import xlsx
+
+    path = tmp_path / "ho-so-thieu-cot.xlsx"
+    header = ["Mã hồ sơ", "Mã TTHC", "Kênh thực hiện", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày giải quyết xong"]
+    path.write_bytes(xlsx([header, ["HS-G1", "1.001", "Trực tuyến", D(2023, 3, 1), D(2023, 3, 5), D(2023, 3, 3)]]))
+    call_command("import_onestop", str(write_files(tmp_path)["danh-muc-tthc.xlsx"]), "--unit", "XA-A", "--kind", "catalog",
+                 "--commit", "--user", officer_a.username, stdout=io.StringIO())
+    args = [str(path), "--unit", "XA-A", "--commit", "--user", officer_a.username]
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="không đo được"):
+        call_command("import_onestop", *args, stdout=out)
+    assert "Không đo được:" in out.getvalue() and not Dossier.objects.filter(code="HS-G1").exists()
+    call_command("import_onestop", *args, "--accept-gaps", stdout=io.StringIO())
+    assert Dossier.objects.filter(code="HS-G1").exists()

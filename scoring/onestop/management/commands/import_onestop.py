@@ -1,7 +1,9 @@
-"""manage.py import_onestop FILE --unit CODE [--kind dossiers|report|catalog] [--commit] [--user USERNAME]
+"""manage.py import_onestop FILE --unit CODE [--kind dossiers|report|catalog] [--commit [--accept-gaps]] [--user USERNAME]
 
-Runs the same services as the upload page: prints the preview summary and the
-errors; with --commit records the data (and requests the recomputation).
+Runs the same services as the upload page: prints the preview summary, the errors
+and what the file cannot measure; with --commit records the data (and requests the
+recomputation). A file that cannot measure something (a missing column) is recorded
+only with --accept-gaps, the page's tick.
 Exit status: 0 valid (or the same file already recorded), 1 invalid file or
 refused, 2 bad arguments.
 """
@@ -30,6 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=ImportKind.values, default=ImportKind.DOSSIERS)
         parser.add_argument("--month", help="tháng báo cáo mm/yyyy (báo cáo II.06a không ghi tháng)")
         parser.add_argument("--commit", action="store_true", help="ghi nhận nếu tệp hợp lệ")
+        parser.add_argument("--accept-gaps", action="store_true",
+                            help="vẫn ghi nhận khi tệp thiếu cột, không đo được một số chỉ số (như dấu chọn trên trang)")
         parser.add_argument("--user", help="tài khoản thực hiện (mặc định: một tài khoản quản trị)")
 
     def handle(self, *args, **opts):
@@ -73,13 +77,16 @@ class Command(BaseCommand):
             self.stdout.write(err["message"])
         if batch.error_count > len(batch.errors):
             self.stdout.write(f"… và {batch.error_count - len(batch.errors)} lỗi khác.")
+        gaps = (batch.reading or {}).get("cannot_measure") or []
+        for gap in gaps:
+            self.stdout.write(f"Không đo được: {gap['message']}")
         if batch.status != ImportStatus.READY:
             raise CommandError(batch.message or "Tệp không hợp lệ.", returncode=1)
         if not opts["commit"]:
             self.stdout.write("Chưa ghi nhận (thêm --commit để ghi nhận).")
             return
         try:
-            batch = services.confirm_batch(batch, actor=actor)
+            batch = services.confirm_batch(batch, actor=actor, accept_gaps=opts["accept_gaps"])
         except services.ImportRefused as exc:
             raise CommandError(str(exc), returncode=1) from None
         self.stdout.write(batch.message)
