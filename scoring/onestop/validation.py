@@ -501,7 +501,6 @@ def validate_report(rows: list[list[Any]], loc: Located, ctx: Context, reading: 
     labels = LABELS["report"]
     reading = reading if reading is not None else {}
     warnings: list[str] = reading.setdefault("warnings", [])
-    cannot: list[dict[str, str]] = reading.setdefault("cannot_measure", [])
     headers = {ci: m.header for ci, m in (getattr(loc, "matches", None) or {}).items()}
     cols, notes = reports.reinterpret_columns(loc.columns, headers, labels)
     for note in notes:
@@ -522,9 +521,11 @@ def validate_report(rows: list[list[Any]], loc: Located, ctx: Context, reading: 
                 " được cộng lại" if len(parts) > 1 else " được dùng") + f" thành '{labels[key]}' (Biểu II.06a).")
     zeroes = [z for src in derived.get("resolved_on_time", ()) for z in reports.STAND_IN_ZEROES.get(src, ())]
     for z in zeroes:
-        cannot.append({"field": z, "message": (
-            f"Tệp gộp trước hạn và đúng hạn trong một cột ('{labels['resolved_within_time']}'): không tách được "
-            f"'{labels[z]}' (ghi 0, cả số vào '{labels['resolved_on_time']}'); tỷ lệ giải quyết đúng hạn vẫn tính đúng.")})
+        # No default indicator reads early resolutions alone (on-time rates add them
+        # to the on-time ones), so this is a warning, not a gap to tick.
+        _warn(warnings, f"Tệp gộp trước hạn và đúng hạn trong một cột ('{labels['resolved_within_time']}'): không tách "
+                        f"được '{labels[z]}' (ghi 0, cả số vào '{labels['resolved_on_time']}'); tỷ lệ giải quyết đúng hạn "
+                        f"vẫn tính đúng.")
     needed = {p for parts in derived.values() for p in parts}
     sums = {"received_total": ("received_online", "received_direct_postal", "carried_over"),
             "resolved_total": ("resolved_early", "resolved_on_time", "resolved_late"),
