@@ -393,11 +393,38 @@ def stale_pending(batch: ImportBatch, records: list[tuple]) -> dict[str, Any] | 
     return {"count": len(missing), "codes": missing[:STALE_CODES_SHOWN], "before": formats.month(first_day)}
 
 
+def dossier_period(records: list[tuple]) -> dict[str, str] | None:
+    """The period a dossier export covers, from its reception dates: ``{"start",
+    "end", "month" (the month most dossiers were received in), "why"}`` (ISO dates)."""
+    received = [r[7] for r in records if r[7]]
+    if not received:
+        return None
+    per_month: dict[str, int] = {}
+    for day in received:
+        per_month[day[:7]] = per_month.get(day[:7], 0) + 1
+    month = max(per_month.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    start, end = min(received), max(received)
+    why = (f"theo ngày tiếp nhận của {formats.number(len(received))} hồ sơ, từ "
+           f"{formats.date(datetime.date.fromisoformat(start))} đến {formats.date(datetime.date.fromisoformat(end))}")
+    if len(per_month) > 1:
+        why += f"; tháng {formats.month(datetime.date.fromisoformat(month + '-01'))} có nhiều hồ sơ nhất"
+    return {"start": start, "end": end, "month": month + "-01", "why": why}
+
+
 def finish_reading(batch: ImportBatch, reading: dict[str, Any], counts: dict[str, Any], records: list) -> None:
-    """What the file cannot measure (from its mapped fields, ``measures.json``) and,
-    for dossiers, the pending ones it does not mention (``counts["stale_pending"]``)."""
+    """What the file cannot measure (from its mapped fields, ``measures.json``, plus
+    what the reader and validation already listed), the period of a dossier export
+    when the reader found none, and the pending dossiers it does not mention
+    (``counts["stale_pending"]``)."""
     mapped = {c["field"] for c in reading.get("columns", []) if c.get("field")}
-    reading["cannot_measure"] = cannot_measure(batch.kind, mapped)
+    # The missing columns first, then what the reader or validation found (e.g. a
+    # column that mixes two counts), each field once.
+    gaps = cannot_measure(batch.kind, mapped)
+    seen = {g["field"] for g in gaps}
+    gaps += [g for g in reading.get("cannot_measure") or [] if g.get("field") not in seen]
+    reading["cannot_measure"] = gaps
+    if batch.kind == ImportKind.DOSSIERS and records and not reading.get("period"):
+        reading["period"] = dossier_period(records)
     if batch.kind == ImportKind.DOSSIERS and records:
         stale = stale_pending(batch, records)
         if stale:

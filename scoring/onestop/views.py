@@ -82,14 +82,16 @@ def upload_new(request):
 
 
 def _columns_for_page(kind: str, columns: list[dict]) -> list[dict]:
-    """The reader's columns with the candidates' labels and the "ambiguous" flag: a
-    column whose header also resembles other fields (``candidates``), which the
-    officer should look at before confirming."""
+    """The reader's columns with the candidates' labels and the "ambiguous" flag, for
+    the columns the officer should look at before confirming."""
     labels = {c.key: c.label for c in parsing.SCHEMAS.get(kind, [])}
     out = []
     for col in columns:
         candidates = [c for c in col.get("candidates") or [] if c != col.get("field")]
-        out.append({**col, "candidate_labels": [labels.get(c, c) for c in candidates], "ambiguous": bool(candidates)})
+        # Unsure: a header that resembles fields but was not mapped, or one mapped by
+        # resemblance (not by an exact wording, score < 1) that resembles others too.
+        unsure = bool(candidates) and (not col.get("field") or float(col.get("score") or 0) < 1.0)
+        out.append({**col, "candidate_labels": [labels.get(c, c) for c in candidates], "ambiguous": unsure})
     return out
 
 

@@ -193,6 +193,7 @@ def test_preview_page_shows_mapping_and_gaps_and_confirms_only_with_the_tick(
     url = reverse("onestop:batch_detail", args=[batch.pk])
     page = client.get(url).content.decode()
     assert 'id="mapping-table"' in page and "Mốc cam kết" in page and "05/03/2023" in page
+    assert "tháng 03/2023 (từ 01/03/2023 đến 02/03/2023) — theo ngày tiếp nhận của 2 hồ sơ" in page
     assert f'name="col_{DUE_COLUMN}"' in page and "— bỏ qua —" in page
     assert "Tệp này không đo được" in page
     assert "Không có cột ngày hẹn trả: không tính được tỷ lệ đúng hạn, số hồ sơ trễ hạn" in page

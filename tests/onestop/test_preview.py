@@ -107,6 +107,8 @@ def test_preview_reads_columns_and_names_what_the_file_cannot_measure(commune, o
     assert _column(batch, "A")["field"] == "code"
     assert [g["field"] for g in reading["cannot_measure"]] == ["due_on", "satisfaction"]
     assert reading["signature"] and reading["profile"] is None
+    assert reading["period"] == {"start": "2023-03-01", "end": "2023-03-02", "month": "2023-03-01",
+                                 "why": "theo ngày tiếp nhận của 2 hồ sơ, từ 01/03/2023 đến 02/03/2023"}
 
 
 @pytest.mark.django_db
