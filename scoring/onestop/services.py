@@ -56,7 +56,6 @@ from core.periods import month_start, parse_month
 from organization.models import Unit
 from organization.rules import allowed
 from organization.scope import scope_unit
-from organization.scope import scope_unit
 
 from . import parsing
 from .choices import BATCH_TRANSITIONS
