@@ -265,3 +265,22 @@ def test_stale_pending_dossiers_are_named_on_the_page(client, officer_a, commune
            "có thể trở thành quá hạn" in page
     assert "<code>P-1</code>" in page
 
+
+
+@pytest.mark.django_db
+def test_unsure_columns_are_flagged_with_their_candidates(client, officer_a, commune, submit):
+    """"Kết quả" resembles several fields and is mapped to none; "Ngày hẹn" is mapped
+    by resemblance, not by an exact wording: both are flagged, the exact ones are not."""
+    from tests.onestop.helpers import xlsx
+
+    headers = ["Mã hồ sơ", "Mã TTHC", "Kênh thực hiện", "Ngày tiếp nhận", "Ngày hẹn", "Kết quả"]
+    data = xlsx([headers, ["U-1", "1.001", "Trực tuyến", D(2023, 3, 1), D(2023, 3, 5), "Đạt"]])
+    batch = submit(commune, "dossiers", data, officer_a)
+    client.force_login(officer_a)
+    page = client.get(reverse("onestop:batch_detail", args=[batch.pk])).content.decode()
+    rows = page.split('id="mapping-table"')[1].split("</table>")[0].split("<tr")[2:]
+    flagged = {r.split("<td>")[1].split("</td>")[0] for r in rows if "Chưa chắc chắn" in r}
+    assert flagged == {"E", "F"}, flagged
+    assert '<option value="due_on" selected>' in rows[4]
+    assert "Chưa chắc chắn: có thể là Ngày trả kết quả, Ngày tiếp nhận" in rows[4]
+    assert '<option value="" selected>' in rows[5] and "Chưa chắc chắn: có thể là Mức độ hài lòng" in rows[5]
