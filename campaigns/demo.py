@@ -572,7 +572,7 @@ def _ea_ly(u: dict[str, Unit]) -> Campaign:
         contents.append((title, detail, max_points))
     targets = [
         ("mt-par-80", "Điểm chỉ số CCHC năm 2022 đạt từ 80 điểm trở lên (xếp loại tốt).", "par_index", Comparator.GTE, "80", None),
-        ("mt-tthc-truc-tuyen", "Tỷ lệ TTHC được cung cấp trực tuyến mức độ 3, mức độ 4 có phát sinh hồ sơ trong năm đạt 60% trở lên.", "online_procedure_rate", Comparator.GTE, "60", "content7"),
+        ("mt-tthc-truc-tuyen", "Tỷ lệ TTHC được cung cấp trực tuyến mức độ 3, mức độ 4 có phát sinh hồ sơ trong năm đạt 60% trở lên.", "online_procedure_active_rate", Comparator.GTE, "60", "content7"),
         ("mt-ho-so-truc-tuyen", "Tỷ lệ hồ sơ TTHC được xử lý trực tuyến mức độ 3, mức độ 4 đạt 50% trở lên.", "online_dossier_rate", Comparator.GTE, "50", "content7"),
         ("mt-bcci-tthc", "Tỷ lệ số TTHC có phát sinh hồ sơ qua dịch vụ BCCI đạt từ 50% trở lên.", "bcci_procedure_rate", Comparator.GTE, "50", "content7"),
         ("mt-bcci-tiep-nhan", "Tỷ lệ hồ sơ được tiếp nhận qua dịch vụ BCCI đạt từ 15% trở lên.", "bcci_received_rate", Comparator.GTE, "15", "content7"),

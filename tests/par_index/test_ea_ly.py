@@ -124,12 +124,12 @@ def test_demo_is_idempotent_and_plan_is_linked_to_the_campaign(demo_data, client
     lead = plan.tasks.get(text__startswith="Thường xuyên theo dõi thi hành pháp luật").lead_section
     assert lead.code == "PY-SONGHINH-EALY-TP"
     targets = {t.criterion.indicator_code: t for t in results.plan_targets(plan)}
-    assert {"online_procedure_rate", "online_dossier_rate", "bcci_procedure_rate", "bcci_received_rate",
+    assert {"online_procedure_active_rate", "online_dossier_rate", "bcci_procedure_rate", "bcci_received_rate",
             "bcci_returned_rate", "digitized_result_rate", "satisfaction_rate", "on_time_rate"} <= set(targets)
     client.force_login(get_user_model().objects.get(username="ealy.canbo"))
     page = client.get(reverse("par_index:plan_detail", args=[plan.pk])).content.decode()
     assert "Bộ phận Tư pháp – Hộ tịch xã Ea Ly" in page and "Văn phòng UBND xã Ea Ly" in page
-    if targets["online_procedure_rate"].value is None:
+    if targets["online_procedure_active_rate"].value is None:
         assert "chưa có số liệu" in page
     # The sibling commune cannot open Ea Ly's plan.
     client.force_login(get_user_model().objects.get(username="eabia.canbo"))
