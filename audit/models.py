@@ -1,4 +1,9 @@
-"""Append-only audit trail written by services (never by views or signals)."""
+"""Append-only audit trail written by services, the admin (``audit.admin``) and
+management commands (never by views or signals).
+
+Append-only three times over: the model and its queryset refuse update/delete, and
+on PostgreSQL a row trigger (migration 0002) refuses UPDATE and DELETE of the table
+whoever sends them (raw SQL, another program)."""
 
 from __future__ import annotations
 
@@ -21,14 +26,22 @@ class AuditEvent(models.Model):
     """One state change: who, when, what object, from which state to which, why."""
 
     created_at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
+    # Why DO_NOTHING without a database constraint: SET_NULL made deleting a user
+    # rewrite every event that user wrote (the trail changed after the fact), and the
+    # table's trigger now refuses any UPDATE anyway. The column keeps the user's id
+    # for good (ids are never reused: AUTOINCREMENT / sequences); ``actor_username``
+    # and ``actor_name`` keep who it was as text once the account is gone. Read the
+    # account with ``actor_user`` (``None`` when deleted), not ``actor`` (which raises).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="người thực hiện", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
     )
+    actor_username = models.CharField("tài khoản người thực hiện", max_length=150, blank=True)
     actor_name = models.CharField("tên người thực hiện", max_length=200, blank=True)
+    # Same reason: deleting a unit must not rewrite the events that name it.
     unit = models.ForeignKey(
         "organization.Unit", verbose_name="đơn vị liên quan", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
     )
     action = models.CharField("hành động", max_length=100, db_index=True)
     object_type = models.CharField("loại đối tượng", max_length=100)
@@ -57,3 +70,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Nhật ký thao tác không được xóa.")
+
+    @property
+    def actor_user(self):
+        """The account that acted, or ``None`` for the system or a deleted account."""
+        if self.actor_id is None:
+            return None
+        model = type(self)._meta.get_field("actor").related_model
+        return model._default_manager.filter(pk=self.actor_id).first()

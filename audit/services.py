@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 
 from .models import AuditEvent
@@ -22,13 +24,11 @@ def record(
     data: dict | None = None,
 ) -> AuditEvent:
     """Append one audit event for ``obj``; call inside the service's transaction."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    name = ""
-    if user is not None:
-        name = user.get_full_name() or user.get_username()
+    user, username, name = actor_fields(actor)
     return AuditEvent.objects.create(
         actor=user,
-        actor_name=name or "Hệ thống",
+        actor_username=username,
+        actor_name=name,
         unit=unit,
         action=action,
         object_type=obj._meta.label_lower,
@@ -39,6 +39,60 @@ def record(
         comment=comment or "",
         data=data or {},
     )
+
+
+def actor_fields(actor: Any) -> tuple[Any, str, str]:
+    """``(user or None, login name, display name)`` of an actor; the system (or
+    anything not signed in) is "Hệ thống" with no account."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if user is None:
+        return None, "", "Hệ thống"
+    return user, user.get_username(), user.get_full_name() or user.get_username()
+
+
+def table_counts() -> dict[str, int]:
+    """Rows per model (``{"app.model": n}``) over every concrete table but the
+    trail's own: what a management command changed, seen from outside."""
+    counts = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model is AuditEvent or model._meta.proxy or not model._meta.managed:
+            continue
+        counts[model._meta.label_lower] = model._base_manager.count()
+    return counts
+
+
+@contextmanager
+def command_audited(command: str, *, actor: Any, options: dict | None = None) -> Iterator[None]:
+    """Wrap a management command that changes data: one audit event naming the
+    command, its options and who ran it (``core.system.SYSTEM`` when nobody signed
+    in), with the rows per table before and after (``data["before"]``,
+    ``data["after"]``: only the tables whose count changed) — written even when the
+    command fails half-way, with ``data["error"]``. The services the command calls
+    still record their own per-object events; this event covers what they do not
+    (rows the command writes directly, e.g. the demo loader's fixtures).
+    """
+    before = table_counts()
+    error = ""
+    try:
+        yield
+    except BaseException as exc:
+        error = f"{type(exc).__name__}: {exc}"[:1000]
+        raise
+    finally:
+        after = table_counts()
+        changed = sorted(k for k in after.keys() | before.keys() if after.get(k) != before.get(k))
+        user, username, name = actor_fields(actor)
+        safe_options = {k: v for k, v in (options or {}).items()
+                        if isinstance(v, str | int | float | bool) or v is None}
+        data = {"options": safe_options, "before": {k: before.get(k, 0) for k in changed},
+                "after": {k: after.get(k, 0) for k in changed}}
+        if error:
+            data["error"] = error
+        AuditEvent.objects.create(
+            actor=user, actor_username=username, actor_name=name, action=f"command.{command}",
+            object_type="management.command", object_id=command[:64], object_repr=f"manage.py {command}",
+            comment=error, data=data,
+        )
 
 
 def transition(

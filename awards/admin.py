@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from audit.admin import ReadOnlyAdmin, ReadOnlyInline
+from audit.admin import AuditedModelAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
     BaseSalary,
@@ -23,19 +23,19 @@ class BonusCoefficientInline(admin.TabularInline):
 
 
 @admin.register(LegalRegime)
-class LegalRegimeAdmin(admin.ModelAdmin):
+class LegalRegimeAdmin(AuditedModelAdmin):  # dated legal configuration: every change audited
     list_display = ["name", "valid_from", "valid_until", "report_form_title"]
     inlines = [BonusCoefficientInline]
 
 
 @admin.register(BonusCoefficient)
-class BonusCoefficientAdmin(admin.ModelAdmin):
+class BonusCoefficientAdmin(AuditedModelAdmin):
     list_display = ["regime", "award_type", "subject", "level", "coefficient", "note"]
     list_filter = ["regime", "award_type", "subject"]
 
 
 @admin.register(BaseSalary)
-class BaseSalaryAdmin(admin.ModelAdmin):
+class BaseSalaryAdmin(AuditedModelAdmin):
     list_display = ["valid_from", "amount", "legal_basis", "needs_verification"]
 
 

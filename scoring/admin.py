@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect, render
 from django.urls import path
 
+from audit.admin import AuditedModelAdmin, ReadOnlyAdmin
 from core.errors import DomainError
 from core.views import perform
 
@@ -24,7 +25,7 @@ from .services import import_index_results, request_full_recompute, set_index_re
 
 
 @admin.register(IndicatorDefinition)
-class IndicatorDefinitionAdmin(admin.ModelAdmin):
+class IndicatorDefinitionAdmin(AuditedModelAdmin):  # factor and formula changes are audited
     list_display = ("code", "name", "formula_kind", "numerator", "denominator", "factor", "unit_label", "direction", "is_active")
     list_filter = ("formula_kind", "group", "is_active")
     search_fields = ("code", "name")
@@ -36,14 +37,13 @@ class IndexImportForm(forms.Form):
 
 
 @admin.register(IndexResult)
-class IndexResultAdmin(admin.ModelAdmin):
+class IndexResultAdmin(AuditedModelAdmin):
     list_display = ("index_code", "year", "unit", "score", "rank", "source", "is_demo", "updated_at")
     list_filter = ("index_code", "year", "is_demo")
     search_fields = ("unit__code", "unit__name")
     autocomplete_fields = ("unit",)
     readonly_fields = ("entered_by", "updated_at")
     change_list_template = "scoring/admin/indexresult_changelist.html"
-
     def save_model(self, request, obj, form, change) -> None:
         # Through the service: guards, audit event.
         saved = perform(request, set_index_result, unit=obj.unit, year=obj.year, index_code=obj.index_code,
@@ -72,14 +72,10 @@ class IndexResultAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecomputeRun)
-class RecomputeRunAdmin(admin.ModelAdmin):
+class RecomputeRunAdmin(ReadOnlyAdmin):  # the runs are the record of what was computed
     list_display = ("pk", "status", "reason", "created_at", "started_at", "finished_at", "progress", "attempts", "rows_written")
     list_filter = ("status",)
-    readonly_fields = [f.name for f in RecomputeRun._meta.fields]
     actions = ["recompute_all"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
 
     @admin.action(description="Tính lại toàn bộ chỉ số")
     def recompute_all(self, request, queryset) -> None:
@@ -88,13 +84,9 @@ class RecomputeRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(CriterionResult)
-class CriterionResultAdmin(admin.ModelAdmin):
+class CriterionResultAdmin(ReadOnlyAdmin):  # results: written only by the recompute
     list_display = ("round", "criterion", "participant", "met", "value", "points", "computed_at")
     list_filter = ("met", "round__campaign")
-    readonly_fields = [f.name for f in CriterionResult._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
 
 
 class RankingEntryInline(admin.TabularInline):
@@ -106,16 +98,12 @@ class RankingEntryInline(admin.TabularInline):
 
 
 @admin.register(RankingSnapshot)
-class RankingSnapshotAdmin(admin.ModelAdmin):
+class RankingSnapshotAdmin(ReadOnlyAdmin):  # a frozen ranking never changes
     list_display = ("round", "group", "frozen_at", "frozen_by")
-    readonly_fields = ("round", "group", "frozen_at", "frozen_by", "tie_rule")
     inlines = [RankingEntryInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
 
 
 @admin.register(UploadReminder)
-class UploadReminderAdmin(admin.ModelAdmin):
+class UploadReminderAdmin(ReadOnlyAdmin):  # the record of reminders sent (deleting one re-sends it)
     list_display = ("unit", "month", "sent_at")
     list_filter = ("month",)

@@ -1,48 +1,46 @@
 from django.contrib import admin
 
+from audit.admin import AuditedModelAdmin, ReadOnlyAdmin
+
 from .models import Dossier, ImportBatch, MappingProfile, MonthLock, MonthlyReport, Procedure
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin):
+    """Read-only: uploads, confirmations and their facts go through the services;
+    deleting a batch would erase the record of what a unit reported."""
+
     list_display = ("created_at", "unit", "kind", "file_name", "status", "uploaded_by", "error_count")
     list_filter = ("kind", "status")
     search_fields = ("file_name", "file_sha256", "unit__name", "unit__code")
-    readonly_fields = [f.name for f in ImportBatch._meta.fields]
-
-    def has_add_permission(self, request):  # uploads go through the services
-        return False
 
 
 @admin.register(MonthLock)
-class MonthLockAdmin(admin.ModelAdmin):
+class MonthLockAdmin(ReadOnlyAdmin):
+    """Read-only: deleting a lock would be a silent unlock. Locking and unlocking go
+    through lock_month / reopen_month (permission-checked, with a reason, audited)."""
+
     list_display = ("unit", "month", "is_locked", "reason", "locked_by", "locked_at")
     list_filter = ("is_locked",)
-    readonly_fields = [f.name for f in MonthLock._meta.fields]
-
-    def has_add_permission(self, request):  # lock_month / reopen_month write the audit trail
-        return False
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(AuditedModelAdmin):  # online level changes are audited
     list_display = ("unit", "code", "name", "online_level", "fee_bearing")
     list_filter = ("online_level", "fee_bearing")
     search_fields = ("code", "name", "unit__name")
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(ReadOnlyAdmin):  # facts from imports: changed only by a new import
     list_display = ("code", "unit", "procedure_code", "channel", "received_on", "resolved_on", "status")
     list_filter = ("channel",)
     search_fields = ("code", "procedure_code")
-    readonly_fields = [f.name for f in Dossier._meta.fields]
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(admin.ModelAdmin):
+class MonthlyReportAdmin(ReadOnlyAdmin):  # facts from imports: changed only by a new import
     list_display = ("unit", "month", "received_total", "received_online", "resolved_total", "resolved_late")
-    readonly_fields = [f.name for f in MonthlyReport._meta.fields]
 
 
 @admin.register(MappingProfile)

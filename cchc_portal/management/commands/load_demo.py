@@ -14,7 +14,9 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
+from audit.services import command_audited
 from campaigns.demo import DEMO_PASSWORD, demo_accounts, load_base
+from core.system import SYSTEM
 
 
 def app_demos() -> list[str]:
@@ -29,13 +31,15 @@ class Command(BaseCommand):
         parser.add_argument("--base-only", action="store_true", help="Chỉ nạp đơn vị, tài khoản và phong trào")
 
     def handle(self, *args, base_only: bool = False, **options):
-        load_base(self.stdout)
-        if not base_only:
-            for path in app_demos():
-                started = time.monotonic()
-                import_string(path)(self.stdout)
-                module = path.rpartition(".")[0]
-                self.stdout.write(f"  {module}: {time.monotonic() - started:.1f} s\n")
+        # One audit event for the run (rows per table before/after), by the system.
+        with command_audited("load_demo", actor=SYSTEM, options={"base_only": base_only}):
+            load_base(self.stdout)
+            if not base_only:
+                for path in app_demos():
+                    started = time.monotonic()
+                    import_string(path)(self.stdout)
+                    module = path.rpartition(".")[0]
+                    self.stdout.write(f"  {module}: {time.monotonic() - started:.1f} s\n")
         # Read back from the database: the app demos add accounts of their own.
         self.stdout.write(f"\nTài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD})\n")
         for username, role, unit in demo_accounts():
