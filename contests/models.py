@@ -7,7 +7,6 @@ reviews, and when); "không áp dụng" is kept out of averages as in Hypha.
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from django.db.models import Q
 from campaigns.choices import CampaignKind
 from campaigns.models import AwardForm, Campaign
 from core import formats
+from core.files import unguessable_name
 from organization.choices import Role
 from organization.models import Unit
 from organization.scope import ScopedQuerySet, role_of, scoped
@@ -166,20 +166,16 @@ def contests_for_user(user: AbstractBaseUser) -> models.QuerySet[Campaign]:
     ).distinct()
 
 
-def _extension(filename: str) -> str:
-    return filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-
-
 def entry_upload_to(instance: Entry, filename: str) -> str:
-    """The stripped copy judges download. The stored name is 128 random bits: it never
-    carries the author's file name (which could reveal them in blind mode) and cannot
-    be guessed."""
-    return f"contests/{instance.contest.code}/{uuid.uuid4().hex}.{_extension(filename)}"
+    """The stripped copy judges download: ``contests/<contest>/<uuid4>.<ext>``. The
+    stored name never carries the author's file name (which could reveal them in
+    blind mode) and cannot be guessed."""
+    return unguessable_name(f"contests/{instance.contest.code}", filename)
 
 
 def entry_original_upload_to(instance: Entry, filename: str) -> str:
     """The file as uploaded, metadata included: for the contest's managers only."""
-    return f"contests/{instance.contest.code}/goc/{uuid.uuid4().hex}.{_extension(filename)}"
+    return unguessable_name(f"contests/{instance.contest.code}/goc", filename)
 
 
 class Entry(models.Model):

@@ -3,7 +3,6 @@ service, redirect. Nothing here assigns a status."""
 
 from __future__ import annotations
 
-import mimetypes
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from campaigns.choices import CampaignKind
 from campaigns.models import Campaign
 from core.errors import DomainError
+from core.files import file_response
 from core.numbers import parse_decimal
 from core.views import perform
 from organization.rules import allowed
@@ -180,17 +180,14 @@ def _delete_draft(entry: Entry, *, actor: Any) -> bool:
     return True
 
 
-def _file_response(entry: Entry, blind: bool) -> FileResponse:
+def _file_response(entry: Entry, blind: bool) -> HttpResponse:
     """The stripped copy of the entry (``Entry.file``: no author, company, title or
-    description in its metadata), always as an attachment."""
-    if not entry.file:
-        raise Http404("Không có tệp.")
+    description in its metadata), as an attachment (``core.files.file_response``:
+    nosniff, a sandbox policy, X-Accel-Redirect where configured)."""
     # In blind mode the download name is the entry number: the original file name
     # often carries the author's name.
     base = entry.code if blind else (slugify(entry.title)[:80] or entry.code)
-    name = f"{base}.{entry.ext}"
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return FileResponse(entry.file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+    return file_response(entry.file, filename=f"{base}.{entry.ext}")
 
 
 @login_required
@@ -211,9 +208,7 @@ def entry_original(request, code: str, pk: int):
         raise PermissionDenied("Chỉ cán bộ quản lý cuộc thi được tải tệp gốc.")
     if not entry.original_file:
         raise Http404("Bài dự thi này không lưu tệp gốc.")
-    name = f"{entry.code}-goc.{entry.original_file.name.rsplit('.', 1)[-1].lower()}"
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return FileResponse(entry.original_file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+    return file_response(entry.original_file, filename=f"{entry.code}-goc.{entry.original_file.name.rsplit('.', 1)[-1].lower()}")
 
 
 @login_required
