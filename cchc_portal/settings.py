@@ -343,6 +343,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "weasyprint": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},  # lockouts only, not every sign-in (issue 12)
         "fontTools": {"level": "ERROR"},
         # In-process tasks would print a "Task … succeeded" line and kombu's note on
         # the in-memory broker for every upload; a real worker keeps its own logs.
