@@ -52,7 +52,11 @@ class ReportForm(forms.Form):
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label="Loại tài liệu", choices=AttachmentKind.choices)
     title = forms.CharField(label="Tên tài liệu", max_length=300)
-    file = forms.FileField(label="Tệp")
+    file = forms.FileField(
+        label="Tệp",
+        help_text="PDF, Word, Excel, OpenDocument, ảnh JPEG/PNG, ZIP hoặc văn bản thuần (.txt); tối đa 20 MB. "
+                  "Hệ thống kiểm tra nội dung tệp, không chỉ đuôi tệp.",
+    )
 
     def clean_file(self):
         f = self.cleaned_data["file"]

@@ -6,7 +6,7 @@ Nothing is served from ``MEDIA_URL``: each app loads the object through its own
 
 - is an attachment (downloaded, never rendered in the portal's origin) unless the
   file is a PDF or an image the portal produced itself (``produced=True``);
-- carries ``X-Content-Type-Options: nosniff`` and a sandboxing
+- carries ``X-Content-Type-Options: nosniff`` and, for downloads, a sandboxing
   ``Content-Security-Policy`` so that a browser never runs what it holds;
 - in production lets the web server send the bytes (``PRIVATE_FILES_SERVER``):
   ``nginx`` → ``X-Accel-Redirect`` to an ``internal`` location
@@ -96,6 +96,12 @@ def file_response(field_file: Any, *, filename: str | None = None, produced: boo
         response = FileResponse(handle, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(not inline, name)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = FILE_CSP
+    if inline:
+        # A PDF we rendered, shown by the browser's own viewer: Chromium refuses to
+        # run its PDF viewer under a sandbox/object-src policy, so none is sent
+        # (``_csp_exempt`` keeps django-csp's page policy off it too).
+        response._csp_exempt = True
+    else:
+        response["Content-Security-Policy"] = FILE_CSP
     response["Cache-Control"] = "private, no-store"
     return response

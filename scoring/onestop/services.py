@@ -589,8 +589,8 @@ def reopen_month(unit: Unit, month: datetime.date, *, actor: Any, reason: str = 
     _require(actor, "onestop.reopen_month", unit,
              "Chỉ cán bộ thi đua có thẩm quyền với đơn vị này mới được mở khóa số liệu.")
     month = month_start(month)
-    lock = MonthLock.objects.select_for_update().select_related("locked_by_unit").filter(
-        unit=unit, month=month, is_locked=True).first()
+    # Not select_related: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+    lock = MonthLock.objects.select_for_update().filter(unit=unit, month=month, is_locked=True).first()
     if lock is None:
         raise ImportRefused(f"Tháng {formats.month(month)} của {unit.name} không bị khóa.")
     setter = lock.locked_by_unit
