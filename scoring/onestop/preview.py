@@ -499,7 +499,7 @@ def parse_file(batch: ImportBatch) -> dict[str, Any]:
             "unchanged": plan.unchanged if plan else 0, "older": plan.older if plan else 0,
         }
     elif batch.kind == ImportKind.REPORT:
-        records, errors, total = validate_report(rows, loc, ctx)
+        records, errors, total = validate_report(rows, loc, ctx, reading)
         existing = {
             (r["unit_id"], r["month"]): r
             for r in MonthlyReport.objects.filter(
