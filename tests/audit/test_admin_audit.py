@@ -460,6 +460,8 @@ def test_deleting_a_user_in_the_admin_is_audited_and_keeps_their_events(admin_cl
     assert event.data["cascade"] == {"organization.userprofile": 1}
     earlier = AuditEvent.objects.get(pk=earlier.pk)
     assert (earlier.actor_id, earlier.actor_username, earlier.actor_name) == (user.pk, "canbo_se_xoa", "Lê Văn Xóa")
+    page = admin_client.get(url(earlier, "change"))  # the trail still reads, account gone
+    assert page.status_code == 200 and "canbo_se_xoa" in page.content.decode()
 
 
 @pytest.mark.django_db
