@@ -21,7 +21,7 @@ from .choices import Channel, ImportKind, ImportStatus, OnlineLevel
 
 __all__ = [
     "Channel", "Dossier", "ImportBatch", "ImportKind", "ImportStatus", "MappingProfile", "MonthLock", "MonthlyReport",
-    "OnlineLevel", "Procedure",
+    "OnlineLevel", "Procedure", "ValueTerm", "VocabularyDomain",
 ]
 
 
@@ -291,3 +291,47 @@ class MappingProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name or f"{self.unit} – {self.get_kind_display()}"
+
+
+class VocabularyDomain(models.TextChoices):
+    """What a cell value of an export says (``vocabularies``)."""
+
+    ONLINE_LEVEL = "online_level", "Mức độ trực tuyến"
+    CHANNEL = "channel", "Kênh thực hiện"
+    STATUS = "status", "Trạng thái hồ sơ"
+    YES_NO = "yes_no", "Có / Không"
+    SATISFACTION = "satisfaction", "Mức độ hài lòng"
+
+
+class ValueTerm(models.Model):
+    """One wording of a cell value as exports write it and what it means (issue 15).
+
+    The defaults come from a data migration; staff add the wordings of their
+    province's software in the admin. ``key`` is the wording folded (no diacritics,
+    lower case, single spaces) and is what a cell is compared with: whole cell
+    equal to it, or, with ``contains``, the phrase found inside the cell (``vocabularies``
+    sets the key on every save, through a ``pre_save`` receiver; longest
+    phrase first). ``meaning`` per domain: online_level full / partial / none;
+    channel online / direct / postal; yes_no "1" / "0"; satisfaction "3" / "2" /
+    "1" / "" (not rated); status resolved / returned / pending / withdrawn."""
+
+    domain = models.CharField("loại giá trị", max_length=20, choices=VocabularyDomain.choices)
+    text = models.CharField("cách ghi trong tệp", max_length=200)
+    key = models.CharField("dạng so khớp", max_length=200, editable=False)
+    meaning = models.CharField("nghĩa", max_length=20)
+    contains = models.BooleanField(
+        "khớp khi ô chứa cụm từ", default=False,
+        help_text="Bật: ô nào chứa cụm từ này (không phân biệt dấu, hoa thường) đều mang nghĩa trên.",
+    )
+    note = models.CharField("ghi chú", max_length=300, blank=True)
+    is_default = models.BooleanField("có sẵn khi cài đặt", default=False, editable=False)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    class Meta:
+        verbose_name = "cách ghi giá trị"
+        verbose_name_plural = "từ vựng giá trị trong tệp"
+        constraints = [models.UniqueConstraint(fields=["domain", "key"], name="onestop_valueterm_uniq")]
+        ordering = ["domain", "meaning", "text"]
+
+    def __str__(self) -> str:
+        return f"{self.get_domain_display()}: {self.text} → {self.meaning}"

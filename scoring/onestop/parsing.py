@@ -25,7 +25,7 @@ from typing import Any
 from core import formats
 from core.periods import month_start
 
-from . import headers, readers
+from . import headers, legacy_fonts, readers, reports, vocabularies
 from .models import Channel, ImportKind, OnlineLevel
 from .readers import Book, FileRejected
 
@@ -166,6 +166,9 @@ def to_bool(value: Any) -> bool:
     if isinstance(value, int | float):
         # Fee columns of some exports hold the amount: any positive amount means "có phí".
         return value > 0
+    said = vocabularies.meaning("yes_no", value)
+    if said is not None:
+        return said == "1"
     text = fold_words(value)
     if not text:
         return False
@@ -200,6 +203,9 @@ def to_channel(value: Any) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    said = vocabularies.meaning("channel", value)
+    if said is not None:
+        return said
     text = fold_words(value)
     found = _CHANNELS.get(text)
     if found is None:
@@ -219,6 +225,9 @@ def to_online_level(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    said = vocabularies.meaning("online_level", value)
+    if said is not None:
+        return said
     text = fold_words(value)
     if not text:
         return ""
@@ -243,6 +252,9 @@ def to_satisfaction(value: Any) -> int | None:
         if float(value).is_integer() and 1 <= int(value) <= 3:
             return int(value)
         raise ValueError(f"“{_fmt_num(value)}” nằm ngoài thang 1–3 (1 = không hài lòng, 3 = rất hài lòng)")
+    said = vocabularies.meaning("satisfaction", value)
+    if said is not None:
+        return int(said) if said else None
     text = fold_words(value)
     if not text or text in ("chua danh gia", "khong danh gia"):
         return None
@@ -515,6 +527,7 @@ class Located:
     warnings: list[str] = field(default_factory=list)
     book: Book | None = None
     kind: str = ""
+    legacy_font: bool = False  # header typed in TCVN3: the rows are converted too
 
 
 class BookSheet:
@@ -526,7 +539,10 @@ class BookSheet:
 
     def to_python(self, skip_empty_area: bool = False) -> list[list[Any]]:
         rows = self.book.rows(self.loc.sheet_index)
-        refuse_unfilled_formulas(self.book, self.loc, rows)
+        if self.loc.legacy_font:
+            legacy_fonts.fix_rows(rows)
+        if self.loc.kind != ImportKind.REPORT:  # a report's totals are checked against their parts, row by row
+            refuse_unfilled_formulas(self.book, self.loc, rows)
         return rows
 
 
@@ -622,10 +638,16 @@ def _band(head: list[list[Any]], folded: list[list[str]], top: int, depth: int) 
 
 
 def _match_band(stack: list[list[str]], raw: list[list[str]], schema: list[Column], targets: list[headers.Target],
-                ) -> tuple[dict[str, int], dict[int, headers.ColumnMatch], float]:
+                ratio_free: bool = False) -> tuple[dict[str, int], dict[int, headers.ColumnMatch], float]:
     """Fields of a header band: exact wordings first (as the template and the known
     exports write them), then by meaning for the columns and fields left. Returns
-    (field → column, column → match, band score)."""
+    (field → column, column → match, band score). ``ratio_free``: a percentage
+    column ("%", "Tỷ lệ …") is never a count (reports)."""
+    if ratio_free:
+        ratio = {c for c, parts in enumerate(raw) if parts and reports.is_ratio_header(parts[-1] or " ".join(parts))}
+        if ratio:
+            stack = [["" for _ in parts] if c in ratio else parts for c, parts in enumerate(stack)]
+            raw = [["" for _ in parts] if c in ratio else parts for c, parts in enumerate(raw)]
     exact = _match_columns(stack, schema)
     fixed = {ci: key for key, (ci, _) in exact.items()}
     heads = {c: [p for p in parts if p] for c, parts in enumerate(raw) if any(parts)}
@@ -656,9 +678,9 @@ def locate(wb: Book, kind: str, mapping: dict[str, str] | None = None) -> tuple[
     visible = [s for s in sheets if s.visible]
     hidden = [s for s in sheets if not s.visible]
     skipped: list[dict[str, str]] = [{"name": s.name, "reason": "trang tính ẩn"} for s in hidden]
-    best = _best_band(wb, visible, schema, targets)
+    best = _best_band(wb, visible, schema, targets, kind)
     if best is None and hidden:
-        best = _best_band(wb, hidden, schema, targets)
+        best = _best_band(wb, hidden, schema, targets, kind)
         if best is not None:
             skipped = [x for x in skipped if x["name"] != best.sheet_name]
             best.warnings.append(f"Chỉ trang tính ẩn “{best.sheet_name}” có dòng tiêu đề phù hợp; đã đọc trang này.")
@@ -673,23 +695,34 @@ def locate(wb: Book, kind: str, mapping: dict[str, str] | None = None) -> tuple[
     if mapping:
         _apply_mapping(best, schema, mapping)
     _resemblance_warnings(best, schema)
-    best.missing = [col for col in schema if col.required and col.key not in best.columns]
+    required = [col.key for col in schema if col.required]
+    if kind == ImportKind.REPORT:  # columns that stand in for the form's (reports.STAND_INS) complete it
+        missing_keys = reports.missing_after_stand_ins(best.columns, required)
+    else:
+        missing_keys = [k for k in required if k not in best.columns]
+    best.missing = [col for col in schema if col.key in missing_keys]
     if not best.columns:
         raise FileRejected(_missing_message(schema, [c for c in schema if c.required]))
     if best.missing:
-        exc = FileRejected(_missing_message(schema, best.missing, matches=best.matches))
+        if kind == ImportKind.REPORT:
+            labels = {c.key: c.label for c in schema}
+            exc = FileRejected(reports.missing_columns_message(missing_keys, labels, list(best.columns)))
+        else:
+            exc = FileRejected(_missing_message(schema, best.missing, matches=best.matches))
         exc.located = best
         raise exc
     return best, BookSheet(wb, best)
 
 
-def _best_band(wb: Book, sheets: list, schema: list[Column], targets: list[headers.Target]) -> Located | None:
+def _best_band(wb: Book, sheets: list, schema: list[Column], targets: list[headers.Target], kind: str,
+               ) -> Located | None:
     best: Located | None = None
     for info in sheets:
         try:
             head, merged = wb.head(info.index, HEADER_SCAN_ROWS)
         except Exception:  # noqa: BLE001 - a chart sheet or a damaged one: look at the next
             continue
+        changed = legacy_fonts.fix_rows(head)  # headers typed in the .VnTime font (TCVN3)
         _fill_merged(head, merged, HEADER_SCAN_ROWS)
         folded = [[fold(v) if isinstance(v, str) else "" for v in r] for r in head]
         # A header band starts on a row with at least two different texts: not a data
@@ -703,11 +736,14 @@ def _best_band(wb: Book, sheets: list, schema: list[Column], targets: list[heade
                 if bottom >= len(folded):
                     break
                 stack, raw = _band(head, folded, top, depth)
-                columns, matches, score = _match_band(stack, raw, schema, targets)
+                columns, matches, score = _match_band(stack, raw, schema, targets, ratio_free=kind == ImportKind.REPORT)
                 score -= depth
                 if columns and (best is None or score > best.score):
                     title = " ".join(to_text(v) for r in head[:top] for v in r if v not in ("", None))
-                    best = Located(info.index, info.name, top, bottom, columns, [], title, score, matches)
+                    best = Located(info.index, info.name, top, bottom, columns, [], title, score, matches,
+                                   legacy_font=bool(changed))
+                    if changed:
+                        best.warnings.append(legacy_fonts.warning(changed))
     return best
 
 

@@ -28,7 +28,7 @@ from core import formats
 from core.periods import parse_month
 from organization.models import Unit
 
-from . import parsing
+from . import parsing, vocabularies
 from .measures import cannot_measure
 from .models import (
     Dossier,
@@ -55,7 +55,9 @@ def _subtree_units(unit: Unit) -> list[Unit]:
 
 
 def build_context(batch: ImportBatch) -> Context:
-    """Preload units, procedure catalogues and locks of the batch's subtree (fixed queries)."""
+    """Preload units, procedure catalogues and locks of the batch's subtree (fixed queries),
+    and the value vocabularies the cell converters read (``vocabularies.load``)."""
+    vocabularies.load()
     units = _subtree_units(batch.unit)
     by_key: dict[str, int] = {}
     labels: dict[int, str] = {}
@@ -482,7 +484,7 @@ def parse_file(batch: ImportBatch) -> dict[str, Any]:
                     names = dict(Unit.objects.filter(pk__in=foreign_units).values_list("id", "name"))
                     ctx.foreign_codes = {c: names[v[0]] for c, v in existing.items() if v[0] in foreign_units}
 
-        records, errors, total = validate_dossiers(rows, loc, ctx, progress, on_codes=load_existing)
+        records, errors, total = validate_dossiers(rows, loc, ctx, progress, on_codes=load_existing, reading=reading)
         del rows
         _update_progress(batch.pk, 80)
         plan = None
@@ -491,6 +493,8 @@ def parse_file(batch: ImportBatch) -> dict[str, Any]:
             plan = plan_dossiers(records, batch.unit, existing)
             staged = marshal.dumps(
                 {"records": records, "write": plan.write, "insert": plan.insert,
+                 # procedures no catalogue holds, registered unconfirmed on commit
+                 "procedures": [(u, c, *rest) for (u, c), rest in ctx.new_procedures.items()],
                  "months": {u: sorted(ms) for u, ms in plan.months.items()}}
             )
         counts = {
@@ -519,9 +523,9 @@ def parse_file(batch: ImportBatch) -> dict[str, Any]:
                   "months": sorted({formats.month(r["month"]) for r in records})}
         staged = marshal.dumps([{**r, "month": r["month"].isoformat()} for r in records]) if not errors.count else b""
     else:
-        records, errors, total = validate_catalog(rows, loc, ctx)
+        records, errors, total = validate_catalog(rows, loc, ctx, reading=reading)
         existing = {p["code"]: p for p in Procedure.objects.filter(unit=batch.unit).values(
-            "code", "name", "field", "online_level", "fee_bearing", "postal_enabled")}
+            "code", "name", "field", "online_level", "fee_bearing", "postal_enabled", "is_confirmed")}
         new = sum(1 for r in records if r["code"] not in existing)
         unchanged = sum(1 for r in records if existing.get(r["code"]) == r)
         removed = len(set(existing) - {r["code"] for r in records})

@@ -82,8 +82,9 @@ class Book:
                 raise FileRejected(f"Không đọc được trang tính “{self.sheets[index].name}” ({short(exc)}).") from None
         return self._tables[index][0]
 
-    def unfilled_formulas(self, index: int) -> list[tuple[int, int]]:
-        """Cells (0-based row, column) holding a formula saved without its result.
+    def unfilled_formulas(self, index: int) -> dict[tuple[int, int], str]:
+        """Cells (0-based row, column) holding a formula saved without its result →
+        the formula's text ("D10+E10+F10", "" for a shared formula's copies).
 
         Files written by libraries (openpyxl, exceljs, PhpSpreadsheet) store the
         formula only; Excel and LibreOffice compute and store the result when they
@@ -91,7 +92,7 @@ class Book:
         .xlsx can carry them here; the sheet's XML is scanned only if it holds a
         formula at all."""
         if self.fmt != "xlsx":
-            return []
+            return {}
         return _xlsx_unfilled_formulas(self._data, self.sheets[index].name)
 
     def close(self) -> None:
@@ -389,18 +390,21 @@ def _col_index(letters: bytes) -> int:
     return n - 1
 
 
-def _xlsx_unfilled_formulas(data: bytes, sheet_name: str) -> list[tuple[int, int]]:
+_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
+
+
+def _xlsx_unfilled_formulas(data: bytes, sheet_name: str) -> dict[tuple[int, int], str]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         path = _xlsx_sheet_path(zf, sheet_name)
         if path is None:
-            return []
+            return {}
         xml = zf.read(path)
     except (KeyError, zipfile.BadZipFile, OSError):
-        return []
+        return {}
     if b"<f" not in xml:
-        return []
-    out = []
+        return {}
+    out: dict[tuple[int, int], str] = {}
     for m in _CELL.finditer(xml):
         body = m.group(2) or b""
         if b"<f" not in body:
@@ -410,7 +414,9 @@ def _xlsx_unfilled_formulas(data: bytes, sheet_name: str) -> list[tuple[int, int
             continue
         ref = _REF.search(m.group(1))
         if ref:
-            out.append((int(ref.group(2)) - 1, _col_index(ref.group(1))))
+            f = _FORMULA.search(body)
+            text = _xml_unescape((f.group(1) or b"").decode("utf-8", "replace")) if f else ""
+            out[(int(ref.group(2)) - 1, _col_index(ref.group(1)))] = text
     return out
 
 

@@ -72,7 +72,7 @@ from .models import (
 )
 from .preview import mapping_errors, parse_file, plan_dossiers, summary_text
 from .signals import facts_committed
-from .store import bulk_work, insert_dossiers, upsert_dossiers
+from .store import bulk_work, insert_dossiers, register_procedures, upsert_dossiers
 from .validation import REPORT_COUNT_KEYS, REPORT_PERIOD_KEYS
 
 log = logging.getLogger(__name__)
@@ -352,6 +352,7 @@ def _commit_dossiers(batch: ImportBatch, staged: dict) -> tuple[dict[int, set[da
         months = {u: {parse_month(m) for m in ms} for u, ms in staged["months"].items()}
         counts = {k: batch.counts.get(k, 0) for k in ("new", "updated", "unchanged", "older")}
     _relock_check(batch, ((u, m) for u, ms in months.items() for m in ms))
+    register_procedures(batch, staged.get("procedures") or [])
     insert_dossiers([records[i] for i in insert], batch)
     upsert_dossiers([records[i] for i in write], batch)
     return months, counts
@@ -395,7 +396,7 @@ def _commit_catalog(batch: ImportBatch, staged: list[dict]) -> tuple[dict[int, s
     existing = {p.code: p for p in Procedure.objects.select_for_update().filter(unit=batch.unit)}
     keep = {r["code"] for r in staged}
     new, changed, unchanged = [], [], 0
-    fields = ["name", "field", "online_level", "fee_bearing", "postal_enabled"]
+    fields = ["name", "field", "online_level", "fee_bearing", "postal_enabled", "is_confirmed"]
     for r in staged:
         old = existing.get(r["code"])
         if old is None:

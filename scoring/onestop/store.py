@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from organization.models import Unit
 
-from .models import Dossier, ImportBatch
+from .models import Dossier, ImportBatch, OnlineLevel, Procedure
 from .validation import DOSSIER_FIELDS
 
 
@@ -192,3 +192,22 @@ def upsert_dossiers(rows: list, batch: ImportBatch) -> None:
             conflict = f"ON CONFLICT (code) DO UPDATE SET {sets} WHERE {new_stage} >= {old_stage}"
             raw.executemany(_sqlite_insert_sql(table, batch, now, conflict), rows)
 
+
+
+def register_procedures(batch: ImportBatch, rows: list[tuple]) -> int:
+    """Add to the catalogue the procedures a dossier file named that no catalogue of
+    their unit held: ``rows`` are (unit id, code, name, field, online level), as
+    ``validation._register_unknown_procedures`` found them. They are marked
+    unconfirmed (``Procedure.is_confirmed``) until the unit imports its catalogue.
+    A code another batch registered meanwhile is left as it is. Returns how many."""
+    if not rows:
+        return 0
+    have = set(Procedure.objects.filter(unit_id__in={r[0] for r in rows}, code__in={r[1] for r in rows})
+               .values_list("unit_id", "code"))
+    new = [
+        Procedure(unit_id=unit_id, code=code, name=name or code, field=field, online_level=level or OnlineLevel.NONE,
+                  is_confirmed=False, last_batch=batch)
+        for unit_id, code, name, field, level in rows if (unit_id, code) not in have
+    ]
+    Procedure.objects.bulk_create(new)
+    return len(new)

@@ -20,7 +20,7 @@ from typing import Any
 from core import formats
 from core.periods import month_start
 
-from . import legacy_fonts, reports
+from . import legacy_fonts, reports, sanity
 from .models import Channel, OnlineLevel
 from .parsing import (
     CATALOG_COLUMNS,
@@ -31,6 +31,7 @@ from .parsing import (
     REPORT_REQUIRED,
     Located,
     fold,
+    fold_words,
     is_column_number_row,
     is_total_cell,
     is_total_row,
@@ -70,29 +71,52 @@ class Context:
     today: datetime.date
     default_month: datetime.date | None = None
     foreign_codes: dict[str, str] = field(default_factory=dict)  # dossier code → other unit's name
+    # Set by validate_dossiers: the (earliest, latest) ISO dates plausible for this
+    # file (``sanity.date_window``), and the procedures the file names that no
+    # catalogue of the unit holds, registered on commit as unconfirmed:
+    # (unit id, code) → (name, field, online level).
+    date_window: tuple[str, str] | None = None
+    new_procedures: dict[tuple[int, str], tuple[str, str, str]] = field(default_factory=dict)
 
 
 class Errors:
-    """Collects messages, keeping the first ``MAX_ERRORS_KEPT`` and counting all."""
+    """Collects messages, counting every failing cell. The same message on the same
+    column is kept once with its rows ("Dòng 5–404, cột 'Mã TTHC': …"); the first
+    ``MAX_ERRORS_KEPT`` distinct messages are kept."""
 
     def __init__(self) -> None:
-        self.items: list[dict[str, Any]] = []
+        self._groups: dict[tuple[str, str], list[int]] = {}
         self.count = 0
         self.rows: set[int] = set()
 
     def add(self, row: int | None, column: str | None, message: str) -> None:
-        self.count += 1
-        if row is not None:
-            self.rows.add(row)
-        if len(self.items) >= MAX_ERRORS_KEPT:
-            return
-        where = []
-        if row is not None:
-            where.append(f"Dòng {row}")
-        if column:
-            where.append(f"cột '{column}'")
-        text = (", ".join(where) + ": " if where else "") + message
-        self.items.append({"row": row, "column": column or "", "message": text})
+        self.add_rows([] if row is None else [row], column, message)
+
+    def add_rows(self, rows: Sequence[int], column: str | None, message: str) -> None:
+        """One message for several rows (all counted)."""
+        self.count += max(len(rows), 1)
+        self.rows.update(rows)
+        key = (column or "", message)
+        group = self._groups.get(key)
+        if group is None:
+            if len(self._groups) >= MAX_ERRORS_KEPT:
+                return
+            group = self._groups[key] = []
+        group.extend(rows)
+
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        """[{"row": first row or None, "column": label, "message": "Dòng 5–7, cột '…': …"}]."""
+        out = []
+        for (column, message), rows in self._groups.items():
+            where = []
+            if rows:
+                where.append(f"Dòng {_ranges(rows)}")
+            if column:
+                where.append(f"cột '{column}'")
+            text = (", ".join(where) + ": " if where else "") + message
+            out.append({"row": min(rows) if rows else None, "column": column, "message": text})
+        return out
 
 
 def _data_rows(rows: list[list[Any]], loc: Located):
@@ -146,10 +170,14 @@ def _convert_column(values: Sequence[Any], conv: Callable[[Any], Any], label: st
         except ValueError as exc:
             failed[raw] = str(exc)
     if failed:
+        # Each distinct value once, with its rows and how many (not once per row).
+        rows_of: dict[Any, list[int]] = {}
         for i, raw in enumerate(values):
             if raw in failed:
-                errors.add(rownums[i], label, failed[raw])
+                rows_of.setdefault(raw, []).append(rownums[i])
                 bad_rows.add(i)
+        for raw, rows in rows_of.items():
+            errors.add_rows(rows, label, failed[raw] + (f" ({len(rows)} dòng)" if len(rows) > 1 else ""))
     return list(map(cache.get, values))
 
 
@@ -169,7 +197,7 @@ def _text_column(values: Sequence[Any]) -> list[str]:
 
 def validate_dossiers(
     rows: list[list[Any]], loc: Located, ctx: Context, progress: Callable[[int], None] | None = None,
-    on_codes: Callable[[Sequence[str]], None] | None = None,
+    on_codes: Callable[[Sequence[str]], None] | None = None, reading: dict[str, Any] | None = None,
 ):
     """Return (records, errors, total_rows). A record is a tuple in ``DOSSIER_FIELDS``
     order with dates as ISO strings (they compare and slice like dates and go to
@@ -180,25 +208,49 @@ def validate_dossiers(
     ``ctx.foreign_codes`` (the caller looks the codes up in the database). Then the
     checks that involve several cells: set-wise over whole columns when the file
     is clean, which is the usual case; the row-by-row pass runs only when
-    something is wrong, and it alone words every message."""
+    something is wrong, and it alone words every message.
+
+    Before the conversion, whole-file repairs with a warning each (``sanity``):
+    identical duplicate rows counted once, day and month swapped back in date
+    cells, procedure codes that arrived as numbers restored. After it, the
+    procedures no catalogue of their unit holds are registered for the commit
+    (``ctx.new_procedures``, one warning). ``reading`` (``ImportBatch.reading``),
+    when given, receives ``warnings`` and ``left_out_rows``."""
     errors = Errors()
+    reading = reading if reading is not None else {}
+    warnings: list[str] = reading.setdefault("warnings", [])
     cols = loc.columns
-    rownums, columns = _collect_columns(rows, loc)
+    labels = LABELS["dossiers"]
+    rownums, columns = _collect_columns(rows, loc, reading.setdefault("left_out_rows", []))
     total = len(rownums)
     if total == 0:
         errors.add(None, None, "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
         return [], errors, 0
+    if "code" in cols:
+        rownums, columns, note = sanity.collapse_duplicates(rownums, columns, cols["code"], sorted(set(cols.values())))
+        _warn(warnings, note)
+    date_keys = [k for k in ("received_on", "due_on", "resolved_on", "returned_on") if k in cols and cols[k] < len(columns)]
+    if date_keys:
+        fixed, note = sanity.unswap_dates({k: columns[cols[k]] for k in date_keys}, to_date, labels)
+        if note:
+            columns = list(columns)
+            for k in date_keys:
+                columns[cols[k]] = fixed[k]
+            _warn(warnings, note)
+    n_rows = len(rownums)
     bad_rows: set[int] = set()
-    empty = ("",) * total
+    empty = ("",) * n_rows
     out: dict[str, Sequence[Any]] = {}
     for col in DOSSIER_COLUMNS:
         idx = cols.get(col.key)
         if idx is None:
-            out[col.key] = (None,) * total if col.convert is not to_text else empty
+            out[col.key] = (None,) * n_rows if col.convert is not to_text else empty
             continue
         raw = columns[idx] if idx < len(columns) else empty
         if col.key == "unit":
             out[col.key] = raw
+        elif col.key == "procedure_code":
+            out[col.key] = _procedure_codes(raw, rownums, ctx, col.label, errors, bad_rows, warnings)
         elif col.convert is to_text:
             out[col.key] = _text_column(raw)
         else:
@@ -209,10 +261,73 @@ def validate_dossiers(
         on_codes(out["code"])
     if progress:
         progress(40)
+    ctx.date_window = sanity.date_window(out["received_on"])
+    _register_unknown_procedures(out, ctx, warnings)
     records = None if bad_rows else _clean_dossiers(out, ctx)
     if records is None:
         records = _check_dossier_rows(out, rownums, bad_rows, ctx, errors, "received_on" in cols)
     return records, errors, total
+
+
+def _procedure_codes(raw: Sequence[Any], rownums: list[int], ctx: Context, label: str, errors: Errors,
+                     bad_rows: set[int], warnings: list[str]) -> list[str]:
+    """The procedure-code column as text, numbers restored against the catalogues of
+    the batch's units (``sanity.restore_codes``); a number that could be several
+    codes is an error on its rows."""
+    catalogue: set[str] = set()
+    for codes in ctx.procedures.values():
+        catalogue.update(codes)
+    restored, ambiguous = sanity.restore_codes(raw, catalogue)
+    if not restored and not ambiguous:
+        return _text_column(raw)
+    rows_of: dict[Any, list[int]] = {}
+    for i, v in enumerate(raw):
+        if v.__class__ is not str and (v in restored or v in ambiguous):
+            rows_of.setdefault(v, []).append(rownums[i])
+            if v in ambiguous:
+                bad_rows.add(i)
+    for v, codes in ambiguous.items():
+        errors.add_rows(rows_of[v], label, f"mã TTHC ghi dạng số ({to_text(v)}) có thể là {' hoặc '.join(codes)} "
+                                           f"trong danh mục: hãy ghi đúng mã, đặt ô kiểu Văn bản (Text)")
+    if restored:
+        _warn(warnings, sanity.restored_warning(label, restored, rows_of))
+    return [v.strip() if v.__class__ is str else (restored.get(v) or to_text(v)) for v in raw]
+
+
+def _register_unknown_procedures(out: dict[str, Sequence[Any]], ctx: Context, warnings: list[str]) -> None:
+    """Procedures named by the file that no catalogue of their unit holds: added to
+    ``ctx.procedures`` (so the rows pass) and to ``ctx.new_procedures`` (the commit
+    registers them, unconfirmed), with ONE warning listing them. A commune's
+    first dossier file, before any catalogue, is then read rather than refused
+    with the same message on every row."""
+    unit_of: dict[Any, int | None] = {}
+    first: dict[tuple[int, str], int] = {}
+    for i, (raw_unit, pcode) in enumerate(zip(out["unit"], out["procedure_code"], strict=True)):
+        if not pcode:
+            continue
+        try:
+            unit_id = unit_of[raw_unit]
+        except KeyError:
+            unit_id = unit_of[raw_unit] = _resolve_unit(raw_unit, ctx)
+        if unit_id is None or (unit_id, pcode) in first:
+            continue
+        if pcode not in ctx.procedures.get(unit_id, {}):
+            first[(unit_id, pcode)] = i
+    if not first:
+        return
+    names, fields, levels = out["procedure_name"], out["field"], out["online_level"]
+    for (unit_id, pcode), i in first.items():
+        ctx.new_procedures[(unit_id, pcode)] = (names[i][:500], fields[i][:200], levels[i] or "")
+        ctx.procedures.setdefault(unit_id, {})[pcode] = levels[i] or ""
+    units = sorted({ctx.unit_labels.get(u, "") for u, _ in first})
+    listed = "; ".join(f"{code}{' – ' + ctx.new_procedures[(u, code)][0] if ctx.new_procedures[(u, code)][0] else ''}"
+                       for u, code in sorted(first, key=lambda k: k[1])[:15])
+    more = f" và {len(first) - 15} thủ tục khác" if len(first) > 15 else ""
+    _warn(warnings, (
+        f"{len(first)} thủ tục chưa có trong danh mục TTHC của {', '.join(units)} được thêm vào danh mục từ tệp này, "
+        f"đánh dấu “chưa xác nhận”: {listed}{more}. Hãy tải danh mục TTHC của đơn vị (mức độ trực tuyến, phí, lệ phí) "
+        f"để xác nhận; trước đó các chỉ tiêu theo danh mục (TTHC trực tuyến, BCCI) có thể chưa đúng."
+    ))
 
 
 def _clean_dossiers(out: dict[str, Sequence[Any]], ctx: Context) -> list[tuple] | None:
@@ -238,15 +353,20 @@ def _clean_dossiers(out: dict[str, Sequence[Any]], ctx: Context) -> list[tuple] 
     days = set(received)
     if None in days or max(days) > today:
         return None
+    window = ctx.date_window
+    if window and (min(days) < window[0] or max(days) > window[1]):
+        return None
     for later in (due, resolved, returned):
         # A blank date compares as "~", after every ISO date: never before receipt.
         later_or_end = [d or "~" for d in later] if None in set(later) else later
         if any(map(operator.lt, later_or_end, received)):
             return None
-    for later in (resolved, returned):
+    for later in (resolved, returned, due):
         days = set(later)
         days.discard(None)
-        if days and max(days) > today:
+        if days and later is not due and max(days) > today:
+            return None
+        if days and window and (min(days) < window[0] or max(days) > window[1]):
             return None
     channels = out["channel"]
     if None in set(channels):
@@ -301,6 +421,7 @@ def _check_dossier_rows(out: dict[str, Sequence[Any]], rownums: list[int], bad_r
     procedures = ctx.procedures
     locks = ctx.locks
     foreign = ctx.foreign_codes
+    window = ctx.date_window
     unit_cache: dict[Any, int | None] = {}
     seen: dict[str, int] = {}
     records: list[tuple] = []
@@ -341,8 +462,15 @@ def _check_dossier_rows(out: dict[str, Sequence[Any]], rownums: list[int], bad_r
             bad = True
         else:
             if received > today:
-                add(rownum, labels["received_on"], f"ngày {_dmy(received)} ở tương lai")
+                add(rownum, labels["received_on"], f"ngày {_dmy(received)} ở tương lai ({sanity.FUTURE_CAUSE})")
                 bad = True
+            elif window and not window[0] <= received <= window[1]:
+                add(rownum, labels["received_on"], sanity.far_message(received, window))
+                bad = True
+            for key, day in (("due_on", due), ("resolved_on", resolved), ("returned_on", returned)):
+                if day is not None and window and not window[0] <= day <= window[1]:
+                    add(rownum, labels[key], sanity.far_message(day, window))
+                    bad = True
             if due is not None and due < received:
                 add(rownum, labels["due_on"], f"ngày hẹn trả {_dmy(due)} trước ngày tiếp nhận {_dmy(received)}")
                 bad = True
@@ -353,11 +481,11 @@ def _check_dossier_rows(out: dict[str, Sequence[Any]], rownums: list[int], bad_r
                 add(rownum, labels["returned_on"], f"ngày trả kết quả {_dmy(returned)} trước ngày tiếp nhận {_dmy(received)}")
                 bad = True
         if resolved is not None and resolved > today:
-            add(rownum, labels["resolved_on"], f"ngày {_dmy(resolved)} ở tương lai")
+            add(rownum, labels["resolved_on"], f"ngày {_dmy(resolved)} ở tương lai ({sanity.FUTURE_CAUSE})")
             bad = True
         if returned is not None:
             if returned > today:
-                add(rownum, labels["returned_on"], f"ngày {_dmy(returned)} ở tương lai")
+                add(rownum, labels["returned_on"], f"ngày {_dmy(returned)} ở tương lai ({sanity.FUTURE_CAUSE})")
                 bad = True
             if resolved is None:
                 resolved = returned  # a returned result was resolved: take the return date
@@ -399,7 +527,8 @@ def _dmy(iso: str) -> str:
     return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
 
 
-def _collect_columns(rows: list[list[Any]], loc: Located) -> tuple[list[int], list[Sequence[Any]]]:
+def _collect_columns(rows: list[list[Any]], loc: Located, left_out: list[dict[str, Any]] | None = None,
+                     ) -> tuple[list[int], list[Sequence[Any]]]:
     """The data rows under the header as columns (spreadsheet row numbers, and one
     sequence per spreadsheet column), with the rules of ``_collect_rows``.
 
@@ -411,7 +540,7 @@ def _collect_columns(rows: list[list[Any]], loc: Located) -> tuple[list[int], li
     columns = _regular_body(body, loc) if body else None
     if columns is not None:
         return list(range(first + 1, first + 1 + len(body))), columns
-    nums, data = _collect_rows(rows, loc)
+    nums, data = _collect_rows(rows, loc, left_out)
     return nums, _transpose(data)
 
 
@@ -462,10 +591,19 @@ def _regular_body(body: list[list[Any]], loc: Located) -> list[Sequence[Any]] | 
     return columns
 
 
-def _collect_rows(rows: list[list[Any]], loc: Located) -> tuple[list[int], list[list[Any]]]:
+_SCHEMAS = {"dossiers": DOSSIER_COLUMNS, "report": REPORT_COLUMNS, "catalog": CATALOG_COLUMNS}
+
+
+def _collect_rows(rows: list[list[Any]], loc: Located, left_out: list[dict[str, Any]] | None = None,
+                  ) -> tuple[list[int], list[list[Any]]]:
     """The data rows under the header (spreadsheet row numbers and rows): empty rows
-    skipped, the "(1) (2) (3)" line skipped, reading stops at a total row."""
+    skipped, the "(1) (2) (3)" line skipped, reading stops at a total row or at
+    the block under the table (signatures, "Người lập biểu", place and date,
+    notes: a row with such words that fills fewer than half of the required
+    columns). ``left_out`` receives those rows: {"row", "reason", "text"}."""
     cols = list(loc.columns.values())
+    schema = _SCHEMAS.get(getattr(loc, "kind", ""), [])
+    required = [loc.columns[c.key] for c in schema if c.required and c.key in loc.columns]
     nums: list[int] = []
     data: list[list[Any]] = []
     first = loc.header_bottom + 1
@@ -475,12 +613,33 @@ def _collect_rows(rows: list[list[Any]], loc: Located) -> tuple[list[int], list[
         if not any(row[c] != "" and row[c] is not None for c in cols if c < width):
             continue
         if is_total_row(row):
+            if left_out is not None:
+                left_out.append({"row": index + 1, "reason": "dòng tổng cộng", "text": _row_text(row)})
             break
         if index < first + 3 and is_column_number_row(row):
             continue
+        if required and _is_block_under_table(row, required):
+            if left_out is not None:
+                for j in range(index, len(rows)):
+                    text = _row_text(rows[j])
+                    if text:
+                        left_out.append({"row": j + 1, "reason": "chữ ký, ghi chú dưới bảng", "text": text})
+            break
         nums.append(index + 1)
         data.append(row)
     return nums, data
+
+
+def _row_text(row: list[Any]) -> str:
+    return " | ".join(to_text(v) for v in row if v not in ("", None))[:200]
+
+
+def _is_block_under_table(row: list[Any], required: list[int]) -> bool:
+    width = len(row)
+    filled = sum(1 for c in required if c < width and row[c] not in ("", None))
+    if filled * 2 >= len(required):
+        return False
+    return any(isinstance(v, str) and sanity.is_signature_text(fold_words(v)) for v in row)
 
 
 # --- monthly report II.06a ----------------------------------------------------------------
@@ -758,18 +917,43 @@ def _col(letters: str) -> int:
 # --- procedure catalogue ---------------------------------------------------------------------
 
 
-def validate_catalog(rows: list[list[Any]], loc: Located, ctx: Context):
-    """Return (records, errors, total_rows); a record is a dict for ``Procedure``."""
+def validate_catalog(rows: list[list[Any]], loc: Located, ctx: Context, reading: dict[str, Any] | None = None):
+    """Return (records, errors, total_rows); a record is a dict for ``Procedure``
+    (``is_confirmed`` True: the catalogue confirms procedures registered earlier
+    from a dossier file). Codes that arrived as numbers (a General cell: 1.000890
+    → 1.00089) take the national form, or this unit's catalogue code of that value,
+    with a warning in ``reading["warnings"]``; ``reading["left_out_rows"]``
+    receives the total and signature rows."""
     errors = Errors()
     labels = LABELS["catalog"]
+    reading = reading if reading is not None else {}
     convs = [(c.key, loc.columns[c.key], c.label, c.convert, False) for c in CATALOG_COLUMNS if c.key in loc.columns]
     seen: dict[str, int] = {}
     records: list[dict[str, Any]] = []
     total = 0
-    for rownum, row in _data_rows(rows, loc):
+    nums, data = _collect_rows(rows, loc, reading.setdefault("left_out_rows", []))
+    restored: dict[float, str] = {}
+    code_idx = loc.columns.get("code")
+    if code_idx is not None:
+        raw_codes = [row[code_idx] if code_idx < len(row) else "" for row in data]
+        own: set[str] = set(ctx.procedures.get(ctx.batch_unit_id, {}))
+        restored, ambiguous = sanity.restore_codes(raw_codes, own)
+        for v, codes in ambiguous.items():
+            errors.add_rows([n for n, raw in zip(nums, raw_codes, strict=True) if raw == v and raw.__class__ is not str],
+                            labels["code"], f"mã TTHC ghi dạng số ({to_text(v)}) có thể là {' hoặc '.join(codes)}: "
+                                            f"hãy ghi đúng mã, đặt ô kiểu Văn bản (Text)")
+        if restored:
+            rows_of: dict[Any, list[int]] = {}
+            for n, raw in zip(nums, raw_codes, strict=True):
+                if raw.__class__ is not str and raw in restored:
+                    rows_of.setdefault(raw, []).append(n)
+            _warn(reading.setdefault("warnings", []), sanity.restored_warning(labels["code"], restored, rows_of))
+    for rownum, row in zip(nums, data, strict=True):
         total += 1
         width = len(row)
         v, bad = _convert_cells(row, rownum, convs, errors)
+        if restored and code_idx < width and row[code_idx].__class__ is not str and row[code_idx] in restored:
+            v["code"] = restored[row[code_idx]]
         code, name = v.get("code", ""), v.get("name", "")
         if "code" in v and not code:
             errors.add(rownum, labels["code"], "thiếu mã TTHC")
@@ -792,6 +976,7 @@ def validate_catalog(rows: list[list[Any]], loc: Located, ctx: Context):
             "code": code, "name": name[:500], "field": v.get("field", "")[:200],
             "online_level": v.get("online_level") or OnlineLevel.NONE.value, "fee_bearing": bool(v.get("fee_bearing")),
             "postal_enabled": True if postal_raw in ("", None) else bool(v.get("postal_enabled")),
+            "is_confirmed": True,
         })
     if total == 0:
         errors.add(None, None, "Tệp không có thủ tục nào dưới dòng tiêu đề.")

@@ -190,7 +190,7 @@ def test_errors_are_listed_in_row_order(officer_a, commune, submit):
     """The checks run rule by rule; the officer reads the errors top to bottom."""
     rows = [
         dossier_row("H1"),
-        dossier_row("H2", procedure="9.999"),  # unknown procedure (a later rule)
+        dossier_row("H2", due=D(2023, 2, 1)),  # due before receipt (a later rule)
         dossier_row("H3", received="32/03/2023"),  # not a date (an early rule)
         dossier_row("H3"),  # duplicate code
     ]

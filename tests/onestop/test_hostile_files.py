@@ -146,25 +146,38 @@ def test_due_before_received(officer_a, commune, submit):
 @pytest.mark.django_db
 def test_future_dates(officer_a, commune, submit):
     messages = _messages_for(officer_a, commune, submit, [dossier_row("H1", received=D(2099, 1, 1), due=D(2099, 1, 5))])
-    assert messages[0] == "Dòng 4, cột 'Ngày tiếp nhận': ngày 01/01/2099 ở tương lai"
+    assert messages[0] == ("Dòng 4, cột 'Ngày tiếp nhận': ngày 01/01/2099 ở tương lai (có thể gõ nhầm năm, hoặc Excel "
+                           "đã đảo ngày/tháng (vùng Hoa Kỳ))")
 
 
 @pytest.mark.django_db
 def test_duplicate_dossier_codes_in_one_file(officer_a, commune, submit):
-    messages = _messages_for(officer_a, commune, submit, [dossier_row("H1"), dossier_row("H2"), dossier_row("H1")])
+    """Same code, different content: refused (an identical repeat is collapsed, see test_dossier_sanity)."""
+    messages = _messages_for(officer_a, commune, submit,
+                             [dossier_row("H1"), dossier_row("H2"), dossier_row("H1", channel="Trực tiếp")])
     assert messages == ["Dòng 6, cột 'Mã hồ sơ': mã hồ sơ “H1” trùng với dòng 4 trong cùng tệp"]
 
 
 @pytest.mark.django_db
-def test_unknown_procedure_code(officer_a, commune, submit):
-    messages = _messages_for(officer_a, commune, submit, [dossier_row("H1", procedure="9.999")])
-    assert messages == ["Dòng 4, cột 'Mã TTHC': mã TTHC “9.999” không có trong danh mục TTHC của UBND xã A"]
+def test_unknown_procedure_code(officer_a, commune, submit, confirm):
+    """A procedure no catalogue holds is registered from the file, unconfirmed, with one warning."""
+    batch = submit(commune, "dossiers", dossier_file([dossier_row("H1", procedure="9.999")]), officer_a)
+    assert batch.status == ImportStatus.READY, batch.errors
+    warnings = [w for w in batch.reading["warnings"] if "chưa có trong danh mục TTHC của UBND xã A" in w]
+    assert len(warnings) == 1 and "9.999 – Thủ tục thử" in warnings[0]
+    confirm(batch, officer_a)
+    added = Procedure.objects.get(unit=commune, code="9.999")
+    assert (added.is_confirmed, added.name, added.last_batch_id) == (False, "Thủ tục thử", batch.pk)
 
 
 @pytest.mark.django_db
 def test_unit_without_catalogue(officer_b, tree, submit):
-    messages = _invalid(submit(tree["commune_b"], "dossiers", dossier_file([dossier_row("H1")]), officer_b))
-    assert "chưa có danh mục TTHC" in messages[0] and messages[0].startswith("Dòng 4, cột 'Mã TTHC'")
+    """A commune's first dossier file, before any catalogue: read, its procedures listed once (not one error a row)."""
+    rows = [dossier_row(f"H{i}", procedure=f"1.00{i % 3}") for i in range(40)]
+    batch = submit(tree["commune_b"], "dossiers", dossier_file(rows), officer_b)
+    assert batch.status == ImportStatus.READY, batch.errors
+    listed = [w for w in batch.reading["warnings"] if "3 thủ tục chưa có trong danh mục TTHC của UBND xã B" in w]
+    assert len(listed) == 1 and all(code in listed[0] for code in ("1.000", "1.001", "1.002"))
 
 
 @pytest.mark.django_db
@@ -225,7 +238,7 @@ def test_duplicate_catalogue_codes(officer_a, tree, submit):
 
 @pytest.mark.django_db
 def test_errors_are_capped_but_counted(officer_a, commune, submit):
-    rows = [dossier_row(f"H{i}", received="sai ngày") for i in range(600)]
+    rows = [dossier_row(f"H{i}", received=f"sai ngày {i}") for i in range(600)]  # 600 different messages
     batch = submit(commune, "dossiers", dossier_file(rows), officer_a)
     assert batch.status == ImportStatus.INVALID
     assert batch.error_count == 600 and len(batch.errors) == 500

@@ -80,7 +80,7 @@ def test_clean_file_set_wise_equals_row_by_row(district, monkeypatch):
 
 
 DEFECTS: dict[str, tuple[list[Any], dict]] = {
-    "duplicate code": (dossier_row("HS-01", unit="XA-A"), {}),
+    "duplicate code": (dossier_row("HS-01", unit="XA-A", channel="Trực tiếp"), {}),  # an identical repeat is collapsed
     "empty code": (dossier_row("", unit="XA-A"), {}),
     "long code": (dossier_row("H" * 81, unit="XA-A"), {}),
     "code of another unit": (dossier_row("HS-99", unit="XA-A"), {"foreign_codes": {"HS-99": "UBND xã khác"}}),
@@ -94,8 +94,10 @@ DEFECTS: dict[str, tuple[list[Any], dict]] = {
     "missing channel": (dossier_row("HS-99", unit="XA-A", channel=""), {}),
     "bad channel": (dossier_row("HS-99", unit="XA-A", channel="Fax"), {}),
     "missing procedure": (dossier_row("HS-99", unit="XA-A", procedure=""), {}),
-    "unknown procedure": (dossier_row("HS-99", unit="XA-A", procedure="9.999"), {}),
-    "unit without catalogue": (dossier_row("HS-99", unit="PNV"), {"no_catalogue": "office"}),
+    # A procedure no catalogue holds is registered, not refused (test_dossier_sanity): instead,
+    # dates far from the file's others.
+    "receipt far from the others": (dossier_row("HS-99", unit="XA-A", received=D(2019, 1, 1), due=D(2019, 1, 5)), {}),
+    "due date far from the others": (dossier_row("HS-99", unit="XA-A", due=D(2031, 1, 1)), {}),
     "bad date": (dossier_row("HS-99", unit="XA-A", received="31/02/2023"), {}),
     "missing receipt": (dossier_row("HS-99", unit="XA-A", received=None, due=None), {}),
     "locked month of receipt": (dossier_row("HS-99", unit="XA-A", received=D(2023, 4, 3), due=D(2023, 4, 5)), {"lock": (2023, 4)}),
