@@ -73,15 +73,19 @@ def confirmed_device(user: Any) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
 
 
+def role_requires_second_factor(user: Any) -> bool:
+    """The deployment requires a second factor (``OTP_REQUIRED``) and ``user`` is staff,
+    a leader or an admin-site account."""
+    return bool(settings.OTP_REQUIRED and getattr(user, "is_authenticated", False)
+                and (user.is_staff or user.is_superuser or role_of(user) in SECOND_FACTOR_ROLES))
+
+
 def second_factor_required(user: Any) -> bool:
-    """Whether ``user`` must give a TOTP code to sign in: when the deployment requires
-    it (``OTP_REQUIRED``) for staff, leaders and admin-site accounts; always for an
-    account that has enrolled a device."""
+    """Whether ``user`` must give a TOTP code to sign in: when their role requires it
+    (``role_requires_second_factor``), and always for an account that has enrolled a device."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if settings.OTP_REQUIRED and (user.is_staff or user.is_superuser or role_of(user) in SECOND_FACTOR_ROLES):
-        return True
-    return confirmed_device(user) is not None
+    return role_requires_second_factor(user) or confirmed_device(user) is not None
 
 
 def safe_next(request: HttpRequest, url: str | None) -> str:
@@ -251,7 +255,9 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not user.is_verified() and second_factor_required(user):
+        # Only the role rule here (no query on every request): an account that enrolled
+        # voluntarily is asked for its code by the sign-in form, the only way in.
+        if user is not None and role_requires_second_factor(user) and not user.is_verified():
             logout(request)
             messages.error(request, "Tài khoản này phải đăng nhập bằng hai bước. Vui lòng đăng nhập lại.")
             back = request.get_full_path() if request.method == "GET" else "/"

@@ -237,3 +237,24 @@ def test_unreadable_or_unknown_files_are_refused():
         strip_identifying_metadata(b"%PDF-1.4 broken", "pdf")
     with pytest.raises(MetadataError, match="định dạng không được hỗ trợ"):
         strip_identifying_metadata(b"<html>", "html")
+
+
+def test_a_video_entry_is_stored_without_its_tags_and_the_original_keeps_them(contest, tree, officer_a):
+    from mutagen.mp4 import MP4
+
+    buffer = io.BytesIO(mp4_bytes(300))
+    video = MP4(buffer)
+    video.add_tags()
+    video.tags["\xa9ART"], video.tags["\xa9nam"] = [AUTHOR_NAME], [TITLE]
+    buffer.seek(0)
+    video.save(buffer)
+    entry = services.create_entry(contest, actor=officer_a, unit=tree["commune_a"], title="Video dự thi",
+                                  fmt=EntryFormat.VIDEO, upload=SimpleUploadedFile("Tac.mp4", buffer.getvalue()),
+                                  authors=[AUTHOR])
+    assert entry.duration_seconds == 300
+    with entry.file.open("rb") as fh:
+        stored = fh.read()
+    with entry.original_file.open("rb") as fh:
+        original = fh.read()
+    assert AUTHOR_NAME.encode() not in stored and TITLE.encode() not in stored and not MP4(io.BytesIO(stored)).tags
+    assert original == buffer.getvalue()
