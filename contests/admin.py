@@ -83,9 +83,11 @@ class EntryAdmin(AuditedModelAdmin):
     list_filter = ["contest", "status", "format"]
     search_fields = ["code", "title"]
     # An entry never moves to another unit or contest in the admin (scope and
-    # quotas follow the unit); its status changes only through submit_entry.
+    # quotas follow the unit); its status changes only through submit_entry; its
+    # file only through the upload service, which checks the content and strips
+    # the identifying metadata (blind judging).
     readonly_fields = ["contest", "unit", "code", "status", "submitted_at", "word_count", "duration_seconds",
-                       "created_by"]
+                       "created_by", "format", "file", "original_file", "original_filename"]
     inlines = [AuthorInline]
 
     def has_change_permission(self, request, obj=None):

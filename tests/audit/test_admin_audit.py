@@ -400,7 +400,9 @@ def test_entries_never_move_unit_and_submitted_ones_are_frozen(admin_client):
     entry = make("contests.entry", status=EntryStatus.DRAFT)
     unit_id, other_unit = entry.unit_id, make("organization.unit")
     page = admin_client.get(url(entry, "change"))
-    assert "unit" not in form_data(page.content.decode(), "entry_form")  # shown read-only
+    shown = form_data(page.content.decode(), "entry_form")
+    assert not {"unit", "contest", "file", "original_file", "format"} & set(shown)  # shown read-only
+    assert b'name="file"' not in page.content  # no upload that skips the content checks
     response, _ = post_change(admin_client, entry, unit=other_unit.pk)  # a forged post
     assert response.status_code == 302, form_errors(response)
     entry.refresh_from_db()
