@@ -450,7 +450,7 @@ class Body:
 
 def split_body(
     rows: list[list[Any]], first: int, label_col: int | None, count_cols: Sequence[int],
-    is_unit: Callable[[Any], bool],
+    is_unit: Callable[[Any], bool], is_self: Callable[[Any], bool] | None = None,
 ) -> Body:
     """Split the rows from 0-based ``first`` (the row under the header) into the
     units' figures and the rows left out.
@@ -458,7 +458,10 @@ def split_body(
     ``label_col``: the column of the unit's name or code (None: no such column);
     ``count_cols``: the columns of the form's counts, used for the arithmetic test;
     ``is_unit``: whether a label names a unit of the batch (a row that names one is
-    always a unit's figures, whatever it looks like).
+    a unit's figures, whatever it looks like); ``is_self``: whether it names the
+    uploading unit itself, whose row is left out when it has no figures (a heading,
+    "UBND huyện Đakrông" over its communes) or equals the sum of its members' rows
+    (a total under the unit's own name), and kept otherwise (its own one-stop).
 
     Left out, each listed with its reason: the "(1) (2) (3)" line; total rows and
     group rows by wording; rows without any count whose label names no unit
@@ -490,6 +493,11 @@ def split_body(
             label = next((v for v in row if isinstance(v, str) and v.strip() and not _COLNUM.match(v.strip())), "")
         texts = [v for v in row if isinstance(v, str) and v.strip()]
         names_unit = not _is_blank(label) and is_unit(label)
+        names_self = names_unit and is_self is not None and is_self(label)
+        if names_self and not has_numbers:
+            left.append({"row": rownum, "reason": "dòng tên nhóm (không có số liệu)", "text": text})
+            breaks.add(len(candidates))
+            continue
         if not has_numbers and not names_unit and any(is_signature_text(t) for t in texts):
             signature = True
             left.append({"row": rownum, "reason": "khối chữ ký dưới bảng", "text": text})
@@ -515,10 +523,10 @@ def split_body(
             breaks.add(len(candidates))
             continue
         candidates.append((rownum, row, label))
-        kinds.append("unit" if names_unit else "other")
-    # Arithmetic: a row that names no unit and equals the sum of the unit rows right
-    # under it (until the next such row or group break) or right above it (since
-    # the last break) is a subtotal, whatever it is called.
+        kinds.append("self" if names_self else "unit" if names_unit else "other")
+    # Arithmetic: a row that names no unit (or the uploading unit itself) and equals
+    # the sum of the unit rows right under it (until the next such row or group
+    # break) or right above it (since the last break) is a subtotal, whatever it is called.
     vectors = [_vector(row, count_cols) for _, row, _ in candidates]
     keep: list[tuple[int, list[Any]]] = []
     dropped: set[int] = set()
@@ -633,12 +641,15 @@ class Period:
         }
 
 
-_DATE = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})"
+# A date written 15/09/2026, 15-9-2026, 15.09.2026 or "15 tháng 9 năm 2026".
+_DATE = r"(\d{1,2})\s*(?:[/.\-]|\s+thang)\s*(\d{1,2})\s*(?:[/.\-]|\s+nam)\s*(\d{4})"
 _RANGE = re.compile(r"tu\s*(?:ngay\s*)?" + _DATE + r"\s*(?:den|toi|-|–|—)\s*(?:het\s*)?(?:ngay\s*)?" + _DATE)
 _MONTH_PATTERNS = [
     re.compile(r"thang\s*(\d{1,2})\s*(?:nam|/|-|\.)\s*(\d{4})"),
     re.compile(r"ky\s*bao\s*cao\s*:?\s*(\d{1,2})\s*[/\-.]\s*(\d{4})"),
 ]
+# "Đakrông, ngày 05 tháng 11 năm 2026": the date the report was signed, not its month.
+_SIGNED_ON = re.compile(r"ngay\s*\d{1,2}\s*$")
 
 
 class PeriodError(ValueError):
@@ -683,7 +694,7 @@ def detect_period(text: str) -> Period | None:
             f"của một tháng (từ ngày 15 tháng trước đến ngày 14 tháng báo cáo, {ND09_CITATION}, hoặc trọn tháng)."
         )
     for pattern in _MONTH_PATTERNS:
-        m = pattern.search(plain)
+        m = next((x for x in pattern.finditer(plain) if not _SIGNED_ON.search(plain[:x.start()])), None)
         if m:
             month, year = int(m.group(1)), int(m.group(2))
             if 1 <= month <= 12:

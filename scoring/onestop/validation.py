@@ -701,7 +701,8 @@ def validate_report(rows: list[list[Any]], loc: Located, ctx: Context, reading: 
     matcher = reports.UnitMatcher(ctx.units, ctx.unit_labels, fold)
     count_cols = [cols[k] for k, _, _ in REPORT_REQUIRED if k in cols]
     body = reports.split_body(rows, loc.header_bottom + 1, cols.get("unit"), count_cols,
-                              lambda label: matcher.match(label).unit_id is not None)
+                              lambda label: matcher.match(label).unit_id is not None,
+                              lambda label: matcher.match(label).unit_id == ctx.batch_unit_id)
     reading.setdefault("left_out_rows", []).extend(body.left_out)
     for w in body.warnings:
         _warn(warnings, w)
@@ -885,7 +886,10 @@ def _plain_sum(formulas: dict[tuple[int, int], str], cell: tuple[int, int], part
         return False
     text = formulas[cell].strip().lstrip("=").replace(" ", "").upper()
     if not text:
-        return True
+        # A shared formula's copy (its text sits in the master cell of the column) or a
+        # reader that gives no text: decided by the column's formulas that have text.
+        masters = [r for (r, c), t in formulas.items() if c == cell[1] and t.strip()]
+        return all(_plain_sum(formulas, (r, cell[1]), part_cols) for r in masters)
     row = cell[0] + 1
     want = {c for c in part_cols if c is not None}
     m = re.match(r"^SUM\((.*)\)$", text)

@@ -440,3 +440,90 @@ def test_a_commune_officer_cannot_report_for_another_commune(dakrong, django_cap
     messages = [e["message"] for e in batch.errors]
     assert "Dòng 10, cột 'Đơn vị': đơn vị “UBND thị trấn Krông Klang” không thuộc UBND xã Mò Ó hoặc không có trong danh mục đơn vị" in messages
     assert not MonthlyReport.objects.exists()
+
+
+# --- more shapes of the same kinds ------------------------------------------------------------------------
+
+
+def test_the_uploading_units_own_row_as_heading_or_total_is_left_out():
+    rows, loc = one_row_header()
+    rows += [["", "UBND huyện Đakrông"], [1, "UBND thị trấn Krông Klang", *KK], [2, "UBND xã Mò Ó", *MO],
+             [3, "UBND xã Hướng Hiệp", *HH], ["", "Huyện Đakrông", *TOTAL]]
+    records, errors, _, reading = run(rows, loc)
+    assert errors.items == [] and len(records) == 3
+    assert [(r["row"], r["reason"]) for r in reading["left_out_rows"]] == [
+        (4, "dòng tên nhóm (không có số liệu)"), (8, "dòng cộng: bằng tổng các dòng 5–7 ở trên")]
+
+
+def test_the_uploading_units_own_figures_are_kept_when_they_are_not_a_sum():
+    rows, loc = one_row_header()
+    own = [10, 6, 4, 0, 10, 5, 5, 0, 0, 0, 0]
+    rows += [[1, "UBND huyện Đakrông", *own], [2, "UBND xã Mò Ó", *MO], [3, "UBND xã Hướng Hiệp", *HH]]
+    records, errors, _, reading = run(rows, loc)
+    assert errors.items == []
+    assert [r["unit_id"] for r in records] == [1, 3, 4]
+    assert reading["left_out_rows"] == []
+
+
+def test_the_signing_date_above_the_title_is_not_the_month():
+    p = reports.detect_period("UBND HUYỆN ĐAKRÔNG Đakrông, ngày 05 tháng 11 năm 2026 BÁO CÁO Kỳ báo cáo: Tháng 10 năm 2026")
+    assert p.month == D(2026, 10, 1)
+    assert reports.detect_period("Đakrông, ngày 05 tháng 11 năm 2026") is None
+
+
+def test_period_written_in_words():
+    p = reports.detect_period("Số liệu từ ngày 15 tháng 9 năm 2026 đến ngày 14 tháng 10 năm 2026")
+    assert (p.month, p.start, p.end) == (D(2026, 10, 1), D(2026, 9, 15), D(2026, 10, 14))
+
+
+def test_shared_formula_copies_follow_their_master():
+    rows, loc = _formula_rows()
+    plain = {(3, 2): "D4+E4+F4", (4, 2): "", (5, 2): "", (3, 6): "H4+I4+J4", (4, 6): "", (5, 6): "",
+             (3, 10): "L4+M4", (4, 10): "", (5, 10): ""}
+    loc.book = _Book(plain)
+    records, errors, _, _ = run(rows, loc)
+    assert errors.items == [] and [r["resolved_total"] for r in records] == [1544, 120, 106]
+    loc.book = _Book({**plain, (3, 2): "D4+E4"})  # the master is not the form's sum: its copies are not either
+    _, errors, _, _ = run(rows, loc)
+    assert errors.items[0]["message"].startswith("Dòng 4")
+    assert "Hãy mở bằng Excel/LibreOffice và lưu lại rồi tải lên." in errors.items[0]["message"]
+
+
+def _ii06a_split_postal() -> bytes:
+    """The official three-row header with column (5) split into "Trực tiếp" and
+    "Dịch vụ bưu chính", a group row and the total, as an .xlsx written by openpyxl."""
+    from tests.onestop.helpers import xlsx
+
+    head = [
+        ["Biểu số II.06a/VPCP/KSTT"], ["Kỳ báo cáo: Tháng 10 năm 2026"], [],
+        ["STT", "Đơn vị", "Số hồ sơ nhận giải quyết", None, None, None, None, "Số hồ sơ đã giải quyết", None, None, None,
+         "Số hồ sơ đang giải quyết", None, None],
+        [None, None, "Tổng số", "Trong kỳ", None, None, "Từ kỳ trước", "Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn",
+         "Tổng số", "Trong hạn", "Quá hạn"],
+        [None, None, None, "Trực tuyến", "Trực tiếp", "Dịch vụ bưu chính", None, None, None, None, None, None, None, None],
+    ]
+
+    def split(f, postal):
+        return [f[0], f[1], f[2] - postal, postal, *f[3:]]
+
+    body = [["I", "Cấp xã"], [1, "TT. Krông Klang", *split(KK, 10)], [2, "X. Mò Ó", *split(MO, 5)],
+            [3, "Xã Hướng Hiệp", *split(HH, 1)], [None, "Tổng cộng", *split(TOTAL, 16)]]
+    merges = ["A4:A6", "B4:B6", "C4:G4", "H4:K4", "L4:N4", "D5:F5", "C5:C6", "G5:G6", "H5:H6", "I5:I6", "J5:J6",
+              "K5:K6", "L5:L6", "M5:M6", "N5:N6"]
+    return xlsx(head + body, merges=merges)
+
+
+def test_direct_and_postal_apart_through_the_import(dakrong, django_capture_on_commit_callbacks):
+    district, communes, staff = dakrong
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.create_batch(district, ImportKind.REPORT, upload(_ii06a_split_postal(), "bao-cao-t10.xlsx"),
+                                      actor=staff)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.READY, batch.errors
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm_batch(batch, actor=staff, accept_gaps=True)
+    moo = MonthlyReport.objects.get(unit=communes["QT-DAKRONG-MOO"])
+    assert (moo.received_online, moo.received_direct_postal, moo.postal_received) == (85, 40, 5)
+    assert sum(r.received_direct_postal for r in MonthlyReport.objects.all()) == 411
+    left = {r["row"]: r["reason"] for r in batch.reading["left_out_rows"]}
+    assert left == {7: "dòng tên nhóm (không có số liệu)", 11: "dòng tổng cộng"}
