@@ -2,7 +2,16 @@ from django.contrib import admin
 
 from audit.admin import AuditedModelAdmin, ReadOnlyAdmin
 
-from .models import Dossier, ImportBatch, MappingProfile, MonthLock, MonthlyReport, Procedure
+from . import vocabularies  # noqa: F401  (its pre_save receiver sets ValueTerm.key on admin saves)
+from .models import (
+    Dossier,
+    ImportBatch,
+    MappingProfile,
+    MonthLock,
+    MonthlyReport,
+    Procedure,
+    ValueTerm,
+)
 
 
 @admin.register(ImportBatch)
@@ -41,6 +50,16 @@ class DossierAdmin(ReadOnlyAdmin):  # facts from imports: changed only by a new 
 @admin.register(MonthlyReport)
 class MonthlyReportAdmin(ReadOnlyAdmin):  # facts from imports: changed only by a new import
     list_display = ("unit", "month", "received_total", "received_online", "resolved_total", "resolved_late")
+
+
+@admin.register(ValueTerm)
+class ValueTermAdmin(AuditedModelAdmin):  # staff extend the vocabularies; every change is audited
+    """Wordings of cell values (``vocabularies``): staff add their software's words
+    ("Nộp qua Zalo" → trực tuyến) so the next upload reads them."""
+
+    list_display = ("domain", "text", "meaning", "contains", "is_default", "updated_at")
+    list_filter = ("domain", "meaning", "contains", "is_default")
+    search_fields = ("text", "key", "note")
 
 
 @admin.register(MappingProfile)

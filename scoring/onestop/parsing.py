@@ -342,7 +342,7 @@ DOSSIER_COLUMNS: list[Column] = [
            help="Toàn trình / Một phần / Không; bỏ trống = theo danh mục TTHC.", choices=("Toàn trình", "Một phần", "Không"), example="Toàn trình"),
     Column("received_on", "Ngày tiếp nhận", to_date, _a("Ngày tiếp nhận", "ngayTiepNhan", "Ngày nhận", "Ngày nộp hồ sơ", "ngayNopHoSo", "Ngày nộp"),
            True, "Ngày/tháng/năm (dd/mm/yyyy).", example=datetime.date(2023, 3, 5)),
-    Column("due_on", "Ngày hẹn trả", to_date, _a("Ngày hẹn trả", "ngayHenTra", "Ngày hẹn trả kết quả", "Hạn giải quyết", "Hạn xử lý"),
+    Column("due_on", "Ngày hẹn trả", to_date, _a("Ngày hẹn trả", "ngayHenTra", "Ngày hẹn trả kết quả", "Hạn giải quyết", "Hạn xử lý", "Hạn trả kết quả"),
            help="Ngày hẹn trả kết quả, không trước ngày tiếp nhận.", example=datetime.date(2023, 3, 8)),
     Column("resolved_on", "Ngày giải quyết xong", to_date,
            _a("Ngày giải quyết xong", "ngayKetThucXuLy", "Ngày kết thúc xử lý", "Ngày hoàn thành", "Ngày xử lý xong", "Ngày có kết quả"),
@@ -728,7 +728,12 @@ def _best_band(wb: Book, sheets: list, schema: list[Column], targets: list[heade
         # A header band starts on a row with at least two different texts: not a data
         # row, nor a title merged across the table (filled into every column above).
         texty = [len(set(r) - {""}) >= 2 for r in folded]
+        complete_at: int | None = None  # bottom row of a band that has every required field
         for top in range(len(folded)):
+            # Below a complete header the rows are data: a few more tops, no more
+            # (a header has at most 4 rows), so the cost does not follow the data.
+            if complete_at is not None and top > complete_at + 1:
+                break
             if not texty[top]:
                 continue
             for depth in (1, 2, 3, 4):
@@ -738,6 +743,8 @@ def _best_band(wb: Book, sheets: list, schema: list[Column], targets: list[heade
                 stack, raw = _band(head, folded, top, depth)
                 columns, matches, score = _match_band(stack, raw, schema, targets, ratio_free=kind == ImportKind.REPORT)
                 score -= depth
+                if complete_at is None and all(col.key in columns for col in schema if col.required):
+                    complete_at = bottom
                 if columns and (best is None or score > best.score):
                     title = " ".join(to_text(v) for r in head[:top] for v in r if v not in ("", None))
                     best = Located(info.index, info.name, top, bottom, columns, [], title, score, matches,

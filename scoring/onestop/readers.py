@@ -65,10 +65,18 @@ class Book:
     _calamine: python_calamine.CalamineWorkbook | None = None
     _tables: list[tuple[list[list[Any]], Merged]] = field(default_factory=list)
     _data: bytes = b""
+    # calamine parses a whole sheet in get_sheet_by_index: keep it for rows().
+    _sheets: dict[int, Any] = field(default_factory=dict)
+
+    def _sheet(self, index: int) -> Any:
+        sheet = self._sheets.get(index)
+        if sheet is None:
+            sheet = self._sheets[index] = self._calamine.get_sheet_by_index(index)
+        return sheet
 
     def head(self, index: int, nrows: int) -> tuple[list[list[Any]], Merged]:
         if self._calamine is not None:
-            sheet = self._calamine.get_sheet_by_index(index)
+            sheet = self._sheet(index)
             rows = sheet.to_python(skip_empty_area=False, nrows=nrows)
             return [list(r) for r in rows], list(sheet.merged_cell_ranges or [])
         rows, merged = self._tables[index]
@@ -77,7 +85,7 @@ class Book:
     def rows(self, index: int) -> list[list[Any]]:
         if self._calamine is not None:
             try:
-                return self._calamine.get_sheet_by_index(index).to_python(skip_empty_area=False)
+                return self._sheet(index).to_python(skip_empty_area=False)
             except Exception as exc:  # noqa: BLE001 - calamine raises several error types for damaged sheets
                 raise FileRejected(f"Không đọc được trang tính “{self.sheets[index].name}” ({short(exc)}).") from None
         return self._tables[index][0]
@@ -96,6 +104,7 @@ class Book:
         return _xlsx_unfilled_formulas(self._data, self.sheets[index].name)
 
     def close(self) -> None:
+        self._sheets.clear()
         if self._calamine is not None:
             self._calamine.close()
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime
 import re
-import statistics
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -125,11 +125,18 @@ def unswap_dates(columns: dict[str, Sequence[Any]], parse_text: Any, labels: dic
 def date_window(received: Sequence[str | None]) -> tuple[str, str] | None:
     """(earliest, latest) ISO dates a file's dates may take: ``FAR_DAYS`` around the
     median receipt date. None when the file has no receipt date."""
-    days = sorted(d for d in set(received) if d)
-    if not days:
+    counts = Counter(received)  # counted in C: a 100,000-row file has a few hundred distinct days
+    counts.pop(None, None)
+    counts.pop("", None)
+    if not counts:
         return None
-    counts = [d for d in received if d]
-    mid = datetime.date.fromisoformat(statistics.median_low(counts))
+    half, seen, median = (sum(counts.values()) + 1) // 2, 0, ""
+    for day in sorted(counts):
+        seen += counts[day]
+        if seen >= half:
+            median = day
+            break
+    mid = datetime.date.fromisoformat(median)
     lo = mid - datetime.timedelta(days=FAR_DAYS)
     hi = mid + datetime.timedelta(days=FAR_DAYS)
     return lo.isoformat(), hi.isoformat()

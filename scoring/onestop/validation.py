@@ -300,21 +300,23 @@ def _register_unknown_procedures(out: dict[str, Sequence[Any]], ctx: Context, wa
     registers them, unconfirmed), with ONE warning listing them. A commune's
     first dossier file, before any catalogue, is then read rather than refused
     with the same message on every row."""
+    # Distinct (unit, code) pairs first, in C; the rows only when one is unknown.
+    unknown: set[tuple[Any, str]] = set()
     unit_of: dict[Any, int | None] = {}
-    first: dict[tuple[int, str], int] = {}
-    for i, (raw_unit, pcode) in enumerate(zip(out["unit"], out["procedure_code"], strict=True)):
-        if not pcode:
-            continue
-        try:
-            unit_id = unit_of[raw_unit]
-        except KeyError:
-            unit_id = unit_of[raw_unit] = _resolve_unit(raw_unit, ctx)
-        if unit_id is None or (unit_id, pcode) in first:
-            continue
-        if pcode not in ctx.procedures.get(unit_id, {}):
-            first[(unit_id, pcode)] = i
-    if not first:
+    for raw_unit, pcode in set(zip(out["unit"], out["procedure_code"], strict=True)):
+        if raw_unit not in unit_of:
+            unit_of[raw_unit] = _resolve_unit(raw_unit, ctx)
+        unit_id = unit_of[raw_unit]
+        if pcode and unit_id is not None and pcode not in ctx.procedures.get(unit_id, {}):
+            unknown.add((raw_unit, pcode))
+    if not unknown:
         return
+    first: dict[tuple[int, str], int] = {}
+    for i, pair in enumerate(zip(out["unit"], out["procedure_code"], strict=True)):
+        if pair in unknown:
+            key = (unit_of[pair[0]], pair[1])
+            if key not in first:
+                first[key] = i
     names, fields, levels = out["procedure_name"], out["field"], out["online_level"]
     for (unit_id, pcode), i in first.items():
         ctx.new_procedures[(unit_id, pcode)] = (names[i][:500], fields[i][:200], levels[i] or "")
