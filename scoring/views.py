@@ -260,6 +260,8 @@ def provenance(request, pk: int, code: str):
         "unit": unit, "period": period, "p": prov, "defn": prov.definition, "v": prov.value,
         "json_url": reverse("scoring:api_provenance", args=[code]) + query,
         "period_query": f"from={month_key(period.start)}&to={month_key(period.end)}",
+        # Opened from a frozen ranking: its value is the one at freezing, this page is live.
+        "frozen": request.GET.get("dong-bang") == "1",
     })
 
 

@@ -167,3 +167,21 @@ def test_constant_queries_whatever_the_units_and_uploads(client, tree, indicator
     # 10 for the provenance itself (definitions, 3 element sums, per-month sums, units,
     # 3 upload sources, batches), the rest for the session, the user and the unit.
     assert counts[0] == counts[1] and counts[1] <= 18, counts
+
+
+@pytest.mark.django_db
+def test_a_frozen_ranking_links_to_the_live_provenance_and_says_so(client, imported, staff):
+    from scoring.criteria import freeze_round
+
+    campaign, _, round_, _ = make_campaign(tree_of(imported), year=2023, criteria=[
+        {"code": "bcci", "indicator_code": "bcci_received_rate", "comparator": Comparator.GTE, "threshold": Decimal(15)},
+    ])
+    freeze_round(round_, actor=staff)
+    client.force_login(staff)
+    board = client.get(reverse("scoring:leaderboard", args=[campaign.code, round_.pk])).content.decode()
+    link = (reverse("scoring:provenance", args=[imported.pk, "bcci_received_rate"])
+            + "?from=2023-01&amp;to=2023-12&amp;dong-bang=1")
+    assert f'href="{link}"' in board
+    page = client.get(link.replace("&amp;", "&")).content.decode()
+    assert "Bảng xếp hạng đã đóng băng giữ giá trị lúc khóa đợt xét" in page
+    assert "Bảng xếp hạng đã đóng băng" not in client.get(_url(imported, "bcci_received_rate")).content.decode()
