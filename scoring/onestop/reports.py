@@ -332,6 +332,10 @@ class UnitMatcher:
         tries = [text]
         inner = re.findall(r"[\(\[]([^\)\]]+)[\)\]]", text)
         tries += inner  # "Thị trấn (TT) Krông Klang", "Mò Ó (UBND xã)"
+        # "UBND xã Mò Ó, huyện Đakrông", "Xã Mò Ó - Đakrông": the unit before its place.
+        head = re.split(r",|\s[-–—]\s", text, maxsplit=1)[0]
+        if head != text:
+            tries.append(head)
         for attempt in tries:
             kind, core, acc = parse_unit_name(attempt)
             if not core:

@@ -163,7 +163,7 @@ def test_a_unit_row_with_an_unknown_name_is_an_error_not_a_silent_group():
 
 @pytest.mark.parametrize("written", [
     "UBND xã Mò Ó", "Xã Mò Ó", "xã Mò Ó", "X. Mò Ó", "UBND xa Mo O", "MÒ Ó", "Ủy ban nhân dân xã Mò Ó",
-    "Xã Mò Ó (huyện Đakrông)", "QT-DAKRONG-MOO", "qt-dakrong-moo",
+    "Xã Mò Ó (huyện Đakrông)", "QT-DAKRONG-MOO", "qt-dakrong-moo", "UBND xã Mò Ó, huyện Đakrông", "Xã Mò Ó - Đakrông",
 ])
 def test_unit_names_through_prefixes_brackets_diacritics_codes(written):
     ctx = context()
