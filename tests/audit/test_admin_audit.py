@@ -583,3 +583,12 @@ def test_an_inline_delete_box_cannot_cascade_into_results(admin_client):
     assert response.status_code == 403
     assert type(round_).objects.filter(pk=round_.pk).exists() and type(result).objects.filter(pk=result.pk).exists()
     assert not AuditEvent.objects.filter(action="admin.delete").exists()
+
+
+def test_every_registered_admin_writes_the_trail():
+    """Third-party admins (Django's groups, django-otp's devices) are wrapped at start-up."""
+    from audit.admin import AuditedModelAdmin
+
+    unaudited = [m._meta.label for m, ma in admin.site._registry.items() if not isinstance(ma, AuditedModelAdmin)]
+    assert unaudited == []
+    assert {"auth.Group", "otp_totp.TOTPDevice"} <= {m._meta.label for m in admin.site._registry}
