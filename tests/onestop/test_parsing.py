@@ -211,3 +211,129 @@ def test_template_file_round_trips(officer_a, tree, submit):
     catalog(tree["commune_a"])
     batch = submit(tree["commune_a"], "dossiers", dossier_file([dossier_row("T-1")]), officer_a)
     assert batch.status == ImportStatus.READY, batch.errors
+
+
+# --- what web "Xuất Excel" buttons send, and other file formats (readers.py) --------------------------
+
+READER_HEADER = ["Mã hồ sơ", "Mã TTHC", "Kênh thực hiện", "Ngày tiếp nhận", "Ngày hẹn trả"]
+
+
+def _rows_of(data: bytes, kind: str = "dossiers") -> tuple[list[list], parsing.Located]:
+    loc, sheet = parsing.locate(parsing.open_workbook(data), kind)
+    return sheet.to_python(), loc
+
+
+def test_html_table_saved_as_xls_is_read_with_its_spans():
+    page = (
+        "<html><head><meta charset='utf-8'></head><body><table>"
+        "<tr><td colspan='5'>DANH SÁCH HỒ SƠ</td></tr>"
+        "<tr>" + "".join(f"<th>{h}</th>" for h in READER_HEADER) + "</tr>"
+        "<tr><td rowspan='2'>HS-1</td><td>1.000890</td><td>Trực tuyến</td><td>02/10/2026</td><td>05/10/2026</td></tr>"
+        "<tr><td>1.001</td><td>Trực&nbsp;tiếp</td><td>03/10/2026</td><td>06/10/2026</td></tr>"
+        "</table></body></html>"
+    ).encode()
+    assert parsing.check_container(page, 10**6) == "html"
+    rows, loc = _rows_of(page)
+    assert (loc.sheet_name, loc.header_top) == ("Bảng 1", 1)
+    assert rows[2] == ["HS-1", "1.000890", "Trực tuyến", "02/10/2026", "05/10/2026"]  # the code stays text
+    assert rows[3] == ["", "1.001", "Trực tiếp", "03/10/2026", "06/10/2026"]  # covered by the rowspan
+
+
+def _spreadsheet_ml(hidden_first: bool) -> bytes:
+    def row(cells: list[tuple[str, str]], index: str = "") -> str:
+        return f"<Row{index}>" + "".join(f'<Cell><Data ss:Type="{t}">{v}</Data></Cell>' for t, v in cells) + "</Row>"
+
+    hidden = ('<WorksheetOptions xmlns="urn:schemas-microsoft-com:office:excel"><Visible>SheetHidden</Visible>'
+              '</WorksheetOptions>')
+    old = (f'<Worksheet ss:Name="Cu"><Table>{row([("String", h) for h in READER_HEADER])}</Table>'
+           f'{hidden if hidden_first else ""}</Worksheet>')
+    new = (
+        '<Worksheet ss:Name="HoSo"><Table>'
+        + row([("String", h) for h in READER_HEADER])
+        + row([("String", "HS-1"), ("String", "1.001"), ("String", "Trực tuyến"),
+               ("DateTime", "2026-10-02T00:00:00.000"), ("DateTime", "2026-10-05T00:00:00.000")], ' ss:Index="3"')
+        + '</Table></Worksheet>'
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><?mso-application progid="Excel.Sheet"?>'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        f'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">{old}{new}</Workbook>'
+    ).encode()
+
+
+def test_excel_2003_xml_spreadsheet_is_read_typed_and_its_hidden_sheet_skipped():
+    data = _spreadsheet_ml(hidden_first=True)
+    assert parsing.check_container(data, 10**6) == "xml2003"
+    rows, loc = _rows_of(data)
+    assert loc.sheet_name == "HoSo" and loc.skipped_sheets == [{"name": "Cu", "reason": "trang tính ẩn"}]
+    assert rows[1] == [""] * 5 and rows[2][3] == datetime.datetime(2026, 10, 2)  # ss:Index gap kept
+
+
+def test_xml_with_a_dtd_is_refused_not_expanded():
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
+            b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet/>&lol2;</Workbook>')
+    with pytest.raises(parsing.FileRejected, match=r"bảng tính XML 2003 .* không đọc được"):
+        parsing.open_workbook(bomb)
+
+
+def test_csv_utf8_with_bom_is_read_when_its_columns_hold():
+    text = "\ufeff" + ";".join(READER_HEADER) + "\nHS-1;1.000890;Trực tuyến;02/10/2026;05/10/2026\n"
+    data = text.encode("utf-8")
+    assert parsing.check_container(data, 10**6) == "csv"
+    rows, loc = _rows_of(data)
+    assert loc.columns["procedure_code"] == 1 and rows[1][1] == "1.000890"
+
+
+def test_csv_whose_rows_have_different_widths_is_refused_saying_save_as_xlsx():
+    data = ("Mã hồ sơ,Mã TTHC,Có phí, lệ phí\nHS-1,1.001,Có\n").encode()
+    with pytest.raises(parsing.FileRejected, match=r"dòng 1 có 4 cột.*CSV: lưu thành \.xlsx"):
+        parsing.open_workbook(data)
+
+
+def test_1904_date_system_gives_the_right_dates():
+    from openpyxl import Workbook
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    wb = Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    ws = wb.active
+    ws.append(READER_HEADER)
+    ws.append(["HS-1", "1.001", "Trực tuyến", datetime.date(2026, 10, 2), datetime.date(2026, 10, 5)])
+    for cell in ws[2][3:]:
+        cell.number_format = "DD/MM/YYYY"
+    out = io.BytesIO()
+    wb.save(out)
+    rows, _ = _rows_of(out.getvalue())
+    assert parsing.to_date(rows[1][3]) == D(2026, 10, 2)
+
+
+def test_sheet_declaring_dimension_a1_is_read_whole():
+    data = xlsx([READER_HEADER, ["HS-1", "1.001", "Trực tuyến", "02/10/2026", "05/10/2026"],
+                 ["HS-2", "1.001", "Trực tiếp", "03/10/2026", "06/10/2026"]])
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                body = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', body)
+            dst.writestr(info, body)
+    rows, _ = _rows_of(out.getvalue())
+    assert [r[0] for r in rows] == ["Mã hồ sơ", "HS-1", "HS-2"]
+
+
+@pytest.mark.django_db
+def test_formula_cells_saved_without_results_are_refused_not_read_as_zero(officer_a, tree, submit):
+    catalog(tree["commune_a"])
+    rows = [READER_HEADER + ["Thanh toán trực tuyến"]]
+    rows += [[f"HS-{i}", "1.001", "Trực tuyến", D(2023, 3, 2), D(2023, 3, 5), f'=IF(A{i + 2}="","","Có")'] for i in range(3)]
+    batch = submit(tree["commune_a"], "dossiers", xlsx(rows), officer_a)  # openpyxl stores formulas without results
+    assert batch.status == ImportStatus.INVALID
+    assert batch.errors[0]["message"].startswith(
+        "Dòng 2–4, cột 'Thanh toán trực tuyến': ô có công thức nhưng tệp không lưu kết quả tính")
+    assert "mở bằng Excel/LibreOffice và lưu lại" in batch.errors[0]["message"]
+
+
+def test_not_a_spreadsheet_names_what_it_is_not():
+    with pytest.raises(parsing.FileRejected, match="Tệp không phải là bảng tính"):
+        parsing.check_container(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", 10**6)
