@@ -124,6 +124,10 @@ def _get(url: str) -> tuple[int, str]:
 def test_demo_command_serves_vietnamese_error_pages_not_debug_pages(tmp_path):
     env = _demo_environment(tmp_path)
     assert "DJANGO_DEBUG" not in env
+    # As the script does: static files collected for whitenoise (runserver serves
+    # none with debug off).
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True,
+                   timeout=300)
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT, env=env,
@@ -145,6 +149,9 @@ def test_demo_command_serves_vietnamese_error_pages_not_debug_pages(tmp_path):
         assert status == 404 and "Không tìm thấy trang" in body
         status, body = _get(f"{base}/dang-nhap/")  # plain http works: no redirect to https
         assert status == 200 and "Đăng nhập" in body
+        stylesheet = re.search(r'href="(/static/[^"]+\.css)"', body).group(1)
+        status, css = _get(base + stylesheet)
+        assert status == 200 and "{" in css
     finally:
         server.terminate()
         server.wait(timeout=30)
