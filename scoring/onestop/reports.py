@@ -253,6 +253,11 @@ _KIND_PREFIXES: list[tuple[str, str]] = [
 _BRACKETS = re.compile(r"[\(\[\{][^\)\]\}]*[\)\]\}]")
 
 
+#: Kinds of units above communes: a row naming one of them over its communes' rows
+#: may be their subtotal (see ``split_body``'s ``is_self``).
+UPPER_KINDS = frozenset({"huyen", "quan", "thi xa", "thanh pho", "tinh"})
+
+
 def parse_unit_name(text: Any) -> tuple[str, str, str]:
     """(kind, plain core, accented core) of a unit's name: "UBND xã Mò Ó" →
     ("xa", "mo o", "mò ó"); "TT. Krông Klang" → ("thi tran", "krong klang", …).
@@ -336,6 +341,10 @@ class UnitMatcher:
         head = re.split(r",|\s[-–—]\s", text, maxsplit=1)[0]
         if head != text:
             tries.append(head)
+        # "1. UBND xã Mò Ó", "a) Xã Mò Ó": a list number typed before the name.
+        numbered = re.sub(r"^\s*(?:\d{1,3}|[IVXivx]{1,4}|[a-zA-Z])\s*[.)]\s+", "", text)
+        if numbered != text:
+            tries.append(numbered)
         for attempt in tries:
             kind, core, acc = parse_unit_name(attempt)
             if not core:

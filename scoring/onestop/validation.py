@@ -704,7 +704,7 @@ def validate_report(rows: list[list[Any]], loc: Located, ctx: Context, reading: 
     count_cols = [cols[k] for k, _, _ in REPORT_REQUIRED if k in cols]
     body = reports.split_body(rows, loc.header_bottom + 1, cols.get("unit"), count_cols,
                               lambda label: matcher.match(label).unit_id is not None,
-                              lambda label: matcher.match(label).unit_id == ctx.batch_unit_id)
+                              lambda label: _is_self_or_upper(matcher.match(label).unit_id, ctx))
     reading.setdefault("left_out_rows", []).extend(body.left_out)
     for w in body.warnings:
         _warn(warnings, w)
@@ -841,6 +841,14 @@ def validate_report(rows: list[list[Any]], loc: Located, ctx: Context, reading: 
     if total == 0:
         errors.add(None, None, "Tệp không có dòng số liệu nào dưới dòng tiêu đề.")
     return records, errors, total
+
+
+def _is_self_or_upper(unit_id: int | None, ctx: Context) -> bool:
+    """The uploading unit itself, or a unit above communes (a district in a province's
+    file): its row may be a heading or the subtotal of the rows under it."""
+    if unit_id is None:
+        return False
+    return unit_id == ctx.batch_unit_id or reports.parse_unit_name(ctx.unit_labels.get(unit_id, ""))[0] in reports.UPPER_KINDS
 
 
 def _warn(warnings: list[str], text: str) -> None:

@@ -164,6 +164,7 @@ def test_a_unit_row_with_an_unknown_name_is_an_error_not_a_silent_group():
 @pytest.mark.parametrize("written", [
     "UBND xã Mò Ó", "Xã Mò Ó", "xã Mò Ó", "X. Mò Ó", "UBND xa Mo O", "MÒ Ó", "Ủy ban nhân dân xã Mò Ó",
     "Xã Mò Ó (huyện Đakrông)", "QT-DAKRONG-MOO", "qt-dakrong-moo", "UBND xã Mò Ó, huyện Đakrông", "Xã Mò Ó - Đakrông",
+    "2. UBND xã Mò Ó", "b) Xã Mò Ó",
 ])
 def test_unit_names_through_prefixes_brackets_diacritics_codes(written):
     ctx = context()
@@ -527,3 +528,24 @@ def test_direct_and_postal_apart_through_the_import(dakrong, django_capture_on_c
     assert sum(r.received_direct_postal for r in MonthlyReport.objects.all()) == 411
     left = {r["row"]: r["reason"] for r in batch.reading["left_out_rows"]}
     assert left == {7: "dòng tên nhóm (không có số liệu)", 11: "dòng tổng cộng"}
+
+
+def test_a_province_file_with_district_subtotals_over_their_communes():
+    units = {
+        10: ("QT", "UBND tỉnh Quảng Trị", ""), 1: UNITS[1], 2: UNITS[2], 3: UNITS[3], 4: UNITS[4],
+        5: ("QT-HH", "UBND huyện Hải Lăng", ""), 6: ("QT-HH-HT", "UBND xã Hải Thượng", ""),
+        7: ("QT-HH-HL", "UBND xã Hải Lâm", ""),
+    }
+    ctx = context(units)
+    ctx.batch_unit_id, ctx.batch_unit_label = 10, "UBND tỉnh Quảng Trị"
+    rows, loc = one_row_header()
+    rows += [["I", "Huyện Đakrông", *TOTAL], [1, "UBND thị trấn Krông Klang", *KK], [2, "UBND xã Mò Ó", *MO],
+             [3, "UBND xã Hướng Hiệp", *HH],
+             ["II", "Huyện Hải Lăng", *[a + b for a, b in zip(MO, HH, strict=True)]], [1, "Xã Hải Thượng", *MO],
+             [2, "Xã Hải Lâm", *HH], ["", "Toàn tỉnh", *[a + b + c for a, b, c in zip(TOTAL, MO, HH, strict=True)]]]
+    records, errors, _, reading = run(rows, loc, ctx)
+    assert errors.items == []
+    assert sorted(r["unit_id"] for r in records) == [2, 3, 4, 6, 7]
+    assert [(r["row"], r["reason"]) for r in reading["left_out_rows"]] == [
+        (4, "dòng cộng: bằng tổng các dòng 5–7 ở dưới"), (8, "dòng cộng: bằng tổng các dòng 9–10 ở dưới"),
+        (11, "dòng tổng cộng")]
