@@ -21,6 +21,7 @@ from campaigns.choices import Subject
 from campaigns.models import AwardForm, Participant, Round
 from core import formats
 from core.errors import DomainError, NotAllowed
+from core.system import SYSTEM
 from core.uploads import EVIDENCE_TYPES, check_upload
 from organization.models import Person, Unit
 from organization.rules import allowed
@@ -597,7 +598,7 @@ def render_document(doc: GeneratedDocument) -> GeneratedDocument:
         doc.status = DocumentStatus.FAILED
         doc.error = str(exc)[:2000]
         doc.save(update_fields=["status", "error"])
-        record(actor=None, action="awards.documents.fail", obj=doc, from_state=from_state, to_state=doc.status,
+        record(actor=SYSTEM, action="awards.documents.fail", obj=doc, from_state=from_state, to_state=doc.status,
                comment=doc.error)
         raise
     doc.file.save(name, ContentFile(pdf), save=False)
@@ -607,7 +608,7 @@ def render_document(doc: GeneratedDocument) -> GeneratedDocument:
     doc.error = ""
     doc.rendered_at = timezone.now()
     doc.save(update_fields=["file", "file_name", "status", "form_title", "error", "rendered_at"])
-    record(actor=None, action="awards.documents.render", obj=doc, from_state=from_state, to_state=doc.status)
+    record(actor=SYSTEM, action="awards.documents.render", obj=doc, from_state=from_state, to_state=doc.status)
     return doc
 
 
@@ -623,7 +624,7 @@ def requeue_documents(*, decision: int | None = None) -> list[int]:
     for doc in GeneratedDocument.objects.filter(pk__in=ids, status=DocumentStatus.FAILED):
         doc.status, doc.error = DocumentStatus.QUEUED, ""
         doc.save(update_fields=["status", "error"])
-        record(actor=None, action="awards.documents.requeue", obj=doc, from_state=DocumentStatus.FAILED,
+        record(actor=SYSTEM, action="awards.documents.requeue", obj=doc, from_state=DocumentStatus.FAILED,
                to_state=DocumentStatus.QUEUED)
     for pk in ids:
         render_task.delay(pk)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from audit.services import transition
 from core.periods import month_start
+from core.system import SYSTEM
 
 from .choices import RUN_TRANSITIONS, RunStatus
 from .criteria import reevaluate_for
@@ -59,7 +60,7 @@ def _move(run: RecomputeRun, to: str, **fields: Any) -> RecomputeRun:
     """Set ``fields`` on a run read under a row lock and move it to ``to``."""
     for name, value in fields.items():
         setattr(run, name, value)
-    transition(run, to, transitions=RUN_TRANSITIONS, actor=None, action=f"scoring.run.{to}", error=ScoringError,
+    transition(run, to, transitions=RUN_TRANSITIONS, actor=SYSTEM, action=f"scoring.run.{to}", error=ScoringError,
                labels=RunStatus, what="lượt tính lại", update_fields=tuple(fields))
     return run
 

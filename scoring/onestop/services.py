@@ -53,6 +53,7 @@ from audit.services import record, transition
 from core import formats
 from core.errors import DomainError, NotAllowed
 from core.periods import month_start, parse_month
+from core.system import SYSTEM
 from organization.models import Unit
 from organization.rules import allowed
 from organization.scope import scope_unit
@@ -199,7 +200,7 @@ def parse_batch(batch_id: int) -> ImportBatch:
         if batch.status not in (ImportStatus.UPLOADED, ImportStatus.PARSING):
             return batch  # already parsed (a redelivered task): nothing to do
         batch.progress = 1
-        _move(batch, ImportStatus.PARSING, actor=None, action="onestop.batch.parse", update_fields=("progress",))
+        _move(batch, ImportStatus.PARSING, actor=SYSTEM, action="onestop.batch.parse", update_fields=("progress",))
     try:
         with bulk_work():
             outcome = parse_file(batch)
@@ -213,7 +214,7 @@ def parse_batch(batch_id: int) -> ImportBatch:
         with transaction.atomic():
             batch.refresh_from_db()
             batch.message = f"Lỗi hệ thống khi đọc tệp ({exc.__class__.__name__}); đề nghị báo quản trị."
-            _move(batch, ImportStatus.FAILED, actor=None, action="onestop.batch.failed", comment=str(exc)[:300],
+            _move(batch, ImportStatus.FAILED, actor=SYSTEM, action="onestop.batch.failed", comment=str(exc)[:300],
                   update_fields=("message",))
         return batch
     with transaction.atomic():
@@ -236,7 +237,7 @@ def parse_batch(batch_id: int) -> ImportBatch:
             to = ImportStatus.READY
             batch.staging_file.save(f"batch-{batch.pk}.bin", ContentFile(outcome["staged"]), save=False)
             batch.message = summary_text(batch.kind, batch.counts)
-        _move(batch, to, actor=None, action="onestop.batch.parsed",
+        _move(batch, to, actor=SYSTEM, action="onestop.batch.parsed",
               data={"counts": batch.counts, "errors": batch.error_count},
               update_fields=("errors", "error_count", "counts", "total_rows", "parsed_at", "progress", "message",
                              "staging_file", "reading"))
