@@ -317,3 +317,24 @@ def test_csp_header_on_detail_sign_in_and_error_pages(client, tree, staff, offic
         response = _post_login(client, "canbo_xa_a", f"sai-{i}")
     assert response.status_code == 429
     _check_csp(response, "locked")
+
+
+@override_settings(OTP_REQUIRED=True)
+def test_the_password_step_expires(client, staff):
+    TOTPDevice.objects.create(user=staff, name="Ứng dụng xác thực", confirmed=True)
+    _post_login(client, staff.username, PASSWORD)
+    session = client.session
+    session[signin.PENDING_KEY]["since"] -= signin.PENDING_SECONDS + 1
+    session.save()
+    response = client.get(reverse("signin_verify"), follow=True)
+    assert response.redirect_chain[-1][0] == LOGIN
+    assert "Phiên đăng nhập đã hết hạn" in response.content.decode() and not _signed_in(client)
+
+
+def test_the_locked_address_behind_the_proxy_is_the_one_the_proxy_saw(rf):
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.1")
+    with override_settings(SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https")):
+        # The client may send its own X-Forwarded-For; only the proxy's last entry counts.
+        assert signin.client_ip(request) == "203.0.113.9"
+    with override_settings(SECURE_PROXY_SSL_HEADER=None):
+        assert signin.client_ip(request) == "10.0.0.1"
