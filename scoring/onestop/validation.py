@@ -20,7 +20,7 @@ from typing import Any
 from core import formats
 from core.periods import month_start
 
-from . import legacy_fonts, reports, sanity
+from . import legacy_fonts, reports, sanity, vocabularies
 from .models import Channel, OnlineLevel
 from .parsing import (
     CATALOG_COLUMNS,
@@ -256,6 +256,8 @@ def validate_dossiers(
         else:
             conv = _iso(col.convert) if col.convert is to_date else col.convert
             out[col.key] = _convert_column(raw, conv, col.label, rownums, errors, bad_rows)
+    if "online_level" not in cols and "channel" in cols and cols["channel"] < len(columns):
+        out["online_level"] = _level_from_channel(columns[cols["channel"]], out["channel"], out["online_level"])
     del columns
     if on_codes is not None:
         on_codes(out["code"])
@@ -267,6 +269,22 @@ def validate_dossiers(
     if records is None:
         records = _check_dossier_rows(out, rownums, bad_rows, ctx, errors, "received_on" in cols)
     return records, errors, total
+
+
+def _level_from_channel(raw: Sequence[Any], channels: Sequence[Any], levels: Sequence[Any]) -> Sequence[Any]:
+    """Without a level column, a channel written "Trực tuyến toàn trình" / "… một phần"
+    says the level of that online dossier (read through the online-level vocabulary,
+    each distinct wording once); other rows keep the catalogue's level."""
+    online = str(Channel.ONLINE)
+    said = {}
+    for value in set(raw):
+        if value.__class__ is str and value:
+            level = vocabularies.meaning("online_level", value)
+            if level in (OnlineLevel.FULL, OnlineLevel.PARTIAL):
+                said[value] = str(level)
+    if not said:
+        return levels
+    return [said.get(r, lv) if ch == online else lv for r, ch, lv in zip(raw, channels, levels, strict=True)]
 
 
 def _procedure_codes(raw: Sequence[Any], rownums: list[int], ctx: Context, label: str, errors: Errors,

@@ -208,3 +208,13 @@ def test_an_officer_cannot_edit_the_vocabularies(client, officer_a):
     assert response.status_code == 302 and response["Location"] != reverse("admin:onestop_valueterm_changelist")
     assert "next=" in response["Location"]  # sent to sign in as staff, nothing saved
     assert not ValueTerm.objects.filter(text="Fax").exists()
+
+
+@pytest.mark.django_db
+def test_a_channel_that_names_the_level_gives_it_when_there_is_no_level_column(officer_a, commune, submit, confirm):
+    rows = [HEADER, ["L-1", "1.001", "T", "Trực tuyến một phần", D(2023, 3, 2), D(2023, 3, 5), None],
+            ["L-2", "1.001", "T", "Nộp trực tuyến", D(2023, 3, 2), D(2023, 3, 5), None],
+            ["L-3", "1.001", "T", "Trực tiếp", D(2023, 3, 2), D(2023, 3, 5), None]]
+    confirm(submit(commune, "dossiers", xlsx(rows), officer_a), officer_a)
+    # 1.001 is "toàn trình" in the catalogue: L-2 takes it, L-1 says "một phần" itself; direct has none.
+    assert dict(Dossier.objects.values_list("code", "online_level")) == {"L-1": "partial", "L-2": "full", "L-3": ""}
