@@ -666,8 +666,11 @@ def locate(wb: Book, kind: str, mapping: dict[str, str] | None = None) -> tuple[
     the first ``HEADER_SCAN_ROWS``) whose columns match the schema best wins.
     ``mapping`` (``ImportBatch.mapping``: column index → field key, "" = ignore)
     overrides the guess for the columns it names. Raises ``FileRejected`` when a
-    required field has no column; the exception's ``reading_columns`` then lists
-    what was found, so the preview can offer the mapping."""
+    required field has no column; the exception's ``located`` is then the band
+    found (its ``matches`` list every column and what it resembles), so the
+    preview can offer the mapping. Reports: columns that stand in for the form's
+    (``reports.STAND_INS``) complete it, percentage columns are never counts, a
+    header typed in TCVN3 is converted (``legacy_fonts``)."""
     if not isinstance(wb, Book):  # a bare calamine workbook (older callers)
         raise TypeError("locate() takes a readers.Book (parsing.open_workbook)")
     schema = SCHEMAS[kind]
