@@ -62,6 +62,8 @@ def test_page_shows_numerator_denominator_formula_months_and_uploads(client, imp
         assert name in body
     assert "danh-muc-tthc.xlsx" in body  # the catalogue says which procedures are deployed through BCCI
     assert "Nguyễn Văn An" in body  # the uploader
+    batch = ImportBatch.objects.get(file_name="ho-so-thang-04-2023.xlsx")
+    assert f'href="{reverse("onestop:batch_detail", args=[batch.pk])}">ho-so-thang-04-2023.xlsx</a>' in body
 
 
 @pytest.mark.django_db
