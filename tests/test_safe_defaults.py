@@ -269,6 +269,13 @@ def test_commune_cannot_lift_the_districts_lock(tree, staff, commune_staff, prov
         services.reopen_month(commune, MARCH, actor=commune_staff, reason="Xã muốn sửa")
     assert MonthLock.objects.get(unit=commune, month=MARCH).is_locked
     assert AuditEvent.objects.count() == events
+    # The page's question (rules) gives the same answer as the service, for the lock itself.
+    from organization.rules import allowed
+
+    lock = MonthLock.objects.get(unit=commune, month=MARCH)
+    assert not allowed(commune_staff, "onestop.reopen_month", lock)
+    assert allowed(commune_staff, "onestop.reopen_month", commune)  # a lock it set itself it could lift
+    assert allowed(province_staff, "onestop.reopen_month", lock)
     # The province, above the district, may.
     services.reopen_month(commune, MARCH, actor=province_staff, reason="Tỉnh cho bổ sung")
     assert not MonthLock.objects.get(unit=commune, month=MARCH).is_locked

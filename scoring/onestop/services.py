@@ -596,13 +596,11 @@ def reopen_month(unit: Unit, month: datetime.date, *, actor: Any, reason: str = 
     if lock is None:
         raise ImportRefused(f"Tháng {formats.month(month)} của {unit.name} không bị khóa.")
     setter = lock.locked_by_unit
-    if setter is not None and not getattr(actor, "is_superuser", False):
-        own = scope_unit(actor)
-        if own is None or not setter.path.startswith(own.path):
-            raise NotAllowed(
-                f"Tháng {formats.month(month)} của {unit.name} do {setter.name} khóa: chỉ {setter.name} "
-                "hoặc cấp trên mới được mở khóa."
-            )
+    if not allowed(actor, "onestop.reopen_month", lock):
+        raise NotAllowed(
+            f"Tháng {formats.month(month)} của {unit.name} do {setter.name} khóa: chỉ {setter.name} "
+            "hoặc cấp trên mới được mở khóa."
+        )
     lock.is_locked = False
     lock.reason = (reason or "").strip()[:500] or lock.reason
     lock.locked_by = _person(actor)
