@@ -10,10 +10,14 @@ Zero is not blank: optional counts are nullable, and "not reported" is NULL.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from core import formats
+from core.files import unguessable_name
 from organization.models import Unit
 from organization.scope import ScopedQuerySet
 
@@ -159,6 +163,16 @@ class MonthlyReport(models.Model):
         return f"{self.unit} {formats.month(self.month)}"
 
 
+def original_path(instance: Any, filename: str) -> str:
+    """``imports/<yyyy>/<mm>/<uuid>.<ext>``: the name on disk says nothing of the unit
+    or the file (``file_name`` keeps the original for the pages)."""
+    return unguessable_name(f"imports/{timezone.now():%Y/%m}", filename)
+
+
+def staging_path(instance: Any, filename: str) -> str:
+    return unguessable_name("imports/staging", filename)
+
+
 class ImportBatch(models.Model):
     """One uploaded file: who, when, which unit, its hash, and what came of it."""
 
@@ -166,7 +180,7 @@ class ImportBatch(models.Model):
     kind = models.CharField("loại số liệu", max_length=20, choices=ImportKind.choices)
     month = models.DateField("tháng", null=True, blank=True)
     status = models.CharField("trạng thái", max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
-    file = models.FileField("tệp gốc", upload_to="imports/%Y/%m/")
+    file = models.FileField("tệp gốc", upload_to=original_path, max_length=300)
     file_name = models.CharField("tên tệp", max_length=255)
     file_sha256 = models.CharField("mã băm SHA-256", max_length=64, db_index=True)
     file_size = models.PositiveIntegerField("dung lượng (byte)", default=0)
@@ -183,7 +197,7 @@ class ImportBatch(models.Model):
     message = models.TextField("kết quả", blank=True)
     # Normalised rows written by the parse task and read back by the confirmation,
     # so confirming does not parse the spreadsheet a second time.
-    staging_file = models.FileField("dữ liệu đã kiểm tra", upload_to="imports/staging/", blank=True)
+    staging_file = models.FileField("dữ liệu đã kiểm tra", upload_to=staging_path, blank=True, max_length=300)
     error_count = models.PositiveIntegerField("số lỗi", default=0)
     # What the reader found, written at parse time for every kind (the preview shows it,
     # mapping profiles key on its signature). Shape (issue 15):
