@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from core.text import fold_accents
 
 MAP_AT = 0.75
 RESEMBLES_AT = 0.5
@@ -72,18 +73,12 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-def _fold_accents(text: str) -> str:
-    text = text.replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-
-
 @lru_cache(maxsize=20000)
 def tokens(text: str) -> frozenset[str]:
     """The meaningful words of a header: "Ngày hẹn trả\\nKQ" → {ngay, hen, tra, ket, qua}."""
     if not text:
         return frozenset()
-    plain = _fold_accents(_CAMEL.sub(" ", str(text)))
+    plain = fold_accents(_CAMEL.sub(" ", str(text)))
     words: list[str] = []
     for word in _NON_ALNUM.sub(" ", plain.lower()).split():
         words.extend(ABBREVIATIONS.get(word, word).split())

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from typing import Any
 
 from core import formats
 from core.periods import month_start
+from core.text import fold, fold_words, plain
 
 from . import headers, legacy_fonts, readers, reports, vocabularies
 from .models import Channel, ImportKind, OnlineLevel
@@ -45,26 +45,9 @@ ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
 # --- normalisation ----------------------------------------------------------------
 
+# The folding helpers live in core.text; kept under these names for the callers here.
+_plain_lower = plain
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def _plain_lower(text: Any) -> str:
-    """Lower case without diacritics (đ → d); ``None`` → ""."""
-    if text is None:
-        return ""
-    s = str(text).replace("đ", "d").replace("Đ", "D")
-    s = unicodedata.normalize("NFD", s)
-    return "".join(ch for ch in s if unicodedata.category(ch) != "Mn").lower()
-
-
-def fold(text: Any) -> str:
-    """Lower case, no diacritics, letters and digits only: "Mã hồ sơ" → "mahoso"."""
-    return _NON_ALNUM.sub("", _plain_lower(text))
-
-
-def fold_words(text: Any) -> str:
-    """Like ``fold`` but keeps single spaces between words (for cell values)."""
-    return " ".join(_NON_ALNUM.sub(" ", _plain_lower(text)).split())
 
 
 # --- cell converters: return the value or raise ValueError(Vietnamese message) -----

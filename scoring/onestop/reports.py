@@ -36,22 +36,13 @@ from typing import Any
 
 from core import formats
 from core.periods import add_months, month_start
+from core.text import fold_words, plain
 
 # --- text helpers ---------------------------------------------------------------------
 
 
-def _plain(text: Any) -> str:
-    """Lower case without diacritics (đ → d), spaces of any kind made plain."""
-    if text is None:
-        return ""
-    s = str(text).replace("đ", "d").replace("Đ", "D")
-    s = unicodedata.normalize("NFD", s)
-    return "".join(ch for ch in s if unicodedata.category(ch) != "Mn").lower()
-
-
-def words(text: Any) -> str:
-    """"UBND xã Mò Ó (cũ)" → "ubnd xa mo o cu": letters and digits, single spaces."""
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", _plain(text)).split())
+_plain = plain
+words = fold_words
 
 
 def _accented(text: Any) -> str:

@@ -21,11 +21,12 @@ loaded (no query per cell). Before any ``load()`` the defaults apply.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save, pre_save
+
+from core.text import plain
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 VERSION_KEY = "onestop:vocabulary:version"
@@ -88,9 +89,7 @@ DEFAULTS: list[tuple[str, str, str, bool]] = [
 
 def fold_value(text: Any) -> str:
     """"DVC  Trực-tuyến\\nToàn trình" → "dvc truc tuyen toan trinh"; ✓ and ✔ kept as they are."""
-    s = str(text if text is not None else "").replace("đ", "d").replace("Đ", "D")
-    s = unicodedata.normalize("NFD", s)
-    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn").lower()
+    s = plain(text)
     if s.strip() in ("✓", "✔", "-"):
         return s.strip()
     return " ".join(_NON_ALNUM.sub(" ", s).split())
