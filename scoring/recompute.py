@@ -191,6 +191,7 @@ FROM {dossiers}
 WHERE d.unit_id IN {uin} AND d.received_on >= %s AND d.received_on <= %s
 GROUP BY d.unit_id, {tr}, d.procedure_code
 """
+    in_bcci = "(d.unit_id, d.procedure_code) IN (SELECT unit_id, code FROM bcci)"
     sql_ctes = f"""
 WITH {months_cte},
 recv AS (
@@ -205,24 +206,18 @@ recv AS (
   LEFT JOIN {PROC} p ON p.unit_id = r.unit_id AND p.code = r.procedure_code
   GROUP BY r.unit_id, r.m
 ),
-res_p AS (
-  SELECT d.unit_id, {ts} AS m, d.procedure_code,
+bcci AS (SELECT p.unit_id, p.code FROM {PROC} p WHERE p.unit_id IN {uin} AND p.postal_enabled),
+res AS (
+  -- BCCI procedures through a semi-join on the (unit, code) pairs: a hashed lookup
+  -- per dossier, cheaper than grouping by procedure or joining the catalogue.
+  SELECT d.unit_id, {ts} AS m,
     COUNT(*) AS resolved_total,
-    {_counts(RESULT_COUNTS)}
+    {_counts(RESULT_COUNTS)},
+    SUM({_b(in_bcci)}) AS resolved_bcci_procedures,
+    SUM({_b(f"d.returned_by_post AND {in_bcci}")}) AS postal_returned_bcci_procedures
   FROM {dossiers}
   WHERE d.unit_id IN {uin} AND d.resolved_on >= %s AND d.resolved_on <= %s
-  GROUP BY d.unit_id, {ts}, d.procedure_code
-),
-res AS (
-  -- Per procedure first, so that the BCCI counts join the catalogue once per
-  -- procedure and month instead of once per dossier.
-  SELECT r.unit_id, r.m, SUM(r.resolved_total) AS resolved_total,
-    {", ".join(f"SUM(r.{name}) AS {name}" for name in RESULT_COUNTS)},
-    SUM({_b("p.postal_enabled")} * r.resolved_total) AS resolved_bcci_procedures,
-    SUM({_b("p.postal_enabled")} * r.postal_returned) AS postal_returned_bcci_procedures
-  FROM res_p r
-  LEFT JOIN {PROC} p ON p.unit_id = r.unit_id AND p.code = r.procedure_code
-  GROUP BY r.unit_id, r.m
+  GROUP BY d.unit_id, {ts}
 ),
 dkeys AS (
   SELECT k.unit_id, k.m FROM (SELECT unit_id, m FROM recv UNION SELECT unit_id, m FROM res) k
@@ -247,7 +242,7 @@ rep AS (
 ),
 allkeys AS (SELECT unit_id, m FROM dkeys UNION SELECT unit_id, month AS m FROM rep)
 """
-    params = [*mparams, *ids, lo, hi, *ids, hi, *ids]
+    params = [*mparams, *ids, *ids, lo, hi, *ids, hi, *ids]
 
     def d(expr: str) -> str:
         # A dossier-derived value exists only for a dossier unit-month; there a
