@@ -37,7 +37,6 @@ DECIMAL_FIELDS = ("factor", "target")
 #: migration that corrects them (0003) replaces only an exact match, so a
 #: definition edited by staff is left as they made it.
 CORRECTED: dict[str, tuple[dict[str, str], dict[str, str]]] = {
-    "on_time_rate": ({"denominator": "resolved_total"}, {"denominator": "resolved_total + pending_overdue"}),
     "bcci_procedure_rate": (
         {"numerator": "procedures_with_postal_dossier"}, {"numerator": "bcci_procedures_with_postal_dossier"},
     ),

@@ -71,11 +71,12 @@ def test_json_lists_uploads_with_rows_and_the_per_month_sums(client, imported, o
     client.force_login(officer_a)
     url = reverse("scoring:api_provenance", args=["on_time_rate"]) + f"?unit=XA-A&{PERIOD}"
     data = json.loads(client.get(url).content)
-    assert (data["value"]["numerator"], data["value"]["denominator"], data["value"]["value"]) == (5, 8, 62.5)
-    assert data["indicator"]["denominator"] == "resolved_total + pending_overdue"
+    assert (data["value"]["numerator"], data["value"]["denominator"], data["value"]["value"]) == (5, 7, 71.4286)
+    assert data["indicator"]["denominator"] == "resolved_total"
     assert [m["month"] for m in data["monthly"]] == ["2023-03", "2023-04"]
-    # March: 301 early, 302 and 304 on time; April: 401 early, 402 on time, 403 overdue at the month's end.
-    assert [(m["numerator"], m["denominator"]) for m in data["monthly"]] == [(3, 5), (2, 4)]
+    # March: 301 early, 302 and 304 on time, 303 late (4 resolved); April: 401 early,
+    # 402 on time, 305 late (3 resolved); 403, overdue at April's end, is not resolved.
+    assert [(m["numerator"], m["denominator"]) for m in data["monthly"]] == [(3, 4), (2, 3)]
     assert data["months"] == ["2023-03", "2023-04"] and data["units"][0]["code"] == "XA-A"
     uploads = {u["file_name"]: u for u in data["uploads"]}
     assert set(uploads) == set(TWO_MONTHS)  # on-time rate does not read the catalogue
