@@ -109,32 +109,9 @@ def _fmt_num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
 
 
-def to_count(value: Any) -> int | None:
-    """A non-negative whole number; blank → None (not reported, which is not zero)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"“{value}” không phải là số")
-    if isinstance(value, int):
-        n = value
-    elif isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError(f"“{_fmt_num(value)}” không phải là số nguyên")
-        n = int(value)
-    else:
-        text = str(value).strip().replace(" ", "")
-        if text in ("", "-"):
-            return None
-        # Vietnamese thousands separators: 1.234 or 1,234
-        if re.match(r"^-?\d{1,3}([.,]\d{3})+$", text):
-            text = text.replace(".", "").replace(",", "")
-        try:
-            n = int(text)
-        except ValueError:
-            raise ValueError(f"“{value}” không phải là số nguyên") from None
-    if n < 0:
-        raise ValueError(f"số âm ({n}) không hợp lệ")
-    return n
+#: Counts of dossiers: one converter for every report column (thousands separators,
+#: percentages refused) — ``reports.to_count``.
+to_count = reports.to_count
 
 
 _TRUE = {"co", "x", "1", "true", "yes", "y", "dung", "da", "dat", "v", "c"}
@@ -181,15 +158,20 @@ _CHANNELS = {
 }
 
 
+def _vocabulary(domain: str, value: Any) -> tuple[Any, str | None, str]:
+    """(``value`` with a whole float read as an integer — "1.0" → 1 —, the staff
+    vocabulary's meaning of it or None, its folded words)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return value, vocabularies.meaning(domain, value), fold_words(value)
+
+
 def to_channel(value: Any) -> str | None:
     if value is None or value == "":
         return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    said = vocabularies.meaning("channel", value)
+    value, said, text = _vocabulary("channel", value)
     if said is not None:
         return said
-    text = fold_words(value)
     found = _CHANNELS.get(text)
     if found is None:
         if "truc tuyen" in text or "qua mang" in text:
@@ -206,12 +188,9 @@ def to_channel(value: Any) -> str | None:
 def to_online_level(value: Any) -> str:
     if value is None or value == "":
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    said = vocabularies.meaning("online_level", value)
+    value, said, text = _vocabulary("online_level", value)
     if said is not None:
         return said
-    text = fold_words(value)
     if not text:
         return ""
     if "toan trinh" in text or text in ("4", "muc do 4", "md4", "full"):
