@@ -131,6 +131,23 @@ def test_demo_is_idempotent_and_plan_is_linked_to_the_campaign(demo_data, client
     assert "Bộ phận Tư pháp – Hộ tịch xã Ea Ly" in page and "Văn phòng UBND xã Ea Ly" in page
     if targets["online_procedure_active_rate"].value is None:
         assert "chưa có số liệu" in page
+    # Every value shown opens its provenance ("giải thích con số"), which the plan's unit may read:
+    # give the commune a month of dossiers so that the rates have values.
+    import datetime
+    import re
+
+    from scoring.runs import recompute_now
+    from tests.scoring.conftest import make_dossiers
+
+    make_dossiers(plan.unit, datetime.date(plan.year, 3, 1), online=2, direct=1)
+    recompute_now()
+    client.force_login(get_user_model().objects.get(username="ealy.canbo"))
+    page = client.get(reverse("par_index:plan_detail", args=[plan.pk])).content.decode()
+    shown = [t for t in results.plan_targets(plan) if t.value is not None]
+    links = re.findall(r'class="provenance-link" href="([^"]+)"', page)
+    assert len(links) == len(shown) > 0
+    for link in links:
+        assert client.get(link.replace("&amp;", "&")).status_code == 200, link
     # The sibling commune cannot open Ea Ly's plan.
     client.force_login(get_user_model().objects.get(username="eabia.canbo"))
     assert client.get(reverse("par_index:plan_detail", args=[plan.pk])).status_code == 404
