@@ -625,6 +625,9 @@ def _check_totals(body: Body, count_cols: Sequence[int]) -> list[str]:
 
 # --- the period a report covers ------------------------------------------------------------------
 
+# Not verified against the decree's text here: the search library holds no copy of
+# Nghị định 09/2019/NĐ-CP; the 15th→14th period is also what the case files
+# (R05) state. Check the article before relying on the citation in a dispute.
 ND09_CITATION = "Nghị định 09/2019/NĐ-CP, Điều 12 khoản 1"
 
 
