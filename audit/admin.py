@@ -33,6 +33,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.db.models.fields.files import FieldFile
+from django.utils.html import format_html
 
 from .models import AuditEvent
 from .services import actor_fields
@@ -150,14 +151,63 @@ def _stash(request: Any) -> dict:
     return request._audit_before
 
 
+FILE_LINK_SUFFIX = "__tep"
+
+
+def file_link(field: models.FileField) -> Callable[[Any], Any]:
+    """The admin's display of a stored file: a link to the view that checks the user
+    before sending it (``obj.download_url(field_name)``), never to ``/media/``,
+    which serves nothing (issue 12). A file without such a view shows its name only."""
+
+    def show(obj: Any) -> Any:
+        stored = getattr(obj, field.name)
+        if not stored:
+            return "–"
+        url = obj.download_url(field.name) if hasattr(obj, "download_url") else ""
+        label = getattr(obj, "filename", "") or stored.name.rsplit("/", 1)[-1]
+        return format_html('<a href="{}">{}</a>', url, label) if url else label
+
+    show.short_description = field.verbose_name
+    return show
+
+
 class AuditedModelAdmin(admin.ModelAdmin):
     """A ``ModelAdmin`` whose every write is audited (see the module docstring).
 
     ``audit_masked_fields``: fields whose values never enter the trail (only that
     they changed), e.g. the password hash.
+
+    Read-only file fields are shown through ``file_link`` (``<name>__tep``).
     """
 
     audit_masked_fields: frozenset[str] = frozenset()
+
+    def __init__(self, model: type[models.Model], admin_site: admin.AdminSite) -> None:
+        super().__init__(model, admin_site)
+        self._file_fields = {f.name for f in model._meta.fields if isinstance(f, models.FileField)}
+        for f in model._meta.fields:
+            if isinstance(f, models.FileField):
+                setattr(self, f.name + FILE_LINK_SUFFIX, file_link(f))
+
+    def _as_links(self, names: Any, read_only: set[str] | None = None) -> list[Any]:
+        return [f"{n}{FILE_LINK_SUFFIX}" if n in self._file_fields and (read_only is None or n in read_only) else n
+                for n in names]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._as_links(super().get_readonly_fields(request, obj))
+
+    def get_exclude(self, request, obj=None):
+        # A read-only file field is shown as its link, so the form must not offer it
+        # as an upload either (uploads go through the services that check content).
+        exclude = list(super().get_exclude(request, obj) or [])
+        read_only = set(super().get_readonly_fields(request, obj))
+        return exclude + sorted(self._file_fields & read_only)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            return self._as_links(fields)  # the view-only page: every field is read-only
+        return fields
 
     # -- add / change (the change form and list_editable both call save_form, then
     # save_model — which an admin may hand to a service — then save_related) -------

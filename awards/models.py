@@ -11,6 +11,7 @@ from decimal import ROUND_CEILING, Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from campaigns.choices import AwardLevel, AwardType, Subject
 from campaigns.models import AwardForm, Participant, ParticipantGroup, Round
@@ -212,6 +213,10 @@ class NominationAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def download_url(self, field: str) -> str:
+        """The checked view that serves ``field`` (see ``audit.admin.file_link``)."""
+        return reverse("awards:attachment_download", args=[self.nomination_id, self.pk])
 
     @property
     def filename(self) -> str:
@@ -473,6 +478,10 @@ class GeneratedDocument(models.Model):
     def __str__(self) -> str:
         target = self.nomination or self.decision or self.meeting or ""
         return f"{self.get_kind_display()} {target}".strip()
+
+    def download_url(self, field: str) -> str:
+        """The checked view that serves ``field`` (see ``audit.admin.file_link``)."""
+        return reverse("awards:document_download", args=[self.pk])
 
     @property
     def filename(self) -> str:

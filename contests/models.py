@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from campaigns.choices import CampaignKind
 from campaigns.models import AwardForm, Campaign
@@ -210,6 +211,11 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.title}"
+
+    def download_url(self, field: str) -> str:
+        """The checked view that serves ``field`` (see ``audit.admin.file_link``)."""
+        name = "contests:entry_original" if field == "original_file" else "contests:entry_file"
+        return reverse(name, args=[self.contest.code, self.pk])
 
     @property
     def ext(self) -> str:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from core.files import unguessable_name
 from organization.choices import UnitKind
@@ -216,6 +217,10 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def download_url(self, field: str) -> str:
+        """The checked view that serves ``field`` (see ``audit.admin.file_link``)."""
+        return reverse("par_index:evidence_download", args=[self.pk])
 
 
 class PlanQuerySet(ScopedQuerySet):

@@ -320,3 +320,24 @@ def test_web_server_sends_the_file_after_the_check(stored_files, server, header,
         assert response[header].endswith(evidence.stored_name) and response[header].startswith("/")
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_admin_links_each_file_to_its_checked_view(stored_files):
+    """The back office shows a stored file as a link to the view that checks the user,
+    never as a /media/ link (which serves nothing): the same URL the pages use."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    admin_user = get_user_model().objects.create_superuser("quantri-tep", password="matkhau-thu-nghiem-123")
+    client = Client()
+    client.force_login(admin_user)
+    for item in stored_files:
+        meta = item.obj._meta
+        page = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.obj.pk]))
+        assert page.status_code == 200, meta.label
+        html = page.content.decode()
+        assert settings.MEDIA_URL not in html and item.stored_name not in html, meta.label
+        if item.url is not None:
+            assert f'href="{item.url}"' in html, (meta.label, item.field_name, item.url)
+            assert client.get(item.url).status_code == 200, item.url

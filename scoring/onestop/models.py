@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from core import formats
@@ -235,6 +236,11 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+    def download_url(self, field: str) -> str:
+        """The checked view that serves ``field``; the staging data has none (it is
+        read back by the confirmation only). See ``audit.admin.file_link``."""
+        return reverse("onestop:batch_file", args=[self.pk]) if field == "file" else ""
 
 
 class MonthLock(models.Model):
