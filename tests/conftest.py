@@ -223,3 +223,15 @@ def login(page, live_server, username: str, password: str = DEMO_PASSWORD) -> No
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def assert_rules_agree(request, actor, perm: str, obj, step, expected: set[str]) -> None:
+    """``allowed(actor, perm, obj)`` equals whether the service accepts ``step(actor)``
+    (refusing with ``NotAllowed``), and both are yes exactly for the ``RULE_ACTORS``
+    named in ``expected``."""
+    from core.errors import NotAllowed
+    from organization.rules import allowed
+
+    name = request.node.callspec.params["actor"]
+    answers = (allowed(actor, perm, obj), service_accepts(step, actor, NotAllowed))
+    assert answers == (name in expected,) * 2, f"{perm}: {name} (allowed, accepted) = {answers}"

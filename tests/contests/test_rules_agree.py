@@ -5,9 +5,7 @@ Attempts are rolled back (``service_accepts``); a superuser counts as staff.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
@@ -17,15 +15,9 @@ from contests.models import Entry, JudgeAssignment
 from core.errors import NotAllowed
 from organization.choices import Role
 from organization.rules import allowed
-from tests.conftest import RULE_ACTORS, make_user, service_accepts
+from tests.conftest import RULE_ACTORS, assert_rules_agree, make_user, service_accepts
 
 from .conftest import AUTHOR, article
-
-
-def check(request, actor, perm: str, obj: Any, step: Callable[[Any], Any], expected: set[str]) -> None:
-    """Both answers are yes exactly for the actors named in ``expected``."""
-    answers = allowed(actor, perm, obj), service_accepts(step, actor, NotAllowed)
-    assert answers == (request.node.callspec.params["actor"] in expected,) * 2, (perm, answers)
 
 
 def _create(contest, user, unit) -> Entry:
@@ -46,12 +38,12 @@ def judge2(tree):
 def test_entries(request, actor, contest, tree, officer_a):
     unit = tree["commune_a"]
     # Officers and staff whose subtree holds the entry's unit (district staff: every commune).
-    check(request, actor, "contests.submit_entry", Entry(contest=contest, unit=unit),
+    assert_rules_agree(request, actor, "contests.submit_entry", Entry(contest=contest, unit=unit),
           lambda u: _create(contest, u, unit), {"officer_a", "staff", "superuser"})
     draft = _create(contest, officer_a, unit)
-    check(request, actor, "contests.submit_entry", draft,
+    assert_rules_agree(request, actor, "contests.submit_entry", draft,
           lambda u: services.submit_entry(draft, actor=u), {"officer_a", "staff", "superuser"})
-    check(request, actor, "contests.submit_entry", draft,
+    assert_rules_agree(request, actor, "contests.submit_entry", draft,
           lambda u: services.delete_draft(draft, actor=u), {"officer_a", "staff", "superuser"})
 
 
@@ -69,30 +61,30 @@ def test_management_and_judging(request, actor, contest, tree, officer_a, office
     entries = [services.submit_entry(_create(contest, officer, tree[unit]), actor=officer)
                for officer, unit in ((officer_a, "commune_a"), (officer_b, "commune_b"))]
     managers = {"staff", "superuser"}
-    check(request, actor, "contests.manage_contest", contest,
+    assert_rules_agree(request, actor, "contests.manage_contest", contest,
           lambda u: services.assign_judge(entries[0], actor=u, judge=judge2), managers)
     assignment = services.assign_judge(entries[0], actor=staff, judge=judge)
     pk = assignment.pk
-    check(request, actor, "contests.manage_contest", contest,
+    assert_rules_agree(request, actor, "contests.manage_contest", contest,
           lambda u: services.unassign_judge(assignment, actor=u), managers)
     assignment = JudgeAssignment.objects.get(pk=pk)  # delete() in the rolled-back attempt cleared its pk
     services.assign_judge(entries[1], actor=staff, judge=judge)
     settings_obj = services.settings_of(contest)
-    check(request, actor, "contests.manage_contest", contest,
+    assert_rules_agree(request, actor, "contests.manage_contest", contest,
           lambda u: services.change_stage(settings_obj, actor=u, to=ContestStage.JUDGING), managers)
     services.change_stage(settings_obj, actor=staff, to=ContestStage.JUDGING)
-    check(request, actor, "contests.score_entry", assignment,
+    assert_rules_agree(request, actor, "contests.score_entry", assignment,
           lambda u: services.save_scores(assignment, actor=u, values=_scores(contest, "8", "7", "4")), {"judge"})
     for a in (assignment, entries[1].assignments.get()):
         services.save_scores(a, actor=judge, values=_scores(contest, "8", "7", "4"))
-    check(request, actor, "contests.manage_contest", contest,
+    assert_rules_agree(request, actor, "contests.manage_contest", contest,
           lambda u: services.change_stage(settings_obj, actor=u, to=ContestStage.CLOSED), managers)
     services.change_stage(settings_obj, actor=staff, to=ContestStage.CLOSED)
-    check(request, actor, "contests.manage_contest", contest,
+    assert_rules_agree(request, actor, "contests.manage_contest", contest,
           lambda u: services.propose_prizes(contest, actor=u), managers)
     services.propose_prizes(contest, actor=staff)
-    check(request, actor, "contests.manage_contest", contest,
+    assert_rules_agree(request, actor, "contests.manage_contest", contest,
           lambda u: services.confirm_prizes(contest, actor=u), managers)
     services.confirm_prizes(contest, actor=staff)
-    check(request, actor, "contests.manage_contest", contest,
+    assert_rules_agree(request, actor, "contests.manage_contest", contest,
           lambda u: services.publish_results(contest, actor=u), managers)

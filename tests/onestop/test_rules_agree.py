@@ -13,51 +13,22 @@ from collections.abc import Callable
 from itertools import count
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
 
-from core.errors import NotAllowed
 from organization.choices import Role
 from organization.rules import allowed
 from organization.scope import scope_unit
 from scoring.onestop import services
-from tests.conftest import make_user
+from tests.conftest import RULE_ACTORS, make_user, service_accepts
 from tests.onestop.helpers import D, dossier_file, dossier_row, upload
 
-ROLES = ["officer_a", "officer_b", "staff", "council_member", "leader", "judge", "no_unit_user", "superuser", "anonymous",
-         "staff_elsewhere"]
 MONTH = D(2023, 3, 1)
 _codes = count(1)
 
 
-class _Rollback(Exception):
-    pass
-
-
 def accepts(action: Callable[[], object]) -> bool:
-    """Whether the service accepts the action (its effects rolled back)."""
-    try:
-        with transaction.atomic():
-            action()
-            raise _Rollback
-    except _Rollback:
-        return True
-    except services.ImportNotAllowed as exc:
-        assert isinstance(exc, NotAllowed)
-        return False
-
-
-@pytest.fixture
-def actor(request, tree):
-    name = request.param
-    if name == "anonymous":
-        return AnonymousUser()
-    if name == "superuser":
-        return get_user_model().objects.create_superuser("quantri", password="matkhau-thu-nghiem-123")
-    if name == "staff_elsewhere":  # emulation staff of a department: commune A is outside their subtree
-        return make_user("thidua_so", tree["department"], Role.STAFF)
-    return request.getfixturevalue(name)
+    """Whether the service accepts the action (its effects rolled back); a refusal
+    must be ``ImportNotAllowed`` (a ``NotAllowed``)."""
+    return service_accepts(lambda _user: action(), None, services.ImportNotAllowed)
 
 
 @pytest.fixture
@@ -75,7 +46,7 @@ def _file():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("actor", ROLES, indirect=True)
+@pytest.mark.parametrize("actor", RULE_ACTORS, indirect=True)
 def test_upload_agrees(actor, commune):
     assert allowed(actor, "onestop.upload", commune) == accepts(
         lambda: services.create_batch(commune, "dossiers", _file(), actor=actor, enqueue=False))
@@ -87,21 +58,21 @@ def test_upload_agrees(actor, commune):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("actor", ROLES, indirect=True)
+@pytest.mark.parametrize("actor", RULE_ACTORS, indirect=True)
 def test_confirm_agrees(actor, ready_batch):
     batch = ready_batch()
     assert allowed(actor, "onestop.confirm_batch", batch) == accepts(lambda: services.confirm_batch(batch, actor=actor))
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("actor", ROLES, indirect=True)
+@pytest.mark.parametrize("actor", RULE_ACTORS, indirect=True)
 def test_cancel_agrees(actor, ready_batch):
     batch = ready_batch()
     assert allowed(actor, "onestop.cancel_batch", batch) == accepts(lambda: services.cancel_batch(batch, actor=actor))
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("actor", ROLES, indirect=True)
+@pytest.mark.parametrize("actor", RULE_ACTORS, indirect=True)
 def test_lock_agrees(actor, commune):
     assert allowed(actor, "onestop.lock_month", commune) == accepts(
         lambda: services.lock_month(commune, MONTH, actor=actor, reason="Đã thẩm định"))
@@ -111,7 +82,7 @@ def test_lock_agrees(actor, commune):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("actor", ROLES, indirect=True)
+@pytest.mark.parametrize("actor", RULE_ACTORS, indirect=True)
 def test_reopen_agrees(actor, commune, staff):
     services.lock_month(commune, MONTH, actor=staff, reason="Đã thẩm định")
     assert allowed(actor, "onestop.reopen_month", commune) == accepts(
@@ -126,7 +97,7 @@ def _mapping(batch) -> dict[str, str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("actor", ROLES, indirect=True)
+@pytest.mark.parametrize("actor", RULE_ACTORS, indirect=True)
 def test_remap_agrees(actor, ready_batch):
     batch = ready_batch()
     assert allowed(actor, "onestop.remap_batch", batch) == accepts(
@@ -134,7 +105,7 @@ def test_remap_agrees(actor, ready_batch):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("actor", ROLES, indirect=True)
+@pytest.mark.parametrize("actor", RULE_ACTORS, indirect=True)
 def test_share_profile_agrees(actor, ready_batch):
     batch = ready_batch()
     assert allowed(actor, "onestop.share_profile", batch) == accepts(
