@@ -54,12 +54,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def _col_letter(i: int) -> str:
-    letters = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(i + 1)
 
 
 def write_xlsx(path: Path, header: list[str], rows, title: str) -> None:

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from core import formats
 from core.periods import month_start
 from core.text import fold, fold_words, plain
@@ -762,12 +764,7 @@ def _resemblance_warnings(loc: Located, schema: list[Column]) -> None:
 
 def column_letter(index: int) -> str:
     """0 → "A", 27 → "AB" (the letters the officer sees in the spreadsheet)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return get_column_letter(index + 1)
 
 
 def header_signature(texts: Iterable[str]) -> str:
