@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Nền tảng dùng chung"
+
+    def ready(self) -> None:
+        # The SQLite search fold is registered on every new connection (core.listing).
+        from . import listing  # noqa: F401

@@ -18,10 +18,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from core import formats
+from core import formats, listing
 from core.files import file_response
 from core.views import perform
-from organization.models import Unit
 from organization.rules import allowed
 from organization.scope import get_unit_for_user, scope_unit
 
@@ -40,16 +39,25 @@ def get_batch_for_user(user, pk: int) -> ImportBatch:
 
 @login_required
 def upload_list(request):
-    """Upload history: who, when, file, SHA-256 and outcome, per unit in scope."""
-    batches = ImportBatch.objects.for_user(request.user).select_related("unit", "uploaded_by").order_by("-created_at")
+    """Upload history: who, when, file, SHA-256 and outcome, per unit in scope.
+
+    Paged on the server (``core.listing``): ``?q=`` searches file name, unit and
+    message; ``?unit=`` (a unit's subtree), ``?kind=`` and ``?status=`` filter."""
+    batches = ImportBatch.objects.for_user(request.user).select_related("unit", "uploaded_by").order_by("-created_at", "-pk")
     unit = None
     if request.GET.get("unit"):
         unit = get_unit_for_user(request.user, code=request.GET["unit"])
         batches = batches.filter(unit__path__startswith=unit.path)
+    kind = listing.choice(request, "kind", ImportKind.values)
+    status = listing.choice(request, "status", ImportStatus.values)
+    if kind:
+        batches = batches.filter(kind=kind)
+    if status:
+        batches = batches.filter(status=status)
+    page = listing.paginate(request, batches, search_fields=("file_name", "unit__name", "unit__code"))
     return render(request, "onestop/upload_list.html", {
-        "batches": batches[:200], "unit": unit,
-        "units": Unit.objects.for_user(request.user).order_by("path").only("code", "name", "depth"),
-        "kinds": ImportKind.choices,
+        "batches": page.rows, "listing": page, "page": page.page, "unit": unit,
+        "kinds": ImportKind.choices, "statuses": ImportStatus.choices, "kind": kind, "status": status,
     })
 
 

@@ -1,0 +1,77 @@
+"""Lists page on the server (issue 13 item 4, issue 14 item 1): the first page of
+a list costs the same number of queries and stays under a size bound whatever
+the number of rows or units; search folds diacritics; the filter stays in links."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.listing import PER_PAGE
+from organization.models import Unit
+from scoring.onestop.models import ImportBatch, ImportKind, ImportStatus
+
+#: The most a list page may weigh (issue 14: no HTML response above 200 KB).
+MAX_BYTES = 200_000
+
+
+def _batches(unit: Unit, user, start: int, count: int) -> None:
+    ImportBatch.objects.bulk_create([
+        ImportBatch(unit=unit, kind=ImportKind.DOSSIERS, status=ImportStatus.COMMITTED,
+                    file=f"imports/x/{i}.xlsx", file_name=f"so-lieu-thang-{i:04d}.xlsx",
+                    file_sha256=hashlib.sha256(str(i).encode()).hexdigest(), uploaded_by=user)
+        for i in range(start, start + count)
+    ])
+
+
+def _get(client, url: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    body = response.content.decode()
+    assert len(response.content) < MAX_BYTES, f"{url}: {len(response.content)} byte"
+    return len(queries), body
+
+
+@pytest.mark.django_db
+def test_upload_history_pages_in_constant_queries_and_searches_file_names(client, staff, tree):
+    client.force_login(staff)
+    url = reverse("onestop:upload_list")
+    _batches(tree["commune_a"], staff, 0, 60)
+    small, _ = _get(client, url)
+    _batches(tree["commune_b"], staff, 60, 940)
+    large, body = _get(client, url)
+    assert large == small
+    assert body.count("so-lieu-thang-") == PER_PAGE and "Trang 1 / 20" in body and "1.000" in body
+
+    # Search by part of the file name, diacritics and case ignored; the filter stays in the links.
+    n, body = _get(client, url + "?q=THANG-099")
+    assert n <= small and body.count("so-lieu-thang-099") == 10 and "so-lieu-thang-0100" not in body
+    n, body = _get(client, url + "?q=xa-b&status=committed&page=2")  # the unit code, folded
+    assert "Trang 2 / 19" in body and "?q=xa-b&amp;status=committed&amp;page=3" in body
+    assert "51–100 / 940" in body
+    assert _get(client, url + "?q=không-có-tệp-này")[1].count("so-lieu-thang-") == 0
+    # An out-of-range page gives the last one rather than an error.
+    assert "Trang 20 / 20" in _get(client, url + "?page=999")[1]
+
+
+@pytest.mark.django_db
+def test_upload_history_of_another_unit_stays_out_of_the_search(client, officer_b, staff, tree):
+    _batches(tree["commune_a"], staff, 0, 5)
+    client.force_login(officer_b)
+    assert _get(client, reverse("onestop:upload_list") + "?q=so-lieu")[1].count("so-lieu-thang-") == 0
+
+
+@pytest.mark.django_db
+def test_search_ignores_diacritics_and_case(client, officer_a, tree):
+    ImportBatch.objects.create(unit=tree["commune_a"], kind=ImportKind.REPORT, file="imports/x/a.xlsx",
+                               file_name="Báo cáo ĐẮK Mò Ó.xlsx", file_sha256="0" * 64)
+    client.force_login(officer_a)
+    url = reverse("onestop:upload_list")
+    for text in ("bao cao dak", "MÒ Ó", "đắk"):
+        assert "Báo cáo ĐẮK Mò Ó.xlsx" in _get(client, f"{url}?q={text}")[1], text
+    assert "Mò Ó.xlsx" not in _get(client, f"{url}?q=bao+cao+dac")[1]
