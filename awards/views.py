@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from audit.services import timeline
 from campaigns.choices import CampaignKind
 from campaigns.models import Campaign, Participant, Round
+from core import listing
 from core.files import file_response
 from core.views import perform
 from organization.models import Person, Unit
@@ -120,8 +121,11 @@ def nomination_list(request):
     if status in S.values:
         qs = qs.filter(status=status)
     bulk = [(key, label) for key, (label, perm, _service) in services.BULK_ACTIONS.items() if allowed(request.user, perm)]
+    # Paged on the server (issue 14): ?q= searches nominee, proposing unit and form.
+    page = listing.paginate(request, qs.order_by("round", "status", "id"), search_fields=(
+        "person__full_name", "unit__name", "proposing_unit__name", "award_form__name"))
     return render(request, "awards/nomination_list.html", {
-        "nominations": qs.order_by("round", "status", "id"), "rounds": rounds, "selected": selected,
+        "nominations": page.rows, "page": page.page, "listing": page, "rounds": rounds, "selected": selected,
         "statuses": S.choices, "status": status, "bulk_actions": bulk,
     })
 

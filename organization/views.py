@@ -4,19 +4,23 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 
+from core import listing
+
 from .models import Person, Unit
 from .scope import get_for_user
 
 
 @login_required
 def unit_list(request):
+    """Units in scope, paged on the server; ``?q=`` searches name, code and place."""
     units = (
         Unit.objects.for_user(request.user)
         .select_related("parent")
         .annotate(people_count=Count("people"))
         .order_by("path")
     )
-    return render(request, "organization/unit_list.html", {"units": units})
+    page = listing.paginate(request, units, search_fields=("name", "code", "place_name"))
+    return render(request, "organization/unit_list.html", {"units": page.rows, "page": page.page, "listing": page})
 
 
 @login_required

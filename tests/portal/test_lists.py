@@ -11,7 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from campaigns.choices import CampaignKind, Subject
+from campaigns.models import AwardForm, Campaign, Round
 from core.listing import PER_PAGE
+from organization.choices import UnitKind
 from organization.models import Unit
 from scoring.onestop.models import ImportBatch, ImportKind, ImportStatus
 
@@ -26,6 +29,12 @@ def _batches(unit: Unit, user, start: int, count: int) -> None:
                     file_sha256=hashlib.sha256(str(i).encode()).hexdigest(), uploaded_by=user)
         for i in range(start, start + count)
     ])
+
+
+def _communes(parent: Unit, start: int, count: int) -> list[Unit]:
+    """``count`` more communes under ``parent`` (a registry grown by a merger or a load)."""
+    return [Unit.objects.create(code=f"XA-{i:04d}", name=f"UBND xã Số {i:04d}", kind=UnitKind.COMMUNE, parent=parent)
+            for i in range(start, start + count)]
 
 
 def _get(client, url: str) -> tuple[int, str]:
@@ -75,3 +84,43 @@ def test_search_ignores_diacritics_and_case(client, officer_a, tree):
     for text in ("bao cao dak", "MÒ Ó", "đắk"):
         assert "Báo cáo ĐẮK Mò Ó.xlsx" in _get(client, f"{url}?q={text}")[1], text
     assert "Mò Ó.xlsx" not in _get(client, f"{url}?q=bao+cao+dac")[1]
+
+
+@pytest.mark.django_db
+def test_nomination_list_pages_at_two_registry_sizes(client, staff, tree):
+    from model_bakery import baker
+
+    from awards.models import Nomination
+
+    campaign = baker.make(Campaign, kind=CampaignKind.REGULAR, issuing_unit=tree["district"], code="tt-2026")
+    round_ = baker.make(Round, campaign=campaign, name="Năm 2026")
+    form = baker.make(AwardForm, campaign=campaign, name="Giấy khen của Chủ tịch UBND")
+
+    def nominate(units: list[Unit]) -> None:
+        Nomination.objects.bulk_create([Nomination(round=round_, award_form=form, subject=Subject.COLLECTIVE, unit=u,
+                                                   proposing_unit=u, amount=1_520_000) for u in units])
+
+    client.force_login(staff)
+    url = reverse("awards:nomination_list") + f"?round={round_.pk}"
+    nominate(_communes(tree["district"], 0, 60))
+    small, _ = _get(client, url)
+    nominate(_communes(tree["district"], 60, 240))
+    large, body = _get(client, url)
+    assert large == small
+    assert body.count('data-label="Đơn vị đề nghị"') == PER_PAGE and "1.520.000" in body and "Trang 1 / 6" in body
+    body = _get(client, url + "&q=so+0299")[1]
+    assert body.count('data-label="Đơn vị đề nghị"') == 1 and "UBND xã Số 0299" in body
+
+
+@pytest.mark.django_db
+def test_unit_list_pages_and_searches_names(client, staff, officer_a, tree):
+    client.force_login(staff)
+    url = reverse("organization:unit_list")
+    _communes(tree["district"], 0, 20)
+    small, _ = _get(client, url)
+    _communes(tree["district"], 20, 200)
+    large, body = _get(client, url)
+    assert large == small and "Trang 1 / 5" in body and body.count("UBND xã Số ") == PER_PAGE - 4  # district, A, B, office first
+    assert "UBND xã Số 0150" in _get(client, url + "?q=xa+so+0150")[1]
+    client.force_login(officer_a)  # an officer's search stays in their own subtree
+    assert "UBND xã Số 0150" not in _get(client, url + "?q=xa+so+0150")[1]
