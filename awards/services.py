@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import record, transition
@@ -23,6 +24,9 @@ from core import formats
 from core.errors import DomainError, NotAllowed
 from core.system import SYSTEM
 from core.uploads import EVIDENCE_TYPES, check_upload
+from notifications.choices import Kind as Notice
+from notifications.services import notify, users_at, users_over
+from organization.choices import Role
 from organization.models import Person, Unit
 from organization.rules import allowed
 from organization.scope import scope_unit, unit_in_scope
@@ -294,6 +298,9 @@ def return_nomination(nomination: Nomination, *, actor: Any, reason: str) -> Nom
     nomination.return_reason = reason.strip()
     _transition(nomination, S.RETURNED, actor=actor, action="awards.nomination.return", comment=reason.strip(),
                 update_fields=("return_reason",))
+    notify(users_at(nomination.proposing_unit, Role.OFFICER), Notice.NOMINATION_RETURNED,  # issue 13
+           f"Hồ sơ đề nghị khen thưởng {nomination.nominee_name} bị trả lại", body=f"Lý do: {nomination.return_reason}",
+           url=reverse("awards:nomination_detail", args=[nomination.pk]), actor=actor)
     return nomination
 
 
@@ -302,6 +309,9 @@ def send_to_council(nomination: Nomination, *, actor: Any) -> Nomination:
     """Put an appraised nomination on the council's agenda."""
     _guard(actor, "awards.send_nomination_to_council", nomination, "Chỉ cán bộ thi đua – khen thưởng được trình Hội đồng.")
     _transition(nomination, S.TO_COUNCIL, actor=actor, action="awards.nomination.to_council")
+    notify(users_over(nomination.round.campaign.issuing_unit, Role.COUNCIL), Notice.VOTE_REQUESTED,  # issue 13
+           f"Hồ sơ {nomination} đã trình Hội đồng, chờ bỏ phiếu",
+           url=reverse("awards:round_detail", args=[nomination.round_id]), actor=actor)
     return nomination
 
 
@@ -400,6 +410,9 @@ def create_meeting(round_: Round, *, actor: Any, held_at: datetime, location: st
         CouncilMember.objects.create(meeting=meeting, order=order, **spec)
     record(actor=actor, action="awards.meeting.create", obj=meeting, unit=round_.campaign.issuing_unit,
            to_state=meeting.status, data={"members": len(members)})
+    notify([*users_over(round_.campaign.issuing_unit, Role.COUNCIL), *(m.user for m in meeting.members.all())],  # issue 13
+           Notice.MEETING_OPENED, f"Họp Hội đồng Thi đua – Khen thưởng lúc {timezone.localtime(held_at):%H:%M} ngày {formats.date(timezone.localtime(held_at))}", body=f"Địa điểm: {location}",
+           url=reverse("awards:meeting_detail", args=[meeting.pk]), actor=actor)
     return meeting
 
 
@@ -528,6 +541,9 @@ def issue_decision(decision: Decision, *, actor: Any, number: str, decision_date
     transition(decision, DecisionStatus.ISSUED, transitions=DECISION_TRANSITIONS, actor=actor, action="awards.decision.issue",
                error=AwardsError, labels=DecisionStatus, unit=decision.round.campaign.issuing_unit,
                data={"nominations": [n.pk for n in approved]}, update_fields=("number", "date", "issued_at"))
+    notify(users_at({n.proposing_unit for n in approved}, Role.OFFICER), Notice.DECISION_ISSUED,  # issue 13
+           f"Quyết định khen thưởng số {Decision.format_code(decision.number, decision.symbol)} đã ban hành",
+           url=reverse("awards:nomination_list") + f"?round={decision.round_id}", actor=actor)
     return decision
 
 

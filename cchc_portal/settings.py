@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "csp",  # Content-Security-Policy (issue 12)
     "core",
     "audit",
+    "notifications",  # the bell and its e-mails (issue 13); a low layer beside audit
     "organization",
     "campaigns",
     "scoring.onestop",
@@ -151,6 +152,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organization.context_processors.portal_user",
+                "notifications.context_processors.bell",  # notifications (issue 13)
             ],
         },
     },
@@ -206,6 +208,11 @@ CELERY_BEAT_SCHEDULE = {
     "scoring-upload-reminders": {
         "task": "scoring.tasks.send_upload_reminders",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Notifications (issue 13): the daily digest for users who chose it, before office hours.
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 
@@ -275,6 +282,10 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cchc-portal@localhost")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+# --- notifications (issue 13) --------------------------------------------
+# The portal's address as users reach it: e-mails (sent by Celery, with no request
+# to read a host from) link to pages under it.
+PORTAL_URL = env_str("PORTAL_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
 
 # --- security (production) -----------------------------------------------
 # DJANGO_HTTPS=1 when the portal is reached over HTTPS (production): secure cookies,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("tai-khoan/dang-nhap-hai-buoc/", signin.second_factor_setup, name="second_factor_setup"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("don-vi/", include("organization.urls")),
+    path("thong-bao/", include("notifications.urls")),
     path("phong-trao/", include("campaigns.urls")),
     path("so-lieu/day-du/", completeness.completeness, name="completeness"),
     path("so-lieu/", include("scoring.onestop.urls")),

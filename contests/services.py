@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import record, transition
@@ -28,6 +29,8 @@ from campaigns.models import AwardForm, Campaign
 from core import formats
 from core.errors import DomainError
 from core.metadata import strip_identifying_metadata, strip_mp4_in_place
+from notifications.choices import Kind as Notice
+from notifications.services import notify
 from organization.choices import Role
 from organization.models import Unit
 from organization.rules import allowed, require
@@ -402,6 +405,8 @@ def assign_judge(entry: Entry, *, actor: Any, judge: Any) -> JudgeAssignment:
     assignment = JudgeAssignment.objects.create(entry=entry, judge=judge, assigned_by=actor)
     record(actor=actor, action="contest.judge.assign", obj=assignment, unit=entry.unit,
            data={"entry": entry.code, "judge": judge.get_username()})
+    notify(judge, Notice.JUDGE_ASSIGNED, f"Được phân công chấm bài dự thi {entry.code} – {entry.contest.title}",  # issue 13
+           url=reverse("contests:score", args=[entry.contest.code, entry.pk]), actor=actor)
     return assignment
 
 

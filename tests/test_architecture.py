@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # takes its own layer; the longest matching prefix decides.
 LAYERS: list[tuple[str, ...]] = [
     ("core",),
-    ("organization", "audit"),
+    ("organization", "audit", "notifications"),
     ("campaigns",),
     ("scoring.onestop",),
     ("scoring",),

@@ -47,6 +47,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import record, transition
@@ -54,6 +55,9 @@ from core import formats
 from core.errors import DomainError, NotAllowed
 from core.periods import month_start, parse_month
 from core.system import SYSTEM
+from notifications.choices import Kind as Notice
+from notifications.services import notify, users_at
+from organization.choices import Role
 from organization.models import Unit
 from organization.rules import allowed
 from organization.scope import scope_unit
@@ -123,6 +127,10 @@ def _when(value: datetime.datetime | None) -> str:
         return ""
     local = timezone.localtime(value)
     return f"{formats.date(local)} lúc {local:%H:%M}"
+
+
+def _batch_url(batch: ImportBatch) -> str:
+    return reverse("onestop:batch_detail", args=[batch.pk])
 
 
 def _person(actor: Any) -> Any:
@@ -216,6 +224,8 @@ def parse_batch(batch_id: int) -> ImportBatch:
             batch.message = f"Lỗi hệ thống khi đọc tệp ({exc.__class__.__name__}); đề nghị báo quản trị."
             _move(batch, ImportStatus.FAILED, actor=SYSTEM, action="onestop.batch.failed", comment=str(exc)[:300],
                   update_fields=("message",))
+            notify(batch.uploaded_by or users_at(batch.unit, Role.OFFICER), Notice.UPLOAD_FAILED,  # issue 13
+                   f"Lỗi hệ thống khi đọc tệp “{batch.file_name}”", body=batch.message, url=_batch_url(batch))
         return batch
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().select_related("unit").get(pk=batch_id)
@@ -241,6 +251,10 @@ def parse_batch(batch_id: int) -> ImportBatch:
               data={"counts": batch.counts, "errors": batch.error_count},
               update_fields=("errors", "error_count", "counts", "total_rows", "parsed_at", "progress", "message",
                              "staging_file", "reading"))
+        if to == ImportStatus.INVALID:  # issue 13: the uploader hears of a refused file without watching the page
+            notify(batch.uploaded_by or users_at(batch.unit, Role.OFFICER), Notice.UPLOAD_REFUSED,
+                   f"Tệp “{batch.file_name}” có {formats.number(batch.error_count)} lỗi, chưa được ghi nhận",
+                   body=batch.message, url=_batch_url(batch))
     return batch
 
 
