@@ -27,6 +27,14 @@ class ContestSettingsForm(forms.ModelForm):
             self.fields[name].widget = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 
 
+class JudgingDeadlineForm(forms.Form):
+    """A new judging deadline and why (``services.extend_judging_deadline``)."""
+
+    until = forms.DateField(label="Hạn chấm thi mới", input_formats=DATE_INPUTS,
+                            widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    reason = forms.CharField(label="Lý do gia hạn (lưu vào nhật ký)", max_length=500)
+
+
 RubricFormSet = inlineformset_factory(
     ContestSettings, RubricCriterion, fields=["order", "name", "description", "weight", "max_score"],
     extra=1, can_delete=True,

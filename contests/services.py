@@ -107,7 +107,8 @@ def save_contest_settings(campaign: Campaign, *, actor: Any, form: Any, rubric_f
     return settings_obj
 
 
-#: The shortest reason accepted for reopening judging (a word or two is not a reason).
+#: The shortest reason accepted for reopening judging, closing it with unscored entries
+#: or extending its deadline (a word or two is not a reason).
 REOPEN_REASON_MIN = 10
 
 
@@ -118,7 +119,11 @@ def change_stage(contest: ContestSettings, *, actor: Any, to: str, reason: str =
 
     Reopening (closed → judging) needs a ``reason`` of at least ``REOPEN_REASON_MIN``
     characters, kept in the audit event; it deletes the frozen results and the
-    proposed prizes, so everything is hidden again. Judges never saw names or the
+    proposed prizes, so everything is hidden again. Closing judging while entries are
+    unscored (a judge did not score, an entry has no judge) is refused with the list
+    of those entries, unless a ``reason`` of the same length is given: then it closes,
+    the unscored entries are left out of the ranking, and the audit event keeps the
+    reason and the list (issue 13: no dead end when a judge never scores). Judges never saw names or the
     other scores in between: in blind mode those appear only at publication
     (``ContestSettings.revealed``), after which no reopening is possible.
 
@@ -135,11 +140,22 @@ def change_stage(contest: ContestSettings, *, actor: Any, to: str, reason: str =
         raise ContestError(
             f"Cần ghi lý do mở lại việc chấm thi (ít nhất {REOPEN_REASON_MIN} ký tự): lý do được lưu vào nhật ký."
         )
+    unscored = unscored_entries(contest) if previous == ContestStage.JUDGING and to == ContestStage.CLOSED else []
+    if unscored and len(reason) < REOPEN_REASON_MIN:
+        raise ContestError(
+            f"Còn bài chưa được chấm: {'; '.join(unscored[:10])}{' …' if len(unscored) > 10 else ''}. "
+            f"Để kết thúc chấm thi khi vẫn còn các bài này, ghi lý do (ít nhất {REOPEN_REASON_MIN} ký tự): "
+            "bài chưa có điểm không được xếp hạng."
+        )
+    with_reason = reopening or bool(unscored)
+    data = {"reason": reason} if with_reason else None
+    if unscored:
+        data = {"reason": reason, "unscored": unscored}
     contest.judging_closed_at = timezone.now() if to == ContestStage.CLOSED else None
     # The map is checked first; a later refusal rolls the move back with the transaction.
     transition(contest, to, transitions=STAGE_TRANSITIONS, what="cuộc thi", actor=actor, action="contest.stage", error=ContestError,
                field="stage", labels=ContestStage, unit=contest.campaign.issuing_unit,
-               comment=reason if reopening else "", data={"reason": reason} if reopening else None,
+               comment=reason if with_reason else "", data=data,
                update_fields=("judging_closed_at",))
     if to == ContestStage.PUBLISHED:
         raise ContestError("Hãy dùng chức năng “Công bố kết quả”.")
@@ -149,7 +165,6 @@ def change_stage(contest: ContestSettings, *, actor: Any, to: str, reason: str =
     if to == ContestStage.JUDGING and previous == ContestStage.SUBMISSION and not entries.exists():
         raise ContestError("Chưa có bài dự thi nào được nộp.")
     if to == ContestStage.CLOSED:
-        _guard_all_scored(contest)
         compute_results(contest)
     if reopening:
         if Prize.objects.filter(contest=contest.campaign, status=PrizeStatus.CONFIRMED).exists():
@@ -159,19 +174,49 @@ def change_stage(contest: ContestSettings, *, actor: Any, to: str, reason: str =
     return contest
 
 
-def _guard_all_scored(contest: ContestSettings) -> None:
+def unscored_entries(contest: ContestSettings) -> list[str]:
+    """Submitted entries a judge has not scored yet, then those with no judge, as
+    "BD-001 (Nguyễn Văn A)" / "BD-004 (chưa phân công giám khảo)", by entry code."""
     pending = (
         JudgeAssignment.objects.filter(entry__contest=contest.campaign, entry__status=EntryStatus.SUBMITTED,
                                        scored_at__isnull=True)
-        .select_related("entry", "judge").order_by("entry__code")
+        .select_related("entry", "judge").order_by("entry__code", "pk")
     )
-    if pending:
-        names = "; ".join(f"{a.entry.code} ({_name(a.judge)})" for a in pending[:10])
-        raise ContestError(f"Còn bài chưa được chấm: {names}.")
+    out = [f"{a.entry.code} ({_name(a.judge)})" for a in pending]
     unjudged = Entry.objects.filter(contest=contest.campaign, status=EntryStatus.SUBMITTED, assignments__isnull=True)
-    if unjudged.exists():
-        codes = ", ".join(unjudged.values_list("code", flat=True)[:10])
-        raise ContestError(f"Bài dự thi chưa được phân công giám khảo: {codes}.")
+    out += [f"{code} (chưa phân công giám khảo)" for code in unjudged.order_by("code").values_list("code", flat=True)]
+    return out
+
+
+@transaction.atomic
+def extend_judging_deadline(contest: ContestSettings, *, actor: Any, until: date, reason: str,
+                            today: date | None = None) -> ContestSettings:
+    """Move the judging deadline to ``until`` (a date, not before ``today`` nor the end
+    of submissions), at any stage before publication — also while judging, when the
+    contest's rules can no longer be edited. ``reason`` (≥ ``REOPEN_REASON_MIN``
+    characters) and both dates go to the audit event.
+
+    Raises ``NotAllowed`` for anyone but the contest's managers, ``ContestError`` once
+    results are published or for a date or reason refused."""
+    _require_manager(actor, contest.campaign)
+    contest = ContestSettings.objects.select_for_update().get(pk=contest.pk)
+    if contest.stage == ContestStage.PUBLISHED:
+        raise ContestError("Kết quả đã công bố: không thể gia hạn chấm thi.")
+    reason = reason.strip()
+    if len(reason) < REOPEN_REASON_MIN:
+        raise ContestError(f"Cần ghi lý do gia hạn chấm thi (ít nhất {REOPEN_REASON_MIN} ký tự): lý do được lưu vào nhật ký.")
+    today = today or timezone.localdate()
+    if until < today:
+        raise ContestError(f"Hạn chấm thi mới ({formats.date(until)}) đã qua: chọn từ hôm nay ({formats.date(today)}) trở đi.")
+    if until < contest.submission_end:
+        raise ContestError(f"Hạn chấm thi mới ({formats.date(until)}) sớm hơn ngày hết nhận bài "
+                           f"({formats.date(contest.submission_end)}).")
+    before = contest.judging_deadline
+    contest.judging_deadline = until
+    contest.save(update_fields=["judging_deadline"])
+    record(actor=actor, action="contest.judging_deadline.extend", obj=contest, unit=contest.campaign.issuing_unit,
+           comment=reason, data={"before": before.isoformat(), "after": until.isoformat(), "reason": reason})
+    return contest
 
 
 # --- entries -----------------------------------------------------------------------
@@ -428,7 +473,8 @@ def save_scores(
 ) -> JudgeAssignment:
     """Record one judge's scores for one entry; ``None`` = "không áp dụng".
     Every criterion must be scored or marked N/A; at least one must be scored.
-    Refused after the judging deadline: staff extend it in the contest settings."""
+    Refused after the judging deadline: staff extend it on the contest page
+    (``extend_judging_deadline``)."""
     require(actor, "contests.score_entry", assignment, "Chỉ giám khảo được phân công mới được chấm bài này.")
     contest = settings_of(assignment.entry.contest)
     if contest.stage != ContestStage.JUDGING:
@@ -436,7 +482,7 @@ def save_scores(
     if (today or timezone.localdate()) > contest.judging_deadline:
         raise ContestError(
             f"Đã hết hạn chấm thi ({formats.date(contest.judging_deadline)}). "
-            "Đề nghị cán bộ thi đua gia hạn trong phần thiết lập cuộc thi."
+            "Đề nghị cán bộ thi đua gia hạn hạn chấm thi trên trang cuộc thi."
         )
     criteria = list(contest.rubric.all())
     errors = []

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:code>/", views.contest_detail, name="detail"),
     path("<slug:code>/the-le/", views.settings_edit, name="settings"),
     path("<slug:code>/giai-doan/", views.stage_change, name="stage"),
+    path("<slug:code>/han-cham-thi/", views.deadline_extend, name="deadline_extend"),
     path("<slug:code>/bai-du-thi/moi/", views.entry_create, name="entry_create"),
     path("<slug:code>/bai-du-thi/<int:pk>/", views.entry_detail, name="entry_detail"),
     path("<slug:code>/bai-du-thi/<int:pk>/nop/", views.entry_submit, name="entry_submit"),

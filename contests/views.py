@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.choices import CampaignKind
 from campaigns.models import Campaign
+from core import listing
 from core.errors import DomainError
 from core.files import file_response
 from core.numbers import parse_decimal
@@ -27,7 +28,7 @@ from organization.rules import allowed
 from . import results as contest_results
 from . import services
 from .choices import STAGE_TRANSITIONS, ContestStage, EntryFormat, EntryStatus, PrizeStatus
-from .forms import AuthorFormSet, ContestSettingsForm, EntryForm, RubricFormSet
+from .forms import AuthorFormSet, ContestSettingsForm, EntryForm, JudgingDeadlineForm, RubricFormSet
 from .models import ContestSettings, Entry, EntryResult, JudgeAssignment, Prize, contests_for_user
 
 STAGE_ACTIONS = {
@@ -51,8 +52,9 @@ def _settings_or_none(campaign: Campaign) -> ContestSettings | None:
 
 @login_required
 def contest_list(request):
-    contests = contests_for_user(request.user).select_related("issuing_unit", "contest_settings").order_by("-start_date")
-    return render(request, "contests/contest_list.html", {"contests": contests})
+    contests = contests_for_user(request.user).select_related("issuing_unit", "contest_settings").order_by("-start_date", "pk")
+    page = listing.paginate(request, contests, search_fields=("title", "code", "issuing_unit__name"))
+    return render(request, "contests/contest_list.html", {"contests": page.rows, "page": page.page, "listing": page})
 
 
 @login_required
@@ -78,6 +80,10 @@ def contest_detail(request, code: str):
             context["stage_actions"] = [(to, STAGE_ACTIONS.get(to, "Mở lại việc chấm thi")) for to in STAGE_TRANSITIONS[contest.stage]
                                         if to != ContestStage.PUBLISHED]
             context["reopen_reason_min"] = services.REOPEN_REASON_MIN
+            if contest.stage == ContestStage.JUDGING:
+                context["unscored"] = services.unscored_entries(contest)
+            if contest.stage != ContestStage.PUBLISHED:
+                context["deadline_form"] = JudgingDeadlineForm(initial={"until": contest.judging_deadline})
             context["judges"] = services.eligible_judges(campaign)
             context["assignable"] = contest.stage in (ContestStage.SUBMISSION, ContestStage.JUDGING)
     return render(request, "contests/contest_detail.html", context)
@@ -109,6 +115,26 @@ def stage_change(request, code: str):
     contest = perform(request, change, campaign, to=request.POST.get("to", ""), reason=request.POST.get("reason", ""))
     if contest is not None:
         messages.success(request, f"Cuộc thi chuyển sang giai đoạn “{contest.get_stage_display()}”.")
+    return redirect("contests:detail", campaign.code)
+
+
+@login_required
+@require_POST
+def deadline_extend(request, code: str):
+    """Extend the judging deadline (any stage before publication), with a reason."""
+    campaign = get_contest_for_user(request.user, code)
+    form = JudgingDeadlineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Không gia hạn được: " + "; ".join(
+            f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        return redirect("contests:detail", campaign.code)
+
+    def extend(campaign: Campaign, *, actor: Any, until, reason: str) -> ContestSettings:
+        return services.extend_judging_deadline(services.settings_of(campaign), actor=actor, until=until, reason=reason)
+
+    contest = perform(request, extend, campaign, until=form.cleaned_data["until"], reason=form.cleaned_data["reason"])
+    if contest is not None:
+        messages.success(request, f"Đã gia hạn chấm thi đến hết ngày {contest.judging_deadline:%d/%m/%Y}.")
     return redirect("contests:detail", campaign.code)
 
 

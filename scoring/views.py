@@ -94,8 +94,11 @@ def _default_year() -> int:
 
 @login_required
 def dashboard(request):
-    """Entry point: the user's own unit."""
+    """Entry point: the user's own unit; for a superuser without one, the first top unit
+    (the admin's menu item led to a 404, issue 13)."""
     unit = scope_unit(request.user)
+    if unit is None and request.user.is_superuser:
+        unit = Unit.objects.filter(parent=None).order_by("sort_order", "name").first()
     if unit is None:
         raise Http404("Tài khoản chưa được gán đơn vị.")
     return redirect("scoring:unit_dashboard", pk=unit.pk)
@@ -284,5 +287,3 @@ def index_results(request):
     """External yearly index results within the user's scope."""
     results = IndexResult.objects.for_user(request.user).select_related("unit").order_by("index_code", "-year", "unit__path")
     return render(request, "scoring/index_results.html", {"results": results})
-
-
