@@ -6,7 +6,6 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from core import formats
 from core.exports import MONEY_FORMAT, add_sheet, workbook_bytes
 
 from .choices import NominationStatus
@@ -26,7 +25,7 @@ def _list_rows(round_: Any) -> list[list[Any]]:
     return [[
         i, n.get_subject_display(), n.nominee_name, n.nominee_detail, n.proposing_unit.name, n.award_form.name,
         n.get_status_display(), n.decision.document_code if n.decision_id and n.decision.number else "",
-        formats.date(n.decision.date) if n.decision_id else "", n.amount,
+        n.decision.date if n.decision_id else None, n.amount,
     ] for i, n in enumerate(qs, start=1)]
 
 

@@ -4,8 +4,6 @@ with a bold title line, a blank line and the header. Cells go through
 
 from __future__ import annotations
 
-from typing import Any
-
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -15,12 +13,15 @@ from core.exports import add_sheet, safe_cell, workbook_bytes
 WIDTHS = (8, 40, 14, 14, 14, 14, 14, 14, 14, 30)
 
 
-def titled_workbook(title: str, sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
-    """.xlsx bytes with one sheet per ``(name, header, rows)`` (``core.exports.add_sheet``),
-    each headed by ``title`` in bold and a blank line."""
+def titled_workbook(title: str, sheets: list[tuple]) -> bytes:
+    """.xlsx bytes with one sheet per ``(name, header, rows)`` or ``(name, header, rows,
+    number_formats)`` (``core.exports.add_sheet``: numbers and dates get a format from
+    their type unless ``number_formats`` names one for the column), each headed by
+    ``title`` in bold and a blank line."""
     wb = Workbook()
-    for index, (name, header, rows) in enumerate(sheets):
-        ws = add_sheet(wb, safe_sheet_name(name), header, rows, first=index == 0)
+    for index, (name, header, rows, *formats) in enumerate(sheets):
+        ws = add_sheet(wb, safe_sheet_name(name), header, rows, first=index == 0,
+                       number_formats=formats[0] if formats else None)
         ws.insert_rows(1, 2)
         ws["A1"] = safe_cell(title)
         ws["A1"].font = Font(bold=True, size=13)

@@ -173,13 +173,20 @@ def _month_choices(years: list[int]) -> list[tuple[str, str]]:
             for y in years for m in months_between(datetime.date(y, 1, 1), datetime.date(y, 12, 1))]
 
 
+def _whole(value):
+    """A count stored as a decimal (12.000) as an int, so its cell shows "12", not "12,00"."""
+    return int(value) if value is not None and value == int(value) else value
+
+
 @login_required
 @require_GET
 def unit_dashboard_xlsx(request, pk: int):
     unit, period, rows, values, children = _dashboard(request, pk)
-    header = ["Mã", "Chỉ số", "Tử số", "Mẫu số", "Giá trị", "Đơn vị tính", "Chỉ tiêu", "Đánh giá", "Ghi chú"]
-    data = [[r["defn"].code, r["defn"].name, r["v"].numerator, r["v"].denominator, r["v"].value, r["defn"].unit_label,
-             r["defn"].target, {"ok": "Đạt", "bad": "Chưa đạt"}.get(r["status"], ""), r["v"].note] for r in rows]
+    # Vietnamese names first; the technical code last, for matching with the API (issue 13).
+    header = ["STT", "Chỉ số", "Tử số", "Mẫu số", "Giá trị", "Đơn vị tính", "Chỉ tiêu", "Đánh giá", "Ghi chú", "Mã chỉ số"]
+    data = [[i, r["defn"].name, _whole(r["v"].numerator), _whole(r["v"].denominator), r["v"].value, r["defn"].unit_label,
+             r["defn"].target, {"ok": "Đạt", "bad": "Chưa đạt"}.get(r["status"], ""), r["v"].note, r["defn"].code]
+            for i, r in enumerate(rows, start=1)]
     sheets = [("Chỉ số", header, data)]
     if children:
         defs = [r["defn"] for r in rows if r["defn"].formula_kind == FormulaKind.RATIO]
@@ -215,7 +222,7 @@ def leaderboard_xlsx(request, code: str, round_id: int):
     sheets = []
     for t in data["tables"]:
         header = ["Hạng", "Đơn vị", "Điểm", "Số tiêu chí đạt", "Tiêu chí bắt buộc chưa đạt", "Hạng năm trước",
-                  "Điểm năm trước", *[c.code for c in t["criteria"]]]
+                  "Điểm năm trước", *[f"TC {c.order}. {c.text[:120]}" for c in t["criteria"]]]
         rows = [[r["rank"], r["name"], r["score"], r["met"], r["must_failed"], r["previous_rank"], r["previous_score"],
                  *[(cell or {}).get("value") for _, cell in r["cells"]]] for r in t["rows"]]
         sheets.append((t["group"].name, header, rows))
