@@ -133,6 +133,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "organization.signin.SecondFactorMiddleware",  # after OTP and messages (issue 12)
+    "organization.signin.MustChangePasswordMiddleware",  # temporary password set by staff (issue 13)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from organization import signin
+from organization import account_views, signin
 from scoring import completeness
 
 from .home import home
@@ -18,6 +18,14 @@ urlpatterns = [
     path("dang-nhap/ma-xac-thuc/", signin.verify, name="signin_verify"),
     path("tai-khoan/dang-nhap-hai-buoc/", signin.second_factor_setup, name="second_factor_setup"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    # Own password (issue 13): change when signed in; reset by an e-mailed link (Django's views).
+    path("tai-khoan/doi-mat-khau/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("tai-khoan/quen-mat-khau/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("tai-khoan/quen-mat-khau/da-gui/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("tai-khoan/dat-mat-khau/<uidb64>/<token>/", account_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("tai-khoan/dat-mat-khau/xong/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
     path("don-vi/", include("organization.urls")),
     path("thong-bao/", include("notifications.urls")),
     path("phong-trao/", include("campaigns.urls")),

@@ -43,6 +43,14 @@ class Unit(models.Model):
         "hoạt động đến", null=True, blank=True,
         help_text="Ví dụ: cấp huyện kết thúc hoạt động ngày 30/06/2025",
     )
+    official_code = models.CharField(
+        "mã đơn vị hành chính", max_length=10, blank=True, db_index=True,
+        help_text="Mã của Cục Thống kê (tỉnh 2 chữ số, huyện 3, xã 5); trống với sở, phòng, đơn vị sự nghiệp",
+    )
+    successor = models.ForeignKey(
+        "self", verbose_name="đơn vị kế thừa sau sắp xếp", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="predecessors",
+    )
     is_active = models.BooleanField("đang hoạt động", default=True)
     is_demo = models.BooleanField("dữ liệu mẫu", default=False)
     sort_order = models.IntegerField("thứ tự", default=0)
@@ -167,6 +175,10 @@ class UserProfile(models.Model):
     role = models.CharField("vai trò", max_length=20, choices=Role.choices)
     person = models.ForeignKey(
         Person, verbose_name="hồ sơ cá nhân", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    must_change_password = models.BooleanField(
+        "phải đổi mật khẩu khi đăng nhập", default=False,
+        help_text="Bật khi cán bộ thi đua đặt mật khẩu tạm: người dùng đổi mật khẩu trước khi làm việc khác",
     )
 
     class Meta:

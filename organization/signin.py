@@ -51,7 +51,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.services import record
 
 from .choices import Role
-from .scope import role_of
+from .scope import profile_of, role_of
 
 #: Roles whose accounts sign or approve decisions: a second factor when required.
 SECOND_FACTOR_ROLES = frozenset({Role.STAFF, Role.LEADER})
@@ -262,4 +262,24 @@ class SecondFactorMiddleware:
             messages.error(request, "Tài khoản này phải đăng nhập bằng hai bước. Vui lòng đăng nhập lại.")
             back = request.get_full_path() if request.method == "GET" else "/"
             return redirect(f"{reverse('login')}?{urlencode({'next': back})}")
+        return self.get_response(request)
+
+
+class MustChangePasswordMiddleware:
+    """Send a user whose account was given a temporary password by staff
+    (``UserProfile.must_change_password``) to the password change page until they
+    have changed it; signing out stays possible. Goes after ``SecondFactorMiddleware``."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if getattr(user, "is_authenticated", False):
+            profile = profile_of(user)
+            if profile is not None and profile.must_change_password:
+                # Static files never get here: WhiteNoise serves them earlier.
+                if request.path not in {reverse("password_change"), reverse("logout")}:
+                    messages.info(request, "Tài khoản đang dùng mật khẩu tạm: hãy đặt mật khẩu mới trước khi làm việc.")
+                    return redirect("password_change")
         return self.get_response(request)
