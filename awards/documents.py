@@ -19,11 +19,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from campaigns.choices import AwardType, Subject
+from core import formats
+from organization.choices import UnitKind
 
 from .choices import DocumentKind, NominationStatus
 from .models import Decision, GeneratedDocument, Nomination
+from .queries import decision_nominations
 from .queries import expand_unit_name as expand
-from .queries import proposal_nominations
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 BASE_URL = STATIC_DIR.as_uri() + "/"
@@ -75,21 +77,59 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
 # --- contexts --------------------------------------------------------------------
 
 
+#: People's Committees: their head is the Chủ tịch, their competence the Law on local government.
+PEOPLES_COMMITTEES = (UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE)
+#: Luật Tổ chức chính quyền địa phương số 72/2025/QH15: the two-level local government
+#: in force from 01/07/2025; decisions before follow the 2015 law as amended in 2019.
+LOCAL_GOV_LAW_2025_FROM = date(2025, 7, 1)
+#: Luật Thi đua, khen thưởng 2022 (số 06/2022/QH15) in force from 01/01/2024.
+EMULATION_LAW_2022_FROM = date(2024, 1, 1)
+
+
+def is_peoples_committee(unit) -> bool:
+    return unit.kind in PEOPLES_COMMITTEES or unit.name.startswith("UBND")
+
+
 def agency_lines(unit) -> tuple[str, str]:
-    """(parent agency, issuing agency) as printed top-left. An UBND prints alone;
-    an office or section prints under its UBND (ND 30/2020 Art. 8)."""
+    """(parent agency, issuing agency) as printed top-left, both in full (no "UBND").
+    An UBND prints alone; an office, section or department prints under its parent
+    (ND 30/2020 Art. 8 and Phụ lục I)."""
     own = expand(unit.name).upper()
     parent = ""
-    if unit.parent_id and not unit.name.startswith("UBND"):
+    if unit.parent_id and not is_peoples_committee(unit):
         parent = expand(unit.parent.name).upper()
     return parent, own
 
 
 def authority_text(unit) -> str:
     """Who decides, as written in the text: "Chủ tịch Ủy ban nhân dân …" for an UBND,
-    else the unit's own name."""
+    "Giám đốc Sở …" for a department, else the unit's own name."""
     name = expand(unit.name)
-    return f"Chủ tịch {name}" if unit.name.startswith("UBND") else name
+    if is_peoples_committee(unit):
+        return f"Chủ tịch {name}"
+    if unit.kind == UnitKind.DEPARTMENT:
+        return f"Giám đốc {name}"
+    return name
+
+
+def competence_basis(unit, day: date | None) -> list[str]:
+    """The căn cứ lines of a decision of ``unit`` dated ``day`` (full dates, ND 30/2020
+    Phụ lục I): the law that gives the authority (an UBND: Luật Tổ chức chính quyền
+    địa phương of the date) and the Law on emulation and commendation of the date."""
+    day = day or timezone.localdate()
+    lines = []
+    if is_peoples_committee(unit):
+        if day >= LOCAL_GOV_LAW_2025_FROM:
+            lines.append("Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15 ngày 16 tháng 6 năm 2025")
+        else:
+            lines.append("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung "
+                         "một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019")
+    if day >= EMULATION_LAW_2022_FROM:
+        lines.append("Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022")
+    else:
+        lines.append("Căn cứ Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ sung một số điều "
+                     "của Luật Thi đua, khen thưởng ngày 14 tháng 6 năm 2005 và ngày 16 tháng 11 năm 2013")
+    return lines
 
 
 def signer_block(title: str) -> list[str]:
@@ -98,22 +138,38 @@ def signer_block(title: str) -> list[str]:
 
 def amounted(nominations: list[Nomination], day: date) -> list[Nomination]:
     """Amounts for display: the stored amount once decided, else computed for ``day``
-    (once per award form × subject: a 100-nominee list costs a handful of queries)."""
+    (once per award form × subject: a 100-nominee list costs a handful of queries).
+    Each nomination gets ``display_amount`` and ``amount_source`` (decree and article,
+    or why the law gives no amount), as the Tờ trình's amount table cites them."""
     from .money import MoneyConfigError, amount_breakdown
 
-    cache: dict[tuple[int, str], int | None] = {}
+    cache: dict[tuple[int, str], tuple[int | None, str]] = {}
     for n in nominations:
-        if n.amount is not None:
-            n.display_amount = n.amount
-            continue
         key = (n.award_form_id, n.subject)
         if key not in cache:
             try:
-                cache[key] = amount_breakdown(n.award_form, day, n.subject).amount
-            except MoneyConfigError:
-                cache[key] = None
-        n.display_amount = cache[key]
+                b = amount_breakdown(n.award_form, day, n.subject)
+                source = getattr(b, "source", "") or ""
+                if b.amount is None and getattr(b, "note", ""):
+                    source = b.note
+                elif b.coefficient is not None and source:
+                    source = f"{formats.number(b.coefficient)} × {formats.money(b.base_salary or 0)}, làm tròn lên; {source}"
+                cache[key] = (b.amount, source)
+            except MoneyConfigError as exc:
+                cache[key] = (None, str(exc))
+        n.display_amount = n.amount if n.amount is not None else cache[key][0]
+        n.amount_source = cache[key][1]
     return nominations
+
+
+def amount_sources(nominations: list[Nomination]) -> list[tuple[str, str]]:
+    """(award form and subject, source) once each, for the note under an amount table."""
+    seen: dict[str, str] = {}
+    for n in nominations:
+        label = f"{n.award_form.name} ({Subject(n.subject).label.lower()})"
+        if getattr(n, "amount_source", "") and label not in seen:
+            seen[label] = n.amount_source
+    return list(seen.items())
 
 
 def split_by_subject(nominations: list[Nomination]) -> dict[str, Any]:
@@ -135,9 +191,13 @@ def _award_names(nominations: list[Nomination]) -> str:
 
 
 def proposal_context(decision: Decision, nominations: list[Nomination] | None = None) -> dict[str, Any]:
+    """The Tờ trình: from the chosen proposing agency (its own number and symbol) to the
+    deciding authority; lists only the decision's forms' nominations not yet decided.
+    An upward one asks the higher authority (Chủ tịch UBND tỉnh, Thủ tướng …) and
+    encloses the dossier; the amount table cites decree and article per form."""
     round_ = decision.round
     campaign = round_.campaign
-    nominations = nominations if nominations is not None else proposal_nominations(round_)
+    nominations = nominations if nominations is not None else decision_nominations(decision)
     day = decision.date or decision.proposal_date
     amounted(nominations, day)
     parent, agency = agency_lines(decision.proposal_unit)
@@ -149,17 +209,34 @@ def proposal_context(decision: Decision, nominations: list[Nomination] | None = 
             "type": "TỜ TRÌNH",
             "subject": f"Về việc đề nghị tặng {award_type_name} cho tập thể, cá nhân có thành tích trong "
                        f"{round_.name.lower()} phong trào thi đua",
-            "addressee": decision.addressee,
+            "addressee": expand(decision.addressee),
             "recipients": ["Như trên", "Lưu: VT."],
-            "signer": signer_block(decision.proposal_signer_title or "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"),
-            "signer_name": decision.proposal_signer_name or decision.signer_name,
+            "signer": signer_block(decision.proposal_signer_title or default_proposal_signer(decision.proposal_unit)),
+            "signer_name": decision.proposal_signer_name or ("" if decision.upward else decision.signer_name),
         },
         "decision": decision, "round": round_, "campaign": campaign, "meeting": decision.meeting,
+        "proposer_name": expand(decision.proposal_unit.name), "issuer_name": expand(campaign.issuing_unit.name),
+        "addressee": expand(decision.addressee), "amount_sources": amount_sources(nominations),
+        "dossier": campaign.dossier_component_lines(),
         "award_names": _award_names(nominations), **split_by_subject(nominations),
     }
 
 
+def default_proposal_signer(unit) -> str:
+    """Who signs a Tờ trình of ``unit`` when none is typed (ND 30/2020 Art. 13)."""
+    if is_peoples_committee(unit):
+        return "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+    if unit.kind == UnitKind.DEPARTMENT:
+        return "GIÁM ĐỐC"
+    if unit.kind == UnitKind.OFFICE and unit.name.lower().startswith("văn phòng"):
+        return "CHÁNH VĂN PHÒNG"
+    return "TRƯỞNG PHÒNG" if unit.kind == UnitKind.OFFICE else "THỦ TRƯỞNG ĐƠN VỊ"
+
+
 def decision_context(decision: Decision) -> dict[str, Any]:
+    """The round's own Quyết định (never an upward one: the higher level issues that)."""
+    if decision.upward:
+        raise ValueError(f"Quyết định này do {decision.authority} ban hành, không in tại đây.")
     round_ = decision.round
     campaign = round_.campaign
     nominations = list(decision.nominations.select_related("award_form", "person__unit", "unit").order_by("subject", "id"))
@@ -178,6 +255,7 @@ def decision_context(decision: Decision) -> dict[str, Any]:
             "signer": signer_block(decision.signer_title), "signer_name": decision.signer_name,
         },
         "authority": authority, "authority_text": authority_text(issuing),
+        "basis": competence_basis(issuing, decision.date), "issuer_name": expand(issuing.name),
         "decision": decision, "round": round_, "campaign": campaign,
         "award_names": _award_names(nominations), "proposal_unit_name": expand(decision.proposal_unit.name),
         **split_by_subject(nominations),
@@ -203,6 +281,7 @@ def minutes_context(meeting) -> dict[str, Any]:
             "date": timezone.localtime(meeting.held_at).date(), "type": "BIÊN BẢN",
             "subject": f"Họp xét khen thưởng {round_.name.lower()} phong trào thi đua",
         },
+        "issuer_name": expand(issuing.name),
         "meeting": meeting, "members": members, "present": [m for m in members if m.present],
         "absent": [m for m in members if not m.present], "tallies": tallies, "chair": chair, "secretary": secretary,
         "round": round_, "campaign": campaign, "held_at": timezone.localtime(meeting.held_at),
@@ -232,8 +311,10 @@ def report_context(nomination: Nomination) -> dict[str, Any]:
         regime, form_title = None, ""
     report = nomination.report or {}
     home = nomination.person.unit if nomination.person_id else nomination.unit
+    # Dated when the unit submits it (not the decision's date): blank until then.
+    submitted = timezone.localtime(nomination.submitted_at).date() if nomination.submitted_at else None
     return {
-        "doc": {"place": home.place_name or nomination.round.campaign.doc_place, "date": day},
+        "doc": {"place": home.place_name or nomination.round.campaign.doc_place, "date": submitted},
         "nomination": nomination, "report": report, "particulars": report.get("particulars", {}),
         "achievements": report.get("achievements", []), "form_title": form_title, "regime": regime,
         "round": nomination.round, "campaign": nomination.round.campaign, "home_unit": home,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from campaigns.choices import AwardAuthority
 from campaigns.models import AwardForm, Participant, Round
 from organization.models import Unit
 
@@ -117,13 +118,51 @@ class TallyForm(forms.Form):
 
 
 class DecisionCreateForm(forms.Form):
-    proposal_number = forms.CharField(label="Số tờ trình", max_length=20, required=False)
-    proposal_symbol = forms.CharField(label="Ký hiệu tờ trình", max_length=40, initial="TTr-UBND")
+    """A Tờ trình: its proposing agency (with its own number and symbol), and the award
+    forms it covers, all of one deciding authority (the service refuses a mix)."""
+
+    proposal_unit = forms.ModelChoiceField(
+        label="Cơ quan trình", queryset=Unit.objects.none(), required=False,
+        help_text="Ví dụ: Phòng Nội vụ, Văn phòng, Sở Nội vụ, Phòng Văn hóa – Xã hội; để trống: đơn vị của bạn",
+    )
+    proposal_number = forms.CharField(label="Số tờ trình", max_length=20, required=False,
+                                      help_text="Chỉ nhập số (ví dụ: 12); ký hiệu nhập ở ô dưới")
+    proposal_symbol = forms.CharField(label="Ký hiệu tờ trình", max_length=40, initial="TTr-UBND",
+                                      help_text="Ký hiệu của cơ quan trình, ví dụ: TTr-UBND, TTr-SNV, TTr-VHXH")
     proposal_date = forms.DateField(label="Ngày tờ trình", widget=forms.DateInput(attrs={"type": "date"}))
-    addressee = forms.CharField(label="Kính gửi", max_length=300, required=False)
+    upward = forms.BooleanField(label="Trình cấp trên quyết định (Bằng khen của Chủ tịch UBND tỉnh, của Thủ tướng …)",
+                                required=False)
+    award_forms = forms.ModelMultipleChoiceField(
+        label="Hình thức khen thưởng", queryset=AwardForm.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Mỗi tờ trình gồm các hình thức của một cấp quyết định; để trống: mọi hình thức do cơ quan ban hành "
+                  "phong trào quyết định",
+    )
+    addressee = forms.CharField(label="Kính gửi", max_length=300, required=False,
+                                help_text="Để trống: người có thẩm quyền quyết định hình thức đã chọn")
     proposal_signer_title = forms.CharField(label="Chức vụ người ký tờ trình", required=False,
                                             widget=forms.Textarea(attrs={"rows": 2}))
     proposal_signer_name = forms.CharField(label="Người ký tờ trình", max_length=200, required=False)
+
+    def __init__(self, *args, round_: Round, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proposal_unit"].queryset = Unit.objects.for_user(user).filter(is_active=True).order_by("path")
+        self.fields["award_forms"].queryset = round_.campaign.award_forms.exclude(authority=AwardAuthority.PARTICIPANT)
+
+    def clean(self):
+        data = super().clean()
+        data["award_forms"] = list(data.get("award_forms") or []) or None  # none ticked: the issuer's own forms
+        return data
+
+
+class ExternalDecisionForm(forms.Form):
+    """The higher level's decision returned for an upward Tờ trình."""
+
+    number = forms.CharField(label="Số quyết định", max_length=20, help_text="Chỉ nhập số")
+    symbol = forms.CharField(label="Ký hiệu", max_length=40, initial="QĐ-UBND", help_text="Ví dụ: QĐ-UBND, QĐ-TTg")
+    decision_date = forms.DateField(label="Ngày quyết định", widget=forms.DateInput(attrs={"type": "date"}))
+    signer_title = forms.CharField(label="Chức vụ người ký", max_length=200, required=False, initial="CHỦ TỊCH")
+    signer_name = forms.CharField(label="Người ký", max_length=200)
+    scan = forms.FileField(label="Bản chụp quyết định đã ký (PDF, PNG, JPG)")
 
 
 class DecisionIssueForm(forms.Form):

@@ -382,6 +382,11 @@ class VoteTally(models.Model):
 # --- decisions and documents -----------------------------------------------------
 
 
+def decision_scan_path(instance: Decision, filename: str) -> str:
+    """``awards/decisions/<uuid4>.<ext>``: a higher level's signed decision, stored privately."""
+    return unguessable_name("awards/decisions", filename)
+
+
 class DecisionQuerySet(ScopedQuerySet):
     """Decisions of rounds whose campaign was issued within the user's subtree."""
 
@@ -408,6 +413,15 @@ class Decision(models.Model):
     proposal_signer_name = models.CharField("người ký tờ trình", max_length=200, blank=True)
     funding_source = models.CharField("nguồn kinh phí", max_length=300, blank=True)
     gold_book_from = models.PositiveIntegerField("số sổ vàng bắt đầu", null=True, blank=True)
+    # Which forms this decision covers: only forms of ONE deciding authority (issue 11).
+    award_forms = models.ManyToManyField(AwardForm, verbose_name="hình thức khen thưởng", blank=True, related_name="decisions")
+    upward = models.BooleanField(
+        "trình cấp trên", default=False,
+        help_text="Tờ trình đề nghị cấp trên khen thưởng; quyết định do cấp trên ban hành và được ghi nhận lại",
+    )
+    authority = models.CharField("cấp có thẩm quyền quyết định", max_length=300, blank=True)
+    scan = models.FileField("bản chụp quyết định của cấp trên", upload_to=decision_scan_path, blank=True, max_length=300)
+    scan_name = models.CharField("tên tệp bản chụp", max_length=255, blank=True)
     status = models.CharField("trạng thái", max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -425,9 +439,21 @@ class Decision(models.Model):
 
     @staticmethod
     def format_code(number: str, symbol: str) -> str:
-        """"05/QĐ-UBND" (a number below 10 padded), or a blank number to fill in by hand."""
+        """"05/QĐ-UBND" (a number below 10 padded), or a blank number to fill in by hand.
+
+        ``number`` is the number only; one typed with its symbol ("02/BB-HĐTĐKT") keeps
+        its number part, so the symbol is never printed twice."""
+        number = (number or "").split("/", 1)[0].strip()
         number = number.zfill(2) if number.isdigit() else number
         return f"{number}/{symbol}" if number else f"     /{symbol}"
+
+    def download_url(self, field: str) -> str:
+        """The checked view that serves ``field`` (see ``audit.admin.file_link``)."""
+        return reverse("awards:decision_scan", args=[self.pk])
+
+    @property
+    def scan_filename(self) -> str:
+        return self.scan_name or (self.scan.name.rsplit("/", 1)[-1] if self.scan else "")
 
     @property
     def document_code(self) -> str:

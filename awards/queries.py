@@ -6,6 +6,7 @@ other's reads (the old ``documents`` → ``services`` → ``tasks`` → ``docume
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .choices import NominationStatus as S
@@ -40,6 +41,26 @@ def proposal_nominations(round_: Any) -> list[Nomination]:
     return out
 
 
+#: Abbreviations an issuing agency's name may not carry on a document (ND 30/2020,
+#: Phụ lục I: the agency's name is written in full).
+_ABBREVIATIONS = (("HĐND", "Hội đồng nhân dân"), ("UBND", "Ủy ban nhân dân"))
+
+
 def expand_unit_name(name: str) -> str:
-    """"UBND huyện Tam Nông" → "Ủy ban nhân dân huyện Tam Nông" (as printed)."""
-    return name.replace("UBND", "Ủy ban nhân dân", 1) if name.startswith("UBND") else name
+    """"UBND huyện Tam Nông" → "Ủy ban nhân dân huyện Tam Nông"; "Văn phòng HĐND và UBND
+    huyện" → "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện" (as printed)."""
+    for short, full in _ABBREVIATIONS:
+        name = re.sub(rf"(?<!\w){short}(?!\w)", full, name or "")
+    return name
+
+
+def decision_nominations(decision: Any) -> list[Nomination]:
+    """What a decision (or an upward Tờ trình) lists: once issued or recorded, its own
+    nominations; before, the round's proposable nominations of the decision's award
+    forms that no decision has covered yet (a Tờ trình never lists what is decided)."""
+    if decision.status == "issued":
+        return list(decision.nominations.select_related("award_form", "person__unit", "unit", "proposing_unit")
+                    .order_by("subject", "proposing_unit__sort_order", "id"))
+    form_ids = {f.pk for f in decision.award_forms.all()}
+    return [n for n in proposal_nominations(decision.round)
+            if n.decision_id is None and n.status != S.DECIDED and (not form_ids or n.award_form_id in form_ids)]

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import record, transition
-from campaigns.choices import Subject
+from campaigns.choices import AwardAuthority, Subject
 from campaigns.models import AwardForm, Participant, Round
 from core import formats
 from core.errors import DomainError, NotAllowed
@@ -61,9 +61,12 @@ from .models import (
     NominationAttachment,
     VoteTally,
 )
-from .queries import expand_unit_name, latest_tally, proposal_nominations
+from .queries import decision_nominations, expand_unit_name, latest_tally, proposal_nominations
 
 S = NominationStatus
+
+#: A higher level's signed decision: a scanned PDF or a photo of it.
+SCAN_TYPES = ("pdf", "png", "jpg", "jpeg")
 
 class AwardsError(DomainError):
     """A refused awards operation; the message is shown to the user."""
@@ -482,46 +485,58 @@ def close_meeting(meeting: CouncilMeeting, *, actor: Any, ended_at: datetime | N
 @transaction.atomic
 def create_decision(round_: Round, *, actor: Any, proposal_date: date, proposal_number: str = "",
                     proposal_symbol: str = "TTr-UBND", addressee: str = "", meeting: CouncilMeeting | None = None,
-                    proposal_unit: Unit | None = None, **fields: Any) -> Decision:
-    """Start the round's decision (with its Tờ trình numbers); staff only."""
+                    proposal_unit: Unit | None = None, award_forms: Iterable[AwardForm] | None = None,
+                    upward: bool = False, **fields: Any) -> Decision:
+    """Start a decision of the round (with its Tờ trình: proposing agency, number,
+    symbol); staff only.
+
+    ``upward``: a Tờ trình to the higher authority of ``award_forms`` (e.g. Bằng khen
+    of the Chủ tịch UBND tỉnh); its decision is recorded later by
+    ``record_external_decision``. Otherwise the round's own decision, covering only
+    the forms its issuer decides (Luật Thi đua, khen thưởng 2022, Art. 75). Raises
+    ``AwardsError`` for a mixed-level set of forms, ``AwardsNotAllowed`` off scope."""
     _guard(actor, "awards.add_decision", round_, "Chỉ cán bộ thi đua – khen thưởng được lập tờ trình, dự thảo quyết định.")
     campaign = round_.campaign
+    forms = _decision_forms(round_, award_forms, upward)
     # A superuser has no profile: the campaign's issuing unit presents the Tờ trình then.
     proposal_unit = proposal_unit or scope_unit(actor) or campaign.issuing_unit
     _require(unit_in_scope(actor, proposal_unit), "Cơ quan trình không thuộc phạm vi quản lý.")
     if meeting is None:
         meeting = round_.council_meetings.order_by("-held_at").first()
     signer_lines = (campaign.signer_title or "").splitlines()
-    issuers = [f.issuer_title or f.name for f in campaign.award_forms.all()]
+    issuers = [f.issuer_title or f.name for f in forms]
     if issuers and all("chủ tịch" in i.lower() for i in issuers):
         # Giấy khen of the Chủ tịch is the Chủ tịch's own decision: signed "CHỦ TỊCH"
         # (or "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"), not "TM. ỦY BAN NHÂN DÂN" as the plan is.
         signer_lines = [line for line in signer_lines if not line.strip().upper().startswith("TM.")]
+    authority = expand_unit_name(forms[0].authority_name) if upward else ""
+    default_addressee = authority if upward else f"Chủ tịch {expand_unit_name(campaign.issuing_unit.name)}"
     decision = Decision.objects.create(
-        round=round_, meeting=meeting, proposal_number=proposal_number.strip(), proposal_symbol=proposal_symbol.strip(),
-        proposal_date=proposal_date, proposal_unit=proposal_unit,
-        addressee=addressee.strip() or f"Chủ tịch {expand_unit_name(campaign.issuing_unit.name)}",
-        signer_title=fields.pop("signer_title", "") or "\n".join(signer_lines) or "CHỦ TỊCH",
-        signer_name=fields.pop("signer_name", "") or campaign.signer_name,
+        round=round_, meeting=meeting, proposal_number=proposal_number.strip().split("/", 1)[0].strip(),
+        proposal_symbol=proposal_symbol.strip(), proposal_date=proposal_date, proposal_unit=proposal_unit,
+        addressee=addressee.strip() or default_addressee, upward=upward, authority=authority,
+        signer_title="" if upward else (fields.pop("signer_title", "") or "\n".join(signer_lines) or "CHỦ TỊCH"),
+        signer_name="" if upward else (fields.pop("signer_name", "") or campaign.signer_name),
         funding_source=fields.pop("funding_source", "") or campaign.funding_source,
-        created_by=actor, **fields,
+        created_by=actor, **{k: v for k, v in fields.items() if k not in ("signer_title", "signer_name")},
     )
-    record(actor=actor, action="awards.decision.create", obj=decision, unit=campaign.issuing_unit, to_state=decision.status)
+    decision.award_forms.set(forms)
+    record(actor=actor, action="awards.decision.create", obj=decision, unit=campaign.issuing_unit, to_state=decision.status,
+           data={"award_forms": [f.pk for f in forms], "upward": upward})
     return decision
 
 
-@transaction.atomic
-def issue_decision(decision: Decision, *, actor: Any, number: str, decision_date: date) -> Decision:
-    """Issue the decision: every approved nomination of the round becomes decided,
-    with its amount computed from the dated legal configuration on ``decision_date``."""
+def _decide(decision: Decision, *, actor: Any, number: str, decision_date: date, action: str) -> list[Nomination]:
+    """Make the round's approved nominations of the decision's forms decided, with
+    amounts from the dated configuration on ``decision_date``; returns them."""
     from .money import MoneyConfigError, amount_breakdown
 
-    _guard(actor, "awards.issue_decision", decision, "Chỉ lãnh đạo hoặc cán bộ thi đua được ban hành quyết định.")
-    _require(decision.status == DecisionStatus.DRAFT, "Quyết định đã ban hành.")
     _require(bool(number and number.strip()), "Cần nhập số quyết định.")
-    approved = list(Nomination.objects.select_for_update(of=("self",)).filter(round=decision.round, status=S.APPROVED)
+    form_ids = list(decision.award_forms.values_list("id", flat=True))
+    approved = list(Nomination.objects.select_for_update(of=("self",))
+                    .filter(round=decision.round, status=S.APPROVED, award_form_id__in=form_ids)
                     .select_related("award_form", "person", "unit", "proposing_unit"))
-    _require(bool(approved), "Chưa có hồ sơ nào được lãnh đạo duyệt trong đợt xét.")
+    _require(bool(approved), "Chưa có hồ sơ nào được lãnh đạo duyệt với hình thức của quyết định này.")
     for nomination in approved:
         try:
             breakdown = amount_breakdown(nomination.award_form, decision_date, nomination.subject)
@@ -531,11 +546,25 @@ def issue_decision(decision: Decision, *, actor: Any, number: str, decision_date
         nomination.amount = breakdown.amount
         nomination.coefficient = breakdown.coefficient
         nomination.base_salary = breakdown.base_salary
-        _transition(nomination, S.DECIDED, actor=actor, action="awards.nomination.decide",
+        _transition(nomination, S.DECIDED, actor=actor, action=action,
                     comment=f"Quyết định số {Decision.format_code(number.strip(), decision.symbol)}",
                     data={"amount": breakdown.amount},
                     update_fields=("decision", "amount", "coefficient", "base_salary"))
-    decision.number = number.strip()
+    return approved
+
+
+@transaction.atomic
+def issue_decision(decision: Decision, *, actor: Any, number: str, decision_date: date) -> Decision:
+    """Issue the round's own decision: the approved nominations of its award forms
+    (only forms its issuer decides) become decided, amounts computed on ``decision_date``.
+    An upward proposal is not issued here: see ``record_external_decision``."""
+    _guard(actor, "awards.issue_decision", decision, "Chỉ lãnh đạo hoặc cán bộ thi đua được ban hành quyết định.")
+    _require(decision.status == DecisionStatus.DRAFT, "Quyết định đã ban hành.")
+    _require(not decision.upward, f"Hình thức này do {decision.authority} quyết định: ghi nhận quyết định của cấp trên "
+                                  "khi nhận được, không ban hành tại đây.")
+    _decision_forms(decision.round, list(decision.award_forms.all()), upward=False)  # a mixed set is never issued
+    approved = _decide(decision, actor=actor, number=number, decision_date=decision_date, action="awards.nomination.decide")
+    decision.number = number.strip().split("/", 1)[0].strip()
     decision.date = decision_date
     decision.issued_at = timezone.now()
     transition(decision, DecisionStatus.ISSUED, transitions=DECISION_TRANSITIONS, actor=actor, action="awards.decision.issue",
@@ -547,7 +576,72 @@ def issue_decision(decision: Decision, *, actor: Any, number: str, decision_date
     return decision
 
 
+@transaction.atomic
+def record_external_decision(decision: Decision, *, actor: Any, number: str, symbol: str, decision_date: date,
+                             signer_title: str, signer_name: str, scan: Any) -> Decision:
+    """Record the higher authority's decision returned for an upward Tờ trình: its
+    number, symbol, date, signer and the scanned signed copy (PDF or image, checked
+    by content, stored under a random name, served only through the checked view).
+    The proposed nominations that the leader approved become decided with amounts
+    on ``decision_date``. Raises ``AwardsError`` (not upward, already recorded, no
+    number, no scan) or ``AwardsNotAllowed``."""
+    _guard(actor, "awards.issue_decision", decision, "Chỉ lãnh đạo hoặc cán bộ thi đua được ghi nhận quyết định của cấp trên.")
+    _require(decision.upward, "Chỉ ghi nhận quyết định của cấp trên cho tờ trình đề nghị cấp trên.")
+    _require(decision.status == DecisionStatus.DRAFT, "Đã ghi nhận quyết định của cấp trên cho tờ trình này.")
+    _require(bool(symbol and symbol.strip()), "Cần nhập ký hiệu quyết định của cấp trên (ví dụ: QĐ-UBND, QĐ-TTg).")
+    _require(bool(signer_name and signer_name.strip()), "Cần nhập người ký quyết định của cấp trên.")
+    _require(scan is not None, "Cần tải lên bản chụp quyết định đã ký của cấp trên.")
+    check_upload(scan, allowed=SCAN_TYPES, what="Bản chụp quyết định")
+    decision.symbol = symbol.strip()
+    approved = _decide(decision, actor=actor, number=number, decision_date=decision_date, action="awards.nomination.decide")
+    decision.number = number.strip().split("/", 1)[0].strip()
+    decision.date = decision_date
+    decision.signer_title = signer_title.strip()
+    decision.signer_name = signer_name.strip()
+    decision.scan = scan
+    decision.scan_name = os.path.basename(scan.name or "")[:255]
+    decision.issued_at = timezone.now()
+    transition(decision, DecisionStatus.ISSUED, transitions=DECISION_TRANSITIONS, actor=actor,
+               action="awards.decision.record_external", error=AwardsError, labels=DecisionStatus,
+               unit=decision.round.campaign.issuing_unit, comment=f"{decision.authority}: {decision.document_code}",
+               data={"nominations": [n.pk for n in approved]},
+               update_fields=("number", "symbol", "date", "signer_title", "signer_name", "scan", "scan_name", "issued_at"))
+    notify(users_at({n.proposing_unit for n in approved}, Role.OFFICER), Notice.DECISION_ISSUED,  # issue 13
+           f"Quyết định khen thưởng số {decision.document_code} ({decision.authority}) đã ban hành",
+           url=reverse("awards:nomination_list") + f"?round={decision.round_id}", actor=actor)
+    return decision
+
+
 # --- documents ------------------------------------------------------------------
+
+
+def _decision_forms(round_: Round, award_forms: Iterable[AwardForm] | None, upward: bool) -> list[AwardForm]:
+    """The award forms a decision covers, all of one deciding authority (issue 11).
+
+    Local (``upward`` false): only forms the campaign's issuer decides; default all
+    of them. Upward: forms of ONE higher authority (one Tờ trình to one addressee).
+    Raises ``AwardsError`` naming the form for a mixed-level attempt."""
+    campaign = round_.campaign
+    issuer = expand_unit_name(campaign.issuing_unit.name)
+    forms = list(award_forms) if award_forms is not None else [
+        f for f in campaign.award_forms.select_related("authority_unit")
+        if (f.authority == AwardAuthority.HIGHER) == upward and f.authority != AwardAuthority.PARTICIPANT]
+    if upward and not forms:
+        raise AwardsError("Chọn hình thức khen thưởng của cấp trên cần trình.")
+    for form in forms:
+        _require(form.campaign_id == campaign.pk, f"Hình thức “{form.name}” không thuộc phong trào của đợt xét.")
+        if not upward and form.authority != AwardAuthority.ISSUER:
+            who = expand_unit_name(form.authority_name) or "cấp khác"
+            raise AwardsError(
+                f"Quyết định của {issuer} chỉ gồm các hình thức thuộc thẩm quyền của mình; “{form.name}” do {who} "
+                f"quyết định" + (": lập tờ trình đề nghị cấp trên." if form.is_higher else ", không đưa vào quyết định này."))
+        if upward and not form.is_higher:
+            raise AwardsError(f"“{form.name}” do {issuer} quyết định theo thẩm quyền, không trình cấp trên.")
+    if upward:
+        keys = {f.authority_key for f in forms}
+        _require(len(keys) == 1, "Mỗi tờ trình chỉ đề nghị một cấp có thẩm quyền: "
+                 + "; ".join(sorted({f"“{f.name}” do {expand_unit_name(f.authority_name)}" for f in forms})) + ".")
+    return forms
 
 
 @transaction.atomic
@@ -563,13 +657,18 @@ def request_documents(*, actor: Any, decision: Decision | None = None, meeting: 
     else:
         _guard(actor, "awards.request_documents", target_round, "Chỉ cán bộ thi đua hoặc lãnh đạo được tạo văn bản.")
     docs = []
+    if decision is not None and decision.upward:
+        # The higher level prints its own Quyết định and Bằng khen; the portal records them.
+        _require(not {DocumentKind.DECISION, DocumentKind.CERTIFICATES} & set(kinds),
+                 f"Quyết định và bằng khen do {decision.authority} ban hành; ở đây chỉ in tờ trình, hồ sơ kèm theo "
+                 "và ghi nhận quyết định của cấp trên.")
     for kind in kinds:
         targets: list[dict[str, Any]]
         if kind in (DocumentKind.REPORT, DocumentKind.SUMMARY):
             if nomination is not None:
                 noms = [nomination]
-            elif decision is not None and decision.status == DecisionStatus.ISSUED:
-                noms = list(decision.nominations.all())
+            elif decision is not None:
+                noms = decision_nominations(decision)
             else:
                 noms = proposal_nominations(target_round)
             targets = [{"nomination": n} for n in noms]

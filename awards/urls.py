@@ -27,5 +27,7 @@ urlpatterns = [
     path("quyet-dinh/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("quyet-dinh/<int:pk>/ban-hanh/", views.decision_issue, name="decision_issue"),
     path("quyet-dinh/<int:pk>/van-ban/", views.decision_documents, name="decision_documents"),
+    path("quyet-dinh/<int:pk>/cap-tren/", views.decision_record, name="decision_record"),
+    path("quyet-dinh/<int:pk>/ban-chup/", views.decision_scan, name="decision_scan"),
     path("van-ban/<int:pk>/", views.document_download, name="document_download"),
 ]

@@ -37,6 +37,7 @@ from .forms import (
     DeadlineExceptionForm,
     DecisionCreateForm,
     DecisionIssueForm,
+    ExternalDecisionForm,
     MeetingForm,
     NominationCreateForm,
     ReasonForm,
@@ -44,7 +45,7 @@ from .forms import (
     TallyForm,
 )
 from .models import CouncilMeeting, Decision, GeneratedDocument, Nomination, VoteTally
-from .queries import latest_tally, proposal_nominations
+from .queries import decision_nominations, latest_tally
 
 S = NominationStatus
 
@@ -291,7 +292,7 @@ def round_detail(request, round_id: int):
         "exception_form": DeadlineExceptionForm(units=Unit.objects.for_user(request.user))
         if allowed(request.user, "awards.grant_deadline_exception", round_) else None,
         "meeting_form": MeetingForm() if allowed(request.user, "awards.add_meeting", round_) else None,
-        "decision_form": DecisionCreateForm(initial={"proposal_symbol": "TTr-UBND"})
+        "decision_form": DecisionCreateForm(round_=round_, user=request.user, initial={"proposal_symbol": "TTr-UBND"})
         if allowed(request.user, "awards.add_decision", round_) else None,
     })
 
@@ -384,26 +385,32 @@ def meeting_minutes(request, pk: int):
 @login_required
 @require_POST
 def decision_create(request, round_id: int):
-    return _round_form_post(request, round_id, "awards.add_decision", DecisionCreateForm(request.POST), "Tờ trình",
-                            services.create_decision, "Đã lập tờ trình và dự thảo quyết định.", "awards:decision_detail")
+    round_ = get_managed_round_for_user(request.user, round_id, "awards.add_decision")
+    form = DecisionCreateForm(request.POST, round_=round_, user=request.user)
+    return _round_form_post(request, round_id, "awards.add_decision", form, "Tờ trình",
+                            services.create_decision, "Đã lập tờ trình.", "awards:decision_detail")
 
 
 @login_required
 def decision_detail(request, pk: int):
     decision = get_decision_for_user(request.user, pk)
     _require_or_404(request.user, "awards.manage_round", decision)
-    if decision.status == DecisionStatus.ISSUED:
-        nominations = list(decision.nominations.select_related("award_form", "person__unit", "unit"))
-    else:
-        nominations = proposal_nominations(decision.round)
+    nominations = decision_nominations(decision)
     amounted(nominations, decision.date or decision.proposal_date)
     return render(request, "awards/decision_detail.html", {
         "decision": decision, **split_by_subject(nominations),
         "documents": decision.documents.select_related("nomination__person", "nomination__unit"),
         "meeting_documents": decision.meeting.documents.all() if decision.meeting_id else [],
         "issue_form": DecisionIssueForm()
-        if decision.status == DecisionStatus.DRAFT and allowed(request.user, "awards.issue_decision", decision) else None,
-        "kinds": DocumentKind.choices,
+        if decision.status == DecisionStatus.DRAFT and not decision.upward
+        and allowed(request.user, "awards.issue_decision", decision) else None,
+        "external_form": ExternalDecisionForm()
+        if decision.status == DecisionStatus.DRAFT and decision.upward
+        and allowed(request.user, "awards.issue_decision", decision) else None,
+        "award_forms": decision.award_forms.all(),
+        # The higher level prints its own Quyết định and Bằng khen.
+        "kinds": [(k, label) for k, label in DocumentKind.choices
+                  if not (decision.upward and k in (DocumentKind.DECISION, DocumentKind.CERTIFICATES))],
     })
 
 
@@ -438,6 +445,28 @@ def document_download(request, pk: int):
     if doc.status != DocumentStatus.DONE or not doc.file:
         raise Http404("Văn bản chưa được tạo xong.")
     return file_response(doc.file, filename=doc.filename, produced=True)
+
+
+@login_required
+@require_POST
+def decision_record(request, pk: int):
+    """The higher level's decision for an upward Tờ trình: number, date, signer, scan."""
+    decision = get_decision_for_user(request.user, pk)
+    form = ExternalDecisionForm(request.POST, request.FILES)
+    if form.is_valid():
+        perform(request, services.record_external_decision, decision, success="Đã ghi nhận quyết định của cấp trên.",
+                **form.cleaned_data)
+    else:
+        _form_refused(request, "Quyết định của cấp trên", form)
+    return redirect("awards:decision_detail", decision.pk)
+
+
+@login_required
+def decision_scan(request, pk: int):
+    """The stored scan of a higher level's decision (checked like every file)."""
+    decision = get_decision_for_user(request.user, pk)
+    _require_or_404(request.user, "awards.manage_round", decision)
+    return file_response(decision.scan, filename=decision.scan_filename)
 
 
 @login_required

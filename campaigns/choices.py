@@ -112,6 +112,17 @@ class AwardType(models.TextChoices):
     OTHER = "other", "Hình thức khác"
 
 
+class AwardAuthority(models.TextChoices):
+    """Who decides an award form (Luật Thi đua, khen thưởng 2022, Art. 75: each
+    authority decides its own forms). A round's own decision covers only ISSUER
+    forms; HIGHER forms are proposed upward by a Tờ trình; PARTICIPANT forms are
+    each participant's own (a commune chairman's Giấy khen), never printed above."""
+
+    ISSUER = "issuer", "Cơ quan ban hành phong trào quyết định"
+    HIGHER = "higher", "Cấp trên quyết định (trình lên cấp trên)"
+    PARTICIPANT = "participant", "Đơn vị tham gia tự quyết định theo thẩm quyền"
+
+
 class MoneyKind(models.TextChoices):
     COEFFICIENT = "coefficient", "Hệ số × mức lương cơ sở"
     FIXED = "fixed", "Số tiền cố định"

@@ -20,6 +20,7 @@ from organization.choices import Gender, PersonCategory, Role, UnitKind
 from organization.models import PerformanceRating, Person, Unit, UserProfile
 
 from .choices import (
+    AwardAuthority,
     AwardLevel,
     AwardType,
     CampaignKind,
@@ -66,13 +67,15 @@ UNITS: list[tuple[str, str, str, str | None, str, date | None]] = [
     # Two-level government from 01/07/2025: a commune directly under the province.
     ("DT-XA-TRAMCHIM", "UBND xã Tràm Chim", UnitKind.COMMUNE, "DT", "Tràm Chim", None),
     ("DT-XA-TRAMCHIM-VHXH", "Phòng Văn hóa – Xã hội xã Tràm Chim", UnitKind.OFFICE, "DT-XA-TRAMCHIM", "Tràm Chim", None),
-    # Hà Nam – Sở Giao thông vận tải
-    ("HNA", "UBND tỉnh Hà Nam", UnitKind.PROVINCE, None, "Hà Nam", None),
-    ("HNA-SGTVT", "Sở Giao thông vận tải Hà Nam", UnitKind.DEPARTMENT, "HNA", "Hà Nam", None),
-    ("HNA-SGTVT-VP", "Văn phòng Sở Giao thông vận tải", UnitKind.OFFICE, "HNA-SGTVT", "Hà Nam", None),
-    ("HNA-SGTVT-QLVT", "Phòng Quản lý vận tải, phương tiện và người lái", UnitKind.OFFICE, "HNA-SGTVT", "Hà Nam", None),
-    ("HNA-SGTVT-KHTC", "Phòng Kế hoạch – Tài chính", UnitKind.OFFICE, "HNA-SGTVT", "Hà Nam", None),
-    ("HNA-SGTVT-TTDK", "Trung tâm Đăng kiểm xe cơ giới Hà Nam", UnitKind.PUBLIC_SERVICE, "HNA-SGTVT", "Hà Nam", None),
+    # Hà Nam – Sở Giao thông vận tải. Hà Nam was merged into Ninh Bình by NQ 202/2025/QH15
+    # (12/06/2025); the merged province's government works from 01/07/2025, so the
+    # province and its departments end on 30/06/2025. Their 2023–2025 campaign stays as history.
+    ("HNA", "UBND tỉnh Hà Nam", UnitKind.PROVINCE, None, "Hà Nam", date(2025, 6, 30)),
+    ("HNA-SGTVT", "Sở Giao thông vận tải Hà Nam", UnitKind.DEPARTMENT, "HNA", "Hà Nam", date(2025, 6, 30)),
+    ("HNA-SGTVT-VP", "Văn phòng Sở Giao thông vận tải", UnitKind.OFFICE, "HNA-SGTVT", "Hà Nam", date(2025, 6, 30)),
+    ("HNA-SGTVT-QLVT", "Phòng Quản lý vận tải, phương tiện và người lái", UnitKind.OFFICE, "HNA-SGTVT", "Hà Nam", date(2025, 6, 30)),
+    ("HNA-SGTVT-KHTC", "Phòng Kế hoạch – Tài chính", UnitKind.OFFICE, "HNA-SGTVT", "Hà Nam", date(2025, 6, 30)),
+    ("HNA-SGTVT-TTDK", "Trung tâm Đăng kiểm xe cơ giới Hà Nam", UnitKind.PUBLIC_SERVICE, "HNA-SGTVT", "Hà Nam", date(2025, 6, 30)),
     # Quảng Trị – huyện Đakrông
     ("QT", "UBND tỉnh Quảng Trị", UnitKind.PROVINCE, None, "Quảng Trị", None),
     ("QT-DAKRONG", "UBND huyện Đakrông", UnitKind.DISTRICT, "QT", "Đakrông", date(2025, 6, 30)),
@@ -90,17 +93,18 @@ UNITS: list[tuple[str, str, str, str | None, str, date | None]] = [
     ("CB-NGUYENBINH-TTNB", "UBND thị trấn Nguyên Bình", UnitKind.COMMUNE, "CB-NGUYENBINH", "Nguyên Bình", date(2025, 6, 30)),
     ("CB-NGUYENBINH-TINHTUC", "UBND thị trấn Tĩnh Túc", UnitKind.COMMUNE, "CB-NGUYENBINH", "Tĩnh Túc", date(2025, 6, 30)),
     ("CB-NGUYENBINH-THANHCONG", "UBND xã Thành Công", UnitKind.COMMUNE, "CB-NGUYENBINH", "Thành Công", date(2025, 6, 30)),
-    # Phú Yên – huyện Sông Hinh – xã Ea Ly
-    ("PY", "UBND tỉnh Phú Yên", UnitKind.PROVINCE, None, "Phú Yên", None),
+    # Phú Yên – huyện Sông Hinh – xã Ea Ly. Phú Yên was merged into Đắk Lắk by NQ 202/2025/QH15
+    # (12/06/2025): the province ends on 30/06/2025 with its districts and their communes.
+    ("PY", "UBND tỉnh Phú Yên", UnitKind.PROVINCE, None, "Phú Yên", date(2025, 6, 30)),
     ("PY-SONGHINH", "UBND huyện Sông Hinh", UnitKind.DISTRICT, "PY", "Sông Hinh", date(2025, 6, 30)),
     ("PY-SONGHINH-PNV", "Phòng Nội vụ huyện Sông Hinh", UnitKind.OFFICE, "PY-SONGHINH", "Sông Hinh", date(2025, 6, 30)),
     ("PY-SONGHINH-EALY", "UBND xã Ea Ly", UnitKind.COMMUNE, "PY-SONGHINH", "Ea Ly", date(2025, 6, 30)),
     ("PY-SONGHINH-EABIA", "UBND xã Ea Bia", UnitKind.COMMUNE, "PY-SONGHINH", "Ea Bia", date(2025, 6, 30)),
     ("PY-SONGHINH-HAIRIENG", "UBND thị trấn Hai Riêng", UnitKind.COMMUNE, "PY-SONGHINH", "Hai Riêng", date(2025, 6, 30)),
-    ("PY-SONGHINH-EALY-VP", "Văn phòng UBND xã Ea Ly", UnitKind.SECTION, "PY-SONGHINH-EALY", "Ea Ly", None),
-    ("PY-SONGHINH-EALY-VHTT", "Bộ phận Văn hóa – Thông tin xã Ea Ly", UnitKind.SECTION, "PY-SONGHINH-EALY", "Ea Ly", None),
-    ("PY-SONGHINH-EALY-TP", "Bộ phận Tư pháp – Hộ tịch xã Ea Ly", UnitKind.SECTION, "PY-SONGHINH-EALY", "Ea Ly", None),
-    ("PY-SONGHINH-EALY-TCKT", "Bộ phận Tài chính – Kế toán xã Ea Ly", UnitKind.SECTION, "PY-SONGHINH-EALY", "Ea Ly", None),
+    ("PY-SONGHINH-EALY-VP", "Văn phòng UBND xã Ea Ly", UnitKind.SECTION, "PY-SONGHINH-EALY", "Ea Ly", date(2025, 6, 30)),
+    ("PY-SONGHINH-EALY-VHTT", "Bộ phận Văn hóa – Thông tin xã Ea Ly", UnitKind.SECTION, "PY-SONGHINH-EALY", "Ea Ly", date(2025, 6, 30)),
+    ("PY-SONGHINH-EALY-TP", "Bộ phận Tư pháp – Hộ tịch xã Ea Ly", UnitKind.SECTION, "PY-SONGHINH-EALY", "Ea Ly", date(2025, 6, 30)),
+    ("PY-SONGHINH-EALY-TCKT", "Bộ phận Tài chính – Kế toán xã Ea Ly", UnitKind.SECTION, "PY-SONGHINH-EALY", "Ea Ly", date(2025, 6, 30)),
 ]
 
 # (username, full name, role, unit code)
@@ -267,7 +271,8 @@ def _tam_nong(u: dict[str, Unit]) -> Campaign:
         title="Phát động phong trào thi đua Chuyên đề “Tăng cường thực hiện các giải pháp nhằm đảm bảo đạt và vượt "
               "các tiêu chí của Bộ Chỉ số CCHC năm 2023”",
         kind=CampaignKind.THEMATIC, issuing_unit=u["DT-TAMNONG"], doc_number="", doc_symbol="KH-UBND",
-        doc_date=date(2023, 3, 1), doc_place="Tam Nông",
+        # The plan reads "Tam Nông, ngày   tháng 3 năm 2023": the day is blank and stays blank.
+        doc_date=date(2023, 3, 1), doc_day_blank=True, doc_place="Tam Nông",
         legal_basis="Căn cứ Kế hoạch số 03/KH-UBND ngày 09 tháng 01 năm 2023 của Ủy ban nhân dân huyện về Cải cách hành chính năm 2023.",
         purpose="Nâng cao trách nhiệm của người đứng đầu trong ứng dụng CNTT giải quyết TTHC; tăng tỷ lệ hồ sơ trực tuyến; "
                 "giảm hồ sơ trễ hạn, quá hạn; biểu dương, khen thưởng tập thể, cá nhân có thành tích trong CCHC.",
@@ -322,7 +327,8 @@ def _tam_nong(u: dict[str, Unit]) -> Campaign:
         ],
         award_forms=[
             _giay_khen("Giấy khen của Chủ tịch UBND huyện", "Chủ tịch UBND huyện Tam Nông", AwardLevel.DISTRICT),
-            _giay_khen("Giấy khen của Chủ tịch UBND các xã, thị trấn (số lượng, đối tượng do địa phương quy định)", "Chủ tịch UBND xã, thị trấn", AwardLevel.COMMUNE),
+            _giay_khen("Giấy khen của Chủ tịch UBND các xã, thị trấn (số lượng, đối tượng do địa phương quy định)", "Chủ tịch UBND xã, thị trấn", AwardLevel.COMMUNE,
+                       authority=AwardAuthority.PARTICIPANT),
         ],
         rounds=[
             ("Sơ kết 6 tháng", RoundKind.SIX_MONTH, date(2023, 3, 1), date(2023, 6, 30), date(2023, 7, 10), [
@@ -358,7 +364,8 @@ def _ha_nam(u: dict[str, Unit]) -> Campaign:
         "ha-nam-sgtvt-2023-2025",
         title="Tổ chức thực hiện phong trào thi đua “Đẩy mạnh cải cách hành chính trên địa bàn tỉnh Hà Nam giai đoạn 2023 - 2025” của Sở Giao thông vận tải Hà Nam",
         kind=CampaignKind.REGULAR, issuing_unit=u["HNA-SGTVT"], parent=parent, doc_number="", doc_symbol="KH-SGTVT",
-        doc_date=date(2023, 5, 15), doc_place="Hà Nam",
+        # The plan reads "Hà Nam, ngày   tháng 5 năm 2023": the day is blank and stays blank.
+        doc_date=date(2023, 5, 15), doc_day_blank=True, doc_place="Hà Nam",
         legal_basis="Căn cứ Kế hoạch số 800/KH-UBND ngày 25/4/2023 của Ủy ban nhân dân tỉnh Hà Nam về tổ chức thực hiện phong trào thi đua “Đẩy mạnh cải cách hành chính trên địa bàn tỉnh Hà Nam giai đoạn 2023 - 2025”.",
         start_date=date(2023, 5, 15), end_date=date(2025, 12, 31), status=CampaignStatus.LAUNCHED,
         dossier_components="Tờ trình đề nghị khen thưởng của phòng, đơn vị.\nBiên bản họp đề nghị khen thưởng của phòng, đơn vị.\n"
@@ -415,9 +422,12 @@ def _ha_nam(u: dict[str, Unit]) -> Campaign:
         ],
         award_forms=[
             {"name": "Bằng khen của Thủ tướng Chính phủ", "award_type": AwardType.BANG_KHEN_PM, "issuer_title": "Thủ tướng Chính phủ",
-             "level": AwardLevel.NATIONAL, "subject": "both", "money_kind": MoneyKind.COEFFICIENT},
+             "level": AwardLevel.NATIONAL, "subject": "both", "money_kind": MoneyKind.COEFFICIENT,
+             # The Sở proposes upward; the Thủ tướng decides (the plan: "sở trình UBND tỉnh … đề nghị").
+             "authority": AwardAuthority.HIGHER, "authority_unit": None},
             {"name": "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh", "award_type": AwardType.BANG_KHEN_PROVINCE, "issuer_title": "Chủ tịch UBND tỉnh Hà Nam",
-             "level": AwardLevel.PROVINCE, "subject": "both", "money_kind": MoneyKind.COEFFICIENT},
+             "level": AwardLevel.PROVINCE, "subject": "both", "money_kind": MoneyKind.COEFFICIENT,
+             "authority": AwardAuthority.HIGHER, "authority_unit": u["HNA"]},
             _giay_khen("Giấy khen của Lãnh đạo Sở", "Giám đốc Sở Giao thông vận tải", AwardLevel.DEPARTMENT),
         ],
         rounds=[
@@ -487,6 +497,7 @@ def _nguyen_binh(u: dict[str, Unit]) -> Campaign:
         "nguyen-binh-2023",
         title="Phát động phong trào thi đua cải cách hành chính nhà nước huyện Nguyên Bình năm 2023",
         kind=CampaignKind.REGULAR, issuing_unit=u["CB-NGUYENBINH"], doc_number="", doc_symbol="KH-UBND", doc_date=date(2023, 1, 5),
+        doc_day_blank=True,  # the plan reads "ngày   tháng 01 năm 2023"
         doc_place="Nguyên Bình",
         legal_basis="Thực hiện Kế hoạch số 267/KH-UBND ngày 27/12/2022 của UBND huyện về Cải cách hành chính Nhà nước huyện Nguyên Bình năm 2023.",
         start_date=date(2023, 1, 5), end_date=date(2023, 12, 30), status=CampaignStatus.LAUNCHED,
@@ -527,7 +538,8 @@ def _nguyen_binh(u: dict[str, Unit]) -> Campaign:
         ],
         award_forms=[
             _giay_khen("Giấy khen của Ủy ban nhân dân huyện", "Chủ tịch UBND huyện Nguyên Bình", AwardLevel.DISTRICT),
-            _giay_khen("Khen thưởng tại cơ quan, đơn vị, xã, thị trấn (tiêu chí, số lượng do đơn vị xây dựng)", "Thủ trưởng cơ quan, Chủ tịch UBND xã, thị trấn", AwardLevel.COMMUNE),
+            _giay_khen("Khen thưởng tại cơ quan, đơn vị, xã, thị trấn (tiêu chí, số lượng do đơn vị xây dựng)", "Thủ trưởng cơ quan, Chủ tịch UBND xã, thị trấn", AwardLevel.COMMUNE,
+                       authority=AwardAuthority.PARTICIPANT),
         ],
         rounds=[("Tổng kết năm 2023", RoundKind.YEAR_END, date(2023, 1, 5), date(2023, 12, 30), None, [
             {"award_form": "award1", "subject": Subject.COLLECTIVE, "kind": QuotaKind.ABSOLUTE, "max_count": 5, "label": "Tối đa 05 tập thể"},
@@ -560,6 +572,7 @@ def _ea_ly(u: dict[str, Unit]) -> Campaign:
         "ea-ly-par-2022",
         title="Nâng cao chỉ số cải cách hành chính (PAR INDEX) xã Ea Ly năm 2022",
         kind=CampaignKind.IMPROVEMENT, issuing_unit=u["PY-SONGHINH-EALY"], doc_number="", doc_symbol="KH-UBND", doc_date=date(2022, 6, 20),
+        doc_day_blank=True,  # the plan reads "ngày   tháng 6 năm 2022"
         doc_place="Ea Ly",
         legal_basis="Căn cứ Quyết định số 1622/QĐ-UBND ngày 17/6/2022 của Chủ tịch UBND huyện Sông Hinh về phê duyệt và công bố chỉ số CCHC năm 2021 của UBND các xã, thị trấn trên địa bàn huyện.",
         purpose="Tăng điểm chỉ số CCHC năm 2022, phấn đấu đạt từ 80 điểm trở lên (xếp loại tốt).",

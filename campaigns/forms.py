@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils import timezone
 
 from organization.choices import PersonCategory, UnitKind
 from organization.models import Unit
 
 from .models import AwardForm, Campaign, ContentItem, Criterion, ParticipantGroup, Quota, Round
+from .services import issuer_problem, units_valid_between
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 #: What a date box accepts: the shown dd/mm/yyyy, or ISO from a browser's date picker.
@@ -17,7 +19,7 @@ class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = [
-            "code", "title", "kind", "issuing_unit", "parent", "doc_number", "doc_symbol", "doc_date", "doc_place",
+            "code", "title", "kind", "issuing_unit", "parent", "doc_number", "doc_symbol", "doc_date", "doc_day_blank", "doc_place",
             "legal_basis", "purpose", "slogan", "start_date", "end_date", "funding_source", "dossier_components",
             "nomination_note", "signer_title", "signer_name",
         ]
@@ -27,10 +29,34 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["issuing_unit"].queryset = Unit.objects.for_user(user)
         self.fields["parent"].queryset = Campaign.objects.for_user(user)
         for name in ("doc_date", "start_date", "end_date"):
             self.fields[name].input_formats = DATE_INPUTS
+        self.fields["issuing_unit"].queryset = self._valid_issuers(Unit.objects.for_user(user))
+
+    def _valid_issuers(self, units):
+        """Only units that exist on the campaign's issue date (the posted one, the
+        saved one, or today for a new campaign): no abolished district, no merged commune."""
+        day = None
+        for name in ("doc_date", "start_date"):
+            raw = self.data.get(self.add_prefix(name)) if self.is_bound else None
+            if raw:
+                try:
+                    day = self.fields[name].to_python(raw)
+                except forms.ValidationError:
+                    day = None
+            day = day or getattr(self.instance, name, None)
+            if day:
+                break
+        day = day or timezone.localdate()
+        return units_valid_between(units, day, day)
+
+    def clean(self):
+        data = super().clean()
+        problem = issuer_problem(data.get("issuing_unit"), data.get("doc_date") or data.get("start_date"))
+        if problem:
+            self.add_error("issuing_unit", problem)
+        return data
 
 
 def _formset(model, fields, widgets=None, extra=1, form=forms.ModelForm):
@@ -60,7 +86,8 @@ SECTIONS = {
     "rounds": ("Đợt xét", _formset(Round, ["order", "name", "kind", "period_start", "period_end", "nomination_deadline"],
                                    {"period_start": DATE_WIDGET, "period_end": DATE_WIDGET, "nomination_deadline": DATE_WIDGET})),
     "award_forms": ("Hình thức khen thưởng", _formset(AwardForm, [
-        "order", "name", "award_type", "issuer_title", "level", "subject", "money_kind", "coefficient_override",
+        "order", "name", "award_type", "issuer_title", "level", "authority", "authority_unit", "subject", "money_kind",
+        "coefficient_override",
         "fixed_amount", "rank", "vote_threshold_percent", "secret_ballot"])),
 }
 
@@ -77,6 +104,8 @@ def section_formset(section: str, campaign: Campaign, data=None):
         for name in ("period_start", "period_end", "nomination_deadline"):
             if name in form.fields:
                 form.fields[name].input_formats = DATE_INPUTS
+        if "authority_unit" in form.fields:  # a higher authority is the issuer or one of its ancestors
+            form.fields["authority_unit"].queryset = Unit.objects.filter(pk__in=campaign.issuing_unit.path_ids)
     return formset
 
 

@@ -17,6 +17,7 @@ from organization.models import Person, Unit
 from organization.scope import ScopedQuerySet
 
 from .choices import (
+    AwardAuthority,
     AwardLevel,
     AwardType,
     CampaignKind,
@@ -59,6 +60,10 @@ class Campaign(models.Model):
     doc_number = models.CharField("số văn bản", max_length=20, blank=True, help_text="Ví dụ: 179")
     doc_symbol = models.CharField("ký hiệu văn bản", max_length=40, blank=True, help_text="Ví dụ: KH-UBND")
     doc_date = models.DateField("ngày ban hành", null=True, blank=True)
+    doc_day_blank = models.BooleanField(
+        "văn bản để trống ngày", default=False,
+        help_text="Văn bản gốc chỉ ghi tháng, năm (“ngày   tháng 3 năm 2023”): văn bản in ra để trống ngày, không tự điền",
+    )
     doc_place = models.CharField("địa danh ban hành", max_length=120, blank=True)
     legal_basis = models.TextField("căn cứ", blank=True, help_text="Mỗi căn cứ một dòng")
     purpose = models.TextField("mục đích, yêu cầu", blank=True)
@@ -94,6 +99,16 @@ class Campaign(models.Model):
         """``Số: 179/KH-UBND`` style reference, blank number kept as in the seeds."""
         number = self.doc_number.zfill(2) if self.doc_number.isdigit() else self.doc_number
         return f"{number}/{self.doc_symbol}" if self.doc_symbol else number
+
+    @property
+    def doc_date_words(self) -> str:
+        """"ngày 09 tháng 01 năm 2023" as ND 30/2020 writes a date in the text; a day
+        the plan left blank stays blank ("ngày … tháng 3 năm 2023"); "" without a date."""
+        if self.doc_date is None:
+            return ""
+        month = f"{self.doc_date.month:02d}" if self.doc_date.month <= 2 else str(self.doc_date.month)
+        day = "…" if self.doc_day_blank else f"{self.doc_date.day:02d}"
+        return f"ngày {day} tháng {month} năm {self.doc_date.year}"
 
     def legal_basis_lines(self) -> list[str]:
         return [line.strip() for line in self.legal_basis.splitlines() if line.strip()]
@@ -237,6 +252,18 @@ class AwardForm(models.Model):
     award_type = models.CharField("loại hình thức", max_length=20, choices=AwardType.choices)
     issuer_title = models.CharField("người/cơ quan tặng", max_length=200, blank=True, help_text="Ví dụ: Chủ tịch UBND huyện")
     level = models.CharField("cấp khen thưởng", max_length=20, choices=AwardLevel.choices)
+    # --- issuing authority (issue 11): who decides this form --------------------------
+    authority = models.CharField(
+        "thẩm quyền quyết định", max_length=20, choices=AwardAuthority.choices, default=AwardAuthority.ISSUER,
+        help_text="Quyết định khen thưởng của đợt xét chỉ gồm các hình thức do cơ quan ban hành phong trào quyết định; "
+                  "hình thức của cấp trên được trình lên bằng tờ trình",
+    )
+    authority_unit = models.ForeignKey(
+        Unit, verbose_name="cơ quan có thẩm quyền (nếu có trong danh mục)", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+        help_text="Ví dụ: UBND tỉnh Hà Nam cho Bằng khen của Chủ tịch UBND tỉnh; để trống với cấp ngoài danh mục "
+                  "(Thủ tướng Chính phủ) – khi đó ghi người/cơ quan tặng",
+    )
     subject = models.CharField(
         "đối tượng", max_length=20, choices=[*Subject.choices, ("both", "Tập thể và cá nhân")], default="both"
     )
@@ -264,6 +291,26 @@ class AwardForm(models.Model):
     def clean(self) -> None:
         if self.money_kind == MoneyKind.FIXED and not self.fixed_amount:
             raise ValidationError({"fixed_amount": "Cần nhập số tiền thưởng."})
+        if self.authority == AwardAuthority.HIGHER and not (self.authority_unit_id or self.issuer_title):
+            raise ValidationError({"issuer_title": "Hình thức của cấp trên cần ghi cơ quan hoặc người có thẩm quyền tặng."})
+
+    @property
+    def is_higher(self) -> bool:
+        """Decided above the campaign's issuer: goes upward with a Tờ trình."""
+        return self.authority == AwardAuthority.HIGHER
+
+    @property
+    def authority_key(self) -> tuple[str, int | None, str]:
+        """Identifies one deciding authority: forms with the same key can share one
+        decision (or one upward Tờ trình); different keys never can."""
+        if self.authority == AwardAuthority.HIGHER:
+            return (self.authority, self.authority_unit_id, "" if self.authority_unit_id else self.issuer_title.strip().lower())
+        return (self.authority, None, "")
+
+    @property
+    def authority_name(self) -> str:
+        """Who decides, as printed ("Chủ tịch UBND tỉnh Hà Nam", "Thủ tướng Chính phủ")."""
+        return self.issuer_title or (self.authority_unit.name if self.authority_unit_id else "")
 
 
 class QuotaQuerySet(models.QuerySet):

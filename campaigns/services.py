@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.forms import BaseModelFormSet, ModelForm
 from django.utils import timezone
 
 from audit.services import record, transition
+from core import formats
 from core.errors import DomainError
 from organization.models import Person, Unit
 from organization.rules import allowed
@@ -27,6 +30,48 @@ class CampaignError(DomainError):
     """A refused campaign operation; the message is shown to the user."""
 
 
+# --- unit validity (issue 11): abolished districts and merged communes/provinces -------
+
+
+def unit_valid_on(unit: Unit, day: date) -> bool:
+    """``unit`` existed on ``day``: within [valid_from, valid_until] (blank = open)."""
+    return (unit.valid_from is None or unit.valid_from <= day) and (unit.valid_until is None or day <= unit.valid_until)
+
+
+def units_valid_between(queryset: Any, start: date, end: date) -> Any:
+    """The units of ``queryset`` that existed at some day of [start, end]."""
+    return queryset.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end)).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=start))
+
+
+def _validity_text(unit: Unit) -> str:
+    if unit.valid_until is not None:
+        return f"kết thúc hoạt động từ sau ngày {formats.date(unit.valid_until)}"
+    return f"chỉ hoạt động từ ngày {formats.date(unit.valid_from)}"
+
+
+def issuer_problem(unit: Unit | None, issued_on: date | None) -> str:
+    """Why ``unit`` cannot issue a campaign dated ``issued_on`` ("" when it can).
+
+    Since 01/07/2025 districts are abolished and merged communes/provinces end
+    (Luật Tổ chức chính quyền địa phương số 72/2025/QH15; NQ 202/2025/QH15): a unit
+    issues only while it exists. A campaign issued before its end stays as history."""
+    if unit is None or issued_on is None or unit_valid_on(unit, issued_on):
+        return ""
+    return (f"“{unit.name}” {_validity_text(unit)}, không thể ban hành phong trào ngày "
+            f"{formats.date(issued_on)}. Chọn đơn vị đang hoạt động (đơn vị kế thừa sau sắp xếp).")
+
+
+def participant_problem(unit: Unit, campaign: Campaign) -> str:
+    """Why ``unit`` cannot take part in ``campaign`` ("" when it can): it must exist
+    at some day of the campaign's period (a unit ended before the start cannot)."""
+    start, end = campaign.start_date, campaign.end_date
+    if unit.valid_until is not None and unit.valid_until < start or unit.valid_from is not None and unit.valid_from > end:
+        return (f"“{unit.name}” {_validity_text(unit)}, không thể tham gia phong trào diễn ra từ "
+                f"{formats.date(start)} đến {formats.date(end)}.")
+    return ""
+
+
 def _guard_manage(user: Any, obj: Any) -> None:
     """``obj``: the campaign, or the issuing unit of one about to be created.
     Raises ``CampaignError`` (not bare ``NotAllowed``) so callers catching the app's
@@ -42,6 +87,10 @@ def save_campaign(form: ModelForm, *, actor: Any) -> Campaign:
     if not is_new:  # the unit it was issued by, before the form changed it
         _guard_manage(actor, Campaign.objects.get(pk=form.instance.pk))
     _guard_manage(actor, form.cleaned_data.get("issuing_unit"))
+    data = form.cleaned_data
+    problem = issuer_problem(data.get("issuing_unit"), data.get("doc_date") or data.get("start_date"))
+    if problem:
+        raise CampaignError(problem)
     campaign = form.save()
     record(
         actor=actor, action="campaign.create" if is_new else "campaign.update", obj=campaign,
@@ -98,8 +147,9 @@ def close_round(round_: Round, *, actor: Any) -> Round:
 def registration_candidates(campaign: Campaign, group: ParticipantGroup, user: Any) -> tuple[list, set[int]]:
     """What a manager may tick for ``group``: the units (collective group) or active
     people (individual group) of their scope that the group admits, in tree order,
-    and the ids of those already registered in ``campaign``."""
-    units = Unit.objects.for_user(user).order_by("path")
+    and the ids of those already registered in ``campaign``. Units that did not
+    exist during the campaign (abolished, merged) are not offered."""
+    units = units_valid_between(Unit.objects.for_user(user), campaign.start_date, campaign.end_date).order_by("path")
     if group.subject == Subject.COLLECTIVE:
         candidates = [u for u in units if group.admits_unit(u)]
         taken = campaign.participants.filter(unit__isnull=False).values_list("unit_id", flat=True)
@@ -132,11 +182,15 @@ def register_participants(
     for unit in units or []:
         if not group.admits_unit(unit):
             raise CampaignError(f"Đơn vị “{unit}” không thuộc đối tượng của nhóm “{group}”.")
+        if problem := participant_problem(unit, campaign):
+            raise CampaignError(problem)
         _, was_created = Participant.objects.get_or_create(campaign=campaign, unit=unit, defaults={"group": group})
         created += was_created
     for person in people or []:
         if not group.admits_person(person):
             raise CampaignError(f"Cá nhân “{person}” không thuộc đối tượng của nhóm “{group}”.")
+        if problem := participant_problem(person.unit, campaign):
+            raise CampaignError(f"Cá nhân “{person}”: {problem}")
         _, was_created = Participant.objects.get_or_create(campaign=campaign, person=person, defaults={"group": group})
         created += was_created
     record(actor=actor, action="campaign.participants.register", obj=campaign, unit=campaign.issuing_unit,

@@ -48,6 +48,12 @@ def date_words(value: date) -> str:
     return f"ngày {value.day:02d} tháng {month} năm {value.year}"
 
 
+@register.filter(name="date_words")
+def date_words_filter(value: date | None) -> str:
+    """"ngày 05 tháng 7 năm 2023" for a date in the text (căn cứ, Tờ trình); nothing → ""."""
+    return date_words(value) if value else ""
+
+
 @register.filter
 def date_line(value: date | None, place: str = "") -> str:
     if value is None:

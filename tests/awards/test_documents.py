@@ -77,7 +77,7 @@ def test_dossier_pdfs_2023(tn, django_capture_on_commit_callbacks, tmp_path):
     minutes = _flat(_text(by_kind["minutes"][0].file.path))
     for expected in ["BIÊN BẢN", "Số: 03/BB-HĐTĐKT", "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG", "có mặt 04 thành viên",
                      "Thành viên 1", "Vắng mặt", "5/5 (100%)", "3/5 (60%)", "Ông Thành viên 5 đồng ý bằng văn bản",
-                     "THƯ KÝ", "CHỦ TRÌ", "Cuộc họp kết thúc vào"]:
+                     "THƯ KÝ", "CHỦ TỌA", "Cuộc họp kết thúc vào"]:
         assert expected in minutes, expected
     report = _flat(_text(next(d for d in by_kind["report"] if d.nomination_id == noms[0].pk).file.path))
     assert "Mẫu số 07 kèm theo Nghị định số 91/2017/NĐ-CP" in report
