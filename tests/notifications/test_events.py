@@ -106,3 +106,20 @@ def test_upload_deadline_reaches_the_bell_of_the_late_unit_only(tree, officer_a,
     assert [m.to for m in mail.outbox] == [["a@xa.vn"]]
     send_upload_reminders(today=datetime.date(2023, 2, 6))
     assert Notification.objects.filter(kind=Kind.UPLOAD_DEADLINE).count() == 1  # once a month
+
+
+@pytest.mark.django_db
+def test_failed_parse_tells_its_uploader(officer_a, officer_b, commune, submit, monkeypatch):  # noqa: F811
+    # A bug in the reader is the one thing no real file can be relied on to cause:
+    # stand one in for the parse so the failure path runs.
+    from scoring.onestop import services as onestop
+
+    def broken(batch):
+        raise RuntimeError("lỗi lập trình giả định")
+
+    monkeypatch.setattr(onestop, "parse_file", broken)
+    batch = submit(commune, "dossiers", dossier_file([dossier_row("HS-1")]), officer_a, name="thang-3.xlsx")
+    assert batch.status == "failed"
+    note = Notification.objects.get(kind=Kind.UPLOAD_FAILED)
+    assert note.recipient == officer_a and "thang-3.xlsx" in note.title and "báo quản trị" in note.body
+    assert not Notification.objects.filter(recipient=officer_b).exists()
