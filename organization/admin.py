@@ -17,10 +17,10 @@ from .resources import PersonResource, UnitResource
 @admin.register(Unit)
 class UnitAdmin(AuditedModelAdmin, ImportExportModelAdmin):
     resource_classes = [UnitResource]
-    list_display = ["code", "name", "kind", "parent", "is_active", "is_demo"]
+    list_display = ["code", "name", "kind", "parent", "official_code", "valid_until", "is_active", "is_demo"]
     list_filter = ["kind", "is_active", "is_demo"]
-    search_fields = ["code", "name"]
-    autocomplete_fields = ["parent"]
+    search_fields = ["code", "name", "official_code"]
+    autocomplete_fields = ["parent", "successor"]
 
 
 class RatingInline(admin.TabularInline):

@@ -19,20 +19,26 @@ does, from the ``RegistryUnit`` rows these functions return.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-
-import vietnamadminunits
-from vietnam_provinces import Province, VietNamDivisionType, Ward
+from typing import TYPE_CHECKING
 
 from core.errors import DomainError
 from core.text import fold_words
 
 from .choices import UnitKind
+
+if TYPE_CHECKING:
+    from vietnam_provinces import Province
+
+# Both packages are imported where used, not here: vietnamadminunits pulls in numpy
+# and shapely (0.6 s), too much for every web and worker process start.
 
 #: First day of the two-level structure (per-province NQ of the UBTVQH, Điều 2 khoản 2).
 CURRENT_FROM = date(2025, 7, 1)
@@ -42,22 +48,29 @@ LEGACY_UNTIL = date(2025, 6, 30)
 #: often keeps the code of one of the communes merged into it ("28261").
 LEGACY_SUFFIX = "-truoc-2025"
 
+# vietnam_provinces.VietNamDivisionType values (a str enum) → the word in a unit's name.
 _DIVISION_WORDS = {
-    VietNamDivisionType.TINH: "tỉnh",
-    VietNamDivisionType.THANH_PHO_TRUNG_UONG: "thành phố",
-    VietNamDivisionType.XA: "xã",
-    VietNamDivisionType.PHUONG: "phường",
-    VietNamDivisionType.DAC_KHU: "đặc khu",
+    "tỉnh": "tỉnh",
+    "thành phố trung ương": "thành phố",
+    "xã": "xã",
+    "phường": "phường",
+    "đặc khu": "đặc khu",
 }
 # Every commune-level division is a UnitKind.COMMUNE ("UBND xã, phường, thị trấn, đặc
 # khu"): campaigns and indicators select communes by that one kind.
 _KIND = {
-    VietNamDivisionType.TINH: UnitKind.PROVINCE,
-    VietNamDivisionType.THANH_PHO_TRUNG_UONG: UnitKind.PROVINCE,
-    VietNamDivisionType.XA: UnitKind.COMMUNE,
-    VietNamDivisionType.PHUONG: UnitKind.COMMUNE,
-    VietNamDivisionType.DAC_KHU: UnitKind.COMMUNE,
+    "tỉnh": UnitKind.PROVINCE,
+    "thành phố trung ương": UnitKind.PROVINCE,
+    "xã": UnitKind.COMMUNE,
+    "phường": UnitKind.COMMUNE,
+    "đặc khu": UnitKind.COMMUNE,
 }
+
+
+def _provinces() -> Iterator[Province]:
+    from vietnam_provinces import Province
+
+    return Province.iter_all()
 
 
 @dataclass(frozen=True)
@@ -93,7 +106,7 @@ def province_code(province: Province) -> str:
     return f"{int(province.code):02d}"
 
 
-def ward_code(ward: Ward) -> str:
+def ward_code(ward) -> str:
     return f"{int(ward.code):05d}"
 
 
@@ -109,21 +122,21 @@ def find_province(text: str) -> Province:
     """
     wanted = fold_words(text)
     if wanted.isdigit():
-        for province in Province.iter_all():
+        for province in _provinces():
             if int(province.code) == int(wanted):
                 return province
-    for province in Province.iter_all():
+    for province in _provinces():
         if wanted in {fold_words(province.name), fold_words(_province_place(province)),
                       fold_words(f"tỉnh {_province_place(province)}")}:
             return province
-    names = ", ".join(sorted((_province_place(p) for p in Province.iter_all()), key=fold_words))
+    names = ", ".join(sorted((_province_place(p) for p in _provinces()), key=fold_words))
     raise DomainError(f"Không có tỉnh, thành phố nào tên hoặc mã “{text}” trong danh mục từ 01/07/2025. "
                       f"Các tỉnh, thành phố: {names}.")
 
 
 def provinces() -> list[tuple[str, str]]:
     """``[(code, name)]`` of the 34 current provinces, by name."""
-    return sorted(((province_code(p), p.name) for p in Province.iter_all()), key=lambda pair: fold_words(pair[1]))
+    return sorted(((province_code(p), p.name) for p in _provinces()), key=lambda pair: fold_words(pair[1]))
 
 
 def current_units(province: Province) -> list[RegistryUnit]:
@@ -133,15 +146,17 @@ def current_units(province: Province) -> list[RegistryUnit]:
     place = _province_place(province)
     units = [RegistryUnit(
         official_code=pcode, code=pcode, official_name=province.name,
-        name=f"UBND {_DIVISION_WORDS[province.division_type]} {place}", place_name=place,
-        kind=_KIND[province.division_type], parent_code=None, valid_from=CURRENT_FROM, valid_until=None,
+        name=f"UBND {_DIVISION_WORDS[province.division_type.value]} {place}", place_name=place,
+        kind=_KIND[province.division_type.value], parent_code=None, valid_from=CURRENT_FROM, valid_until=None,
     )]
+    from vietnam_provinces import Ward
+
     for ward in sorted(Ward.iter_by_province(province.code), key=lambda w: int(w.code)):
-        word = _DIVISION_WORDS[ward.division_type]
+        word = _DIVISION_WORDS[ward.division_type.value]
         place_name = _strip_prefix(ward.name, (word,))
         units.append(RegistryUnit(
             official_code=ward_code(ward), code=ward_code(ward), official_name=ward.name,
-            name=f"UBND {word} {place_name}", place_name=place_name, kind=_KIND[ward.division_type],
+            name=f"UBND {word} {place_name}", place_name=place_name, kind=_KIND[ward.division_type.value],
             parent_code=pcode, valid_from=CURRENT_FROM, valid_until=None,
         ))
     return units
@@ -149,7 +164,8 @@ def current_units(province: Province) -> list[RegistryUnit]:
 
 # --- before 01/07/2025 (vietnamadminunits) -----------------------------------------------
 
-_DATA = Path(vietnamadminunits.__file__).parent / "data"
+# The package's own data files, found without importing the package.
+_DATA = Path(importlib.util.find_spec("vietnamadminunits").origin).parent / "data"
 
 
 @cache

@@ -165,3 +165,30 @@ def test_a_2026_campaign_is_set_up_on_the_loaded_units_through_the_pages(client)
     communes = list(Unit.objects.filter(parent=province).values_list("pk", flat=True))
     assert client.post(register, {"ids": communes}).status_code == 302
     assert Participant.objects.filter(campaign=campaign).count() == len(package_communes()) == 102
+
+
+def test_every_province_of_the_package_maps_to_portal_units():
+    """All 34 provinces and 3,321 communes map (xã, phường and đặc khu are communes)."""
+    from vietnam_provinces import Province
+
+    provinces = list(Province.iter_all())
+    rows = [row for p in provinces for row in registry.current_units(p)]
+    assert len(provinces) == 34
+    assert sum(row.kind == UnitKind.PROVINCE for row in rows) == 34
+    assert sum(row.kind == UnitKind.COMMUNE for row in rows) == len(list(Ward.iter_all())) == 3321
+    assert len({row.code for row in rows}) == len(rows)
+    names = {row.official_name: row.name for row in rows}
+    assert names["Thành phố Hà Nội"] == "UBND thành phố Hà Nội"
+    assert names["Đặc khu Phú Quốc"] == "UBND đặc khu Phú Quốc"
+
+
+def test_unit_page_shows_official_code_and_successor(client):
+    load("--province", "Đồng Tháp", "--history")
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("quantri", password="matkhau-thu-nghiem-123"))
+    old = client.get(reverse("organization:unit_detail", args=[Unit.objects.get(code="28261-truoc-2025").pk]))
+    assert "Hoạt động đến" in old.content.decode() and "UBND phường Mỹ Tho" in old.content.decode()
+    new = client.get(reverse("organization:unit_detail", args=[Unit.objects.get(code="28261").pk])).content.decode()
+    assert "28261 (Phường Mỹ Tho)" in new and "Hoạt động từ</dt><dd>01/07/2025" in new
+    assert "UBND phường 1" in new and "UBND phường Tân Long" in new
