@@ -6,29 +6,38 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from core import formats
+from core import formats, listing
 from core.views import perform
 
 from . import services
+from .choices import Kind
 from .forms import PreferenceForm
 from .models import Notification
 
-PAGE_SIZE = 30
+#: The list's "Xem" filter (``?status=``).
+STATUSES = {"unread": "Chưa xem", "read": "Đã xem"}
 
 
 @login_required
 def notification_list(request):
     qs = Notification.objects.for_user(request.user)
-    unread_only = request.GET.get("chua-doc") == "1"
-    if unread_only:
+    status = listing.choice(request, "status", STATUSES)
+    if status == "unread":
         qs = qs.unread()
-    page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("trang"))
-    return render(request, "notifications/list.html", {"page": page, "unread_only": unread_only})
+    elif status == "read":
+        qs = qs.filter(read_at__isnull=False)
+    kind = listing.choice(request, "kind", Kind.values)
+    if kind:
+        qs = qs.filter(kind=kind)
+    page = listing.paginate(request, qs.order_by("-created_at", "-id"), search_fields=("title", "body"))
+    return render(request, "notifications/list.html", {
+        "listing": page, "page": page.page, "status": status, "statuses": STATUSES, "kind": kind,
+        "kinds": Kind.choices,
+    })
 
 
 @login_required

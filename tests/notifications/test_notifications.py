@@ -115,6 +115,27 @@ def test_pages_are_scoped_to_the_recipient(client, officer_a, officer_b):
     assert 'id="bell-count"' not in client.get("/").content.decode()
 
 
+def test_list_pages_searches_and_filters_in_constant_queries(client, officer_a, officer_b, django_assert_max_num_queries):
+    Notification.objects.bulk_create(
+        [Notification(recipient=officer_a, kind=Kind.UPLOAD_REFUSED, title=f"Tệp “thang-{i}.xlsx” có lỗi") for i in range(70)]
+        + [Notification(recipient=officer_a, kind=Kind.JUDGE_ASSIGNED, title="Được phân công chấm bài BD-007",
+                        read_at=timezone.now()),
+           Notification(recipient=officer_b, kind=Kind.JUDGE_ASSIGNED, title="Được phân công chấm bài BD-009")])
+    client.force_login(officer_a)
+    url = reverse("notifications:list")
+    client.get(url)  # the session and the like, once
+    with django_assert_max_num_queries(12) as few:
+        first = client.get(url).content.decode()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        last = client.get(url, {"page": 2}).content.decode()
+    assert first.count('class="bell-item"') >= 50 and "BD-009" not in first + last
+    # Folded search (no accents typed) and the filters, kept in the URL.
+    found = client.get(url, {"q": "phan cong"}).content.decode()
+    assert "BD-007" in found and "thang-1.xlsx" not in found
+    assert "BD-007" not in client.get(url, {"status": "unread", "kind": Kind.JUDGE_ASSIGNED}).content.decode()
+    assert "BD-007" in client.get(url, {"status": "read"}).content.decode()
+
+
 def test_a_stored_url_never_leads_off_site(client, officer_a):
     note = services.notify(officer_a, Kind.UPLOAD_FAILED, "Lỗi", url="https://ke-gian.example/")[0]
     client.force_login(officer_a)
