@@ -7,6 +7,7 @@ answer the pages show), runs in one transaction and writes audit events.
 
 from __future__ import annotations
 
+import smtplib
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,7 +185,11 @@ def create_account(*, actor: Any, username: str, full_name: str, email: str, uni
         record(actor=actor, action="account.create", obj=user, unit=unit,
                data={"role": role, "unit": unit.code, "invited": not temporary_password})
     if not temporary_password:
-        send_password_link(user, actor=actor, invitation=True)
+        try:
+            send_password_link(user, actor=actor, invitation=True)
+        except DomainError as exc:
+            raise DomainError(f"Đã tạo tài khoản “{username}” nhưng chưa gửi được thư mời: {exc} Mở tài khoản và "
+                              "bấm “Gửi lại thư mời” khi thư điện tử hoạt động.") from exc
     return user
 
 
@@ -250,11 +255,14 @@ def send_password_link(target: Any, *, actor: Any, invitation: bool = False) -> 
                "hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
     subject = ("Mời sử dụng CCHC Portal: đặt mật khẩu" if invitation else "CCHC Portal: đặt lại mật khẩu")
     body = render_to_string("registration/password_link_email.txt", context)
+    try:
+        send_mail(subject, body, None, [target.email])
+    except (smtplib.SMTPException, OSError) as exc:
+        raise DomainError(f"Không gửi được thư tới {target.email} ({exc}). Kiểm tra cấu hình EMAIL_* rồi thử lại.") from exc
     profile = profile_of(target)
-    with transaction.atomic():
+    with transaction.atomic():  # recorded once the mail server took the message
         record(actor=actor, action="account.invite" if invitation else "account.password_reset", obj=target,
                unit=profile.unit if profile else None, data={"email": target.email})
-    send_mail(subject, body, None, [target.email])
 
 
 def password_changed(user: Any, *, how: str) -> None:

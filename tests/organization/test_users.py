@@ -183,3 +183,25 @@ def test_forgotten_password_by_email_does_not_bypass_the_second_factor(client, s
     response = client.post(reverse("login"), {"username": staff.username, "password": NEW_PASSWORD})
     assert response["Location"] == reverse("signin_verify")  # the code is still asked
     assert "_auth_user_id" not in client.session
+
+
+def test_a_reset_link_does_not_lift_a_lockout(client, staff, officer_a, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "canbo_xa_a", "password": "sai-mat-khau"}, REMOTE_ADDR="10.1.1.1")
+    officer_a.email = "an@example.vn"
+    officer_a.save()
+    services.send_password_link(officer_a, actor=staff)
+    form_url = client.get(link_in(mail.outbox[0]))["Location"]
+    assert client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}).status_code == 302
+    response = client.post(reverse("login"), {"username": "canbo_xa_a", "password": NEW_PASSWORD},
+                           REMOTE_ADDR="10.2.2.2")  # another address: the account itself stays locked
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+
+
+def test_mail_server_down_is_a_message_not_a_crash(client, staff, tree, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    with pytest.raises(DomainError, match="Đã tạo tài khoản “xa.moi” nhưng chưa gửi được thư mời: Không gửi được"):
+        services.create_account(actor=staff, username="xa.moi", full_name="X", email="x@example.vn",
+                                unit=tree["commune_a"], role=Role.OFFICER)
+    assert not AuditEvent.objects.filter(action="account.invite").exists()
