@@ -35,25 +35,46 @@ from .choices import (
 
 
 class LegalRegime(models.Model):
-    """A decree period that decides bonus coefficients and the report form."""
+    """A decree period that decides bonus coefficients, rounding and the report form.
+
+    ``valid_until`` is the last day it governs (NĐ 152/2025 ceases on 01/03/2027
+    unless extended, Điều 60 khoản 1: last day 28/02/2027). Transitional rules:
+    dossiers submitted before ``valid_from`` follow ``prior_dossiers_regime``
+    (NĐ 152 Điều 60 khoản 3); where the delegated rules are missing the
+    predecessor keeps applying to those matters until ``no_delegated_rules_until``
+    (Điều 60 khoản 2)."""
 
     code = models.SlugField("mã", max_length=30, unique=True)
     name = models.CharField("tên", max_length=200)
     decree = models.CharField("số hiệu nghị định", max_length=60)
     valid_from = models.DateField("áp dụng từ ngày")
+    valid_from_basis = models.CharField("căn cứ ngày áp dụng", max_length=300, blank=True,
+                                        help_text="Điều khoản quy định hiệu lực, ví dụ “Điều 59 khoản 1”")
     valid_until = models.DateField("đến hết ngày", null=True, blank=True)
+    valid_until_basis = models.CharField("căn cứ ngày hết áp dụng", max_length=300, blank=True,
+                                         help_text="Ví dụ “NĐ 152/2025/NĐ-CP Điều 60 khoản 1”")
     report_form_title = models.CharField(
         "mẫu báo cáo thành tích", max_length=300,
         help_text="Dòng ghi trên đầu báo cáo thành tích cho quyết định trong giai đoạn này",
     )
     rounding_step = models.PositiveIntegerField(
         "làm tròn lên đến (đồng)", default=10_000,
-        help_text="NĐ 91/2017, NĐ 98/2023: làm tròn lên hàng chục nghìn đồng (10.000). NĐ 152/2025: các nguồn "
-                  "tham khảo (domain.md S5, S7) nêu 0,3 × 2.340.000 = 702.000 đồng, tức không làm tròn – cần kiểm chứng.",
+        help_text="Tiền thưởng sau khi nhân hệ số với mức lương cơ sở được làm tròn lên hàng chục nghìn đồng "
+                  "(NĐ 152/2025/NĐ-CP Điều 49 khoản 2). 1 = không làm tròn.",
     )
+    rounding_article = models.CharField("căn cứ làm tròn", max_length=200, blank=True)
+    prior_dossiers_regime = models.ForeignKey(
+        "self", verbose_name="hồ sơ gửi trước ngày áp dụng theo", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text="Hồ sơ đã gửi trước ngày áp dụng được thẩm định, trình và quyết định theo văn bản này",
+    )
+    prior_dossiers_article = models.CharField("căn cứ chuyển tiếp hồ sơ", max_length=200, blank=True)
+    no_delegated_rules_until = models.DateField(
+        "văn bản trước còn áp dụng (nơi chưa ban hành quy định phân cấp) đến hết ngày", null=True, blank=True)
+    no_delegated_rules_article = models.CharField("căn cứ áp dụng chuyển tiếp", max_length=200, blank=True)
     note = models.TextField(
         "nguồn, mức độ chắc chắn", blank=True,
-        help_text="Nguồn tham khảo (shared/reference/domain.md) và các giá trị còn cần kiểm chứng",
+        help_text="Nguồn đã đối chiếu và các giá trị còn cần kiểm chứng",
     )
 
     class Meta:
@@ -64,31 +85,83 @@ class LegalRegime(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def short_name(self) -> str:
+        """"NĐ 152/2025/NĐ-CP" – the decree as cited next to an amount."""
+        return f"NĐ {self.decree}"
+
+
+class BonusKind(models.TextChoices):
+    """What a coefficient row pays for: the award types an ``AwardForm`` can carry
+    plus the other titles and forms of the decrees' money articles, so the
+    "Mức tiền thưởng" table lists them all."""
+
+    GIAY_KHEN = AwardType.GIAY_KHEN.value, AwardType.GIAY_KHEN.label
+    BANG_KHEN_PROVINCE = AwardType.BANG_KHEN_PROVINCE.value, AwardType.BANG_KHEN_PROVINCE.label
+    BANG_KHEN_PM = AwardType.BANG_KHEN_PM.value, AwardType.BANG_KHEN_PM.label
+    LDTT = AwardType.LDTT.value, AwardType.LDTT.label
+    CSTDCS = AwardType.CSTDCS.value, AwardType.CSTDCS.label
+    TLDXS = AwardType.TLDXS.value, AwardType.TLDXS.label
+    CSTD_PROVINCE = "cstd_tinh", "Chiến sĩ thi đua bộ, ban, ngành, tỉnh"
+    CSTD_NATIONAL = "cstd_toan_quoc", "Chiến sĩ thi đua toàn quốc"
+    FLAG_PROVINCE = "co_thi_dua_tinh", "Cờ thi đua của bộ, ban, ngành, tỉnh"
+    FLAG_GOVERNMENT = "co_thi_dua_cp", "Cờ thi đua của Chính phủ"
+    MODEL_COMMUNE = "xa_tieu_bieu", "Xã, phường, đặc khu tiêu biểu"
+    CULTURAL_HAMLET = "thon_van_hoa", "Thôn, tổ dân phố văn hóa"
+
 
 class BonusCoefficient(models.Model):
+    """One coefficient × base salary, with the decree article that sets it.
+
+    An empty ``coefficient`` records that the law gives NO amount for this award
+    (e.g. a Giấy khen of an authority outside Luật TĐKT Điều 75.1 a, b, c, đ that
+    NĐ 152 Điều 54.1.e pays): the amount is then ``None`` with ``note``, never guessed."""
+
     regime = models.ForeignKey(LegalRegime, verbose_name="nghị định", on_delete=models.CASCADE, related_name="coefficients")
-    award_type = models.CharField("loại hình thức", max_length=20, choices=AwardType.choices)
+    award_type = models.CharField("loại hình thức", max_length=30, choices=BonusKind.choices)
     subject = models.CharField("đối tượng", max_length=20, choices=Subject.choices)
     level = models.CharField(
         "cấp khen thưởng", max_length=20, choices=AwardLevel.choices, blank=True,
         help_text="Để trống: áp dụng cho mọi cấp (dòng có cấp cụ thể được ưu tiên)",
     )
-    coefficient = models.DecimalField("hệ số × mức lương cơ sở", max_digits=5, decimal_places=2)
+    coefficient = models.DecimalField("hệ số × mức lương cơ sở", max_digits=5, decimal_places=2, null=True, blank=True,
+                                      help_text="Để trống khi pháp luật không quy định mức tiền thưởng (ghi rõ ở ghi chú)")
+    article = models.CharField("điều khoản", max_length=200,
+                               help_text="Ví dụ “Điều 54 khoản 1 điểm e”; số hiệu nghị định lấy theo giai đoạn pháp lý")
+    label = models.CharField("tên hiển thị", max_length=200, blank=True)
+    verified = models.BooleanField("đã đối chiếu văn bản gốc", default=False)
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
     note = models.CharField(
-        "nguồn, ghi chú", max_length=300, blank=True,
-        help_text="Ghi rõ điều khoản; \"cần kiểm chứng\" khi chưa đối chiếu được văn bản gốc",
+        "nguồn, ghi chú", max_length=500, blank=True,
+        help_text="\"cần kiểm chứng\" khi chưa đối chiếu được văn bản gốc",
     )
 
     class Meta:
         verbose_name = "hệ số tiền thưởng"
         verbose_name_plural = "hệ số tiền thưởng"
-        ordering = ["regime__valid_from", "award_type", "subject", "level"]
+        ordering = ["regime__valid_from", "order", "award_type", "subject", "level"]
         constraints = [
             models.UniqueConstraint(fields=["regime", "award_type", "subject", "level"], name="awards_coefficient_uniq")
         ]
 
     def __str__(self) -> str:
         return f"{self.regime.code} {self.award_type} {self.subject} {self.level or '*'}: {self.coefficient}"
+
+    @property
+    def decree(self) -> str:
+        return self.regime.decree
+
+    @property
+    def source(self) -> str:
+        """"NĐ 152/2025/NĐ-CP, Điều 54 khoản 1 điểm e"."""
+        return f"{self.regime.short_name}, {self.article}" if self.article else self.regime.short_name
+
+    @property
+    def display_label(self) -> str:
+        if self.label:
+            return self.label
+        kind = self.get_award_type_display()
+        return f"{kind} ({self.get_level_display().lower()})" if self.level else kind
 
 
 class BaseSalary(models.Model):

@@ -539,7 +539,8 @@ def _decide(decision: Decision, *, actor: Any, number: str, decision_date: date,
     _require(bool(approved), "Chưa có hồ sơ nào được lãnh đạo duyệt với hình thức của quyết định này.")
     for nomination in approved:
         try:
-            breakdown = amount_breakdown(nomination.award_form, decision_date, nomination.subject)
+            breakdown = amount_breakdown(nomination.award_form, decision_date, nomination.subject,
+                                         submitted_on=nomination.submitted_at)  # NĐ 152 Điều 60.3
         except MoneyConfigError as exc:
             raise AwardsError(str(exc)) from exc
         nomination.decision = decision

@@ -30,4 +30,5 @@ urlpatterns = [
     path("quyet-dinh/<int:pk>/cap-tren/", views.decision_record, name="decision_record"),
     path("quyet-dinh/<int:pk>/ban-chup/", views.decision_scan, name="decision_scan"),
     path("van-ban/<int:pk>/", views.document_download, name="document_download"),
+    path("muc-tien-thuong/", views.award_amounts, name="award_amounts"),
 ]

@@ -479,3 +479,38 @@ def round_export(request, round_id: int):
     response["Content-Disposition"] = f'attachment; filename="khen-thuong-dot-{round_.pk}.xlsx"'
     return response
 
+
+# --- "Mức tiền thưởng" (issue 11, money): the bonus table staff look up ------------
+
+
+@login_required
+def award_amounts(request):
+    """For a decision date (``?date=YYYY-MM-DD``, default today): the regime, the base
+    salary and every award form's and title's individual and collective amount with
+    decree and article (``awards.money.amount_table``). A date no regime covers shows
+    the refusal telling staff what to configure. Emulation staff, leaders and council."""
+    from datetime import date
+
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from .models import LegalRegime
+    from .money import MoneyConfigError, amount_table
+
+    if not allowed(request.user, "awards.manage_round"):
+        raise PermissionDenied
+    raw = request.GET.get("date", "").strip()
+    day, table, error = timezone.localdate(), None, ""
+    if raw:
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            error = f"Ngày không hợp lệ: “{raw}”. Chọn ngày theo lịch."
+    if not error:
+        try:
+            table = amount_table(day)
+        except MoneyConfigError as exc:
+            error = str(exc)
+    regimes = LegalRegime.objects.select_related("prior_dossiers_regime").order_by("valid_from")
+    return render(request, "awards/award_amounts.html",
+                  {"day": day, "table": table, "error": error, "regimes": regimes})

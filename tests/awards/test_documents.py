@@ -113,11 +113,12 @@ def test_dossier_pdfs_2023(tn, django_capture_on_commit_callbacks, tmp_path):
     assert pngs and pngs[0].stat().st_size > 5_000
 
 
-def test_2025_decision_uses_nd152_and_702000(tn, django_capture_on_commit_callbacks):
+def test_2025_decision_uses_nd152_and_710000(tn, django_capture_on_commit_callbacks):
     noms, decision, docs = _decided_round(tn, date(2025, 7, 15), django_capture_on_commit_callbacks)
     proposal = next(d for d in docs if d.kind == "decision")
     flat = _flat(_text(proposal.file.path))
-    assert flat.count("702.000") >= 3 and "1.404.000" in flat
+    # NĐ 152 Điều 49.2: 0.3 × 2,340,000 = 702,000 and 0.6 × … = 1,404,000, each rounded up.
+    assert flat.count("710.000") >= 3 and "1.410.000" in flat
     report = next(d for d in docs if d.kind == "report")
     assert "Nghị định số 152/2025/NĐ-CP" in _flat(_text(report.file.path))
     assert report.form_title.startswith("Báo cáo thành tích theo mẫu tại Phụ lục kèm theo Nghị định số 152/2025")

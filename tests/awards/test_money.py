@@ -26,9 +26,11 @@ def forms(db):
             "prizes": list(dakrong.award_forms.order_by("rank"))}
 
 
-def test_giay_khen_individual_2025_is_702000(forms):
-    assert award_amount(forms["giay_khen"], date(2025, 7, 15), "individual") == 702_000  # 0.3 × 2,340,000
-    assert award_amount(forms["giay_khen"], date(2025, 7, 15), "collective") == 1_404_000  # 0.6 × 2,340,000
+def test_giay_khen_2025_rounds_up_as_nd152_art_49_2(forms):
+    # 0.3 × 2,340,000 = 702,000 → 710,000; 0.6 × 2,340,000 = 1,404,000 → 1,410,000 (the
+    # earlier 702,000 expectation ignored NĐ 152 Điều 49 khoản 2).
+    assert award_amount(forms["giay_khen"], date(2025, 7, 15), "individual") == 710_000
+    assert award_amount(forms["giay_khen"], date(2025, 7, 15), "collective") == 1_410_000
 
 
 def test_same_award_in_2023_follows_nd91(forms):
@@ -41,8 +43,9 @@ def test_same_award_in_2023_follows_nd91(forms):
 
 
 def test_nd98_period_and_boundaries(forms):
-    assert regime_on(date(2023, 12, 30)).code == "nd91_2017"
-    assert regime_on(date(2023, 12, 31)).code == "nd98_2023"
+    # NĐ 98/2023 was signed 31/12/2023 and took effect 01/01/2024.
+    assert regime_on(date(2023, 12, 31)).code == "nd91_2017"
+    assert regime_on(date(2024, 1, 1)).code == "nd98_2023"
     assert regime_on(date(2025, 6, 30)).code == "nd98_2023"
     assert regime_on(date(2025, 7, 1)).code == "nd152_2025"
     # ND 98: 0.15 × 2,340,000 = 351,000 → rounded UP to 360,000.
@@ -51,8 +54,8 @@ def test_nd98_period_and_boundaries(forms):
 
 def test_rounding_up_to_ten_thousand():
     assert round_up(Decimal("447000")) == 450_000
-    assert round_up(Decimal("702000")) == 710_000  # under ND 91/98 (step 10,000)
-    assert round_up(Decimal("702000"), 1) == 702_000  # ND 152 regime row: step 1
+    assert round_up(Decimal("702000")) == 710_000
+    assert round_up(Decimal("702000"), 1) == 702_000  # a regime configured without rounding
     assert round_up(Decimal("700000")) == 700_000
     assert round_up(Decimal("700000.01")) == 710_000
 
@@ -64,7 +67,7 @@ def test_dakrong_prizes_are_fixed(forms):
 def test_future_salary_marked_for_verification(forms):
     row = BaseSalary.objects.get(valid_from=date(2026, 7, 1))
     assert row.amount == 2_530_000 and row.needs_verification
-    assert award_amount(forms["giay_khen"], date(2026, 7, 15), "individual") == 759_000  # 0.3 × 2,530,000 (ND 152: no rounding step)
+    assert award_amount(forms["giay_khen"], date(2026, 7, 15), "individual") == 760_000  # 0.3 × 2,530,000 = 759,000 → up
 
 
 def test_override_and_missing_configuration(forms):
