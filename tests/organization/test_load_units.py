@@ -96,7 +96,7 @@ def test_load_is_all_or_nothing(monkeypatch):
     assert not AuditEvent.objects.filter(action__startswith="unit.registry").exists()
 
 
-def test_history_adds_old_districts_and_communes_with_end_date_and_successor():
+def test_history_adds_old_districts_and_communes_with_end_date_and_successor(client):
     output = load("--province", "Đồng Tháp", "--history")
     old = Unit.objects.filter(valid_until=date(2025, 6, 30))
     districts = old.filter(kind=UnitKind.DISTRICT)
@@ -116,6 +116,15 @@ def test_history_adds_old_districts_and_communes_with_end_date_and_successor():
     # An upload naming a unit as it was before 01/07/2025 finds today's unit.
     assert unit_for_old_name("Phường 1, Thành phố Mỹ Tho, Tỉnh Tiền Giang").code == "28261"
     assert unit_for_old_name("Không phải địa chỉ") is None
+    # The unit pages show it.
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("quantri", password="matkhau-thu-nghiem-123"))
+    old_page = client.get(reverse("organization:unit_detail", args=[phuong_1.pk])).content.decode()
+    assert "Hoạt động đến" in old_page and "UBND phường Mỹ Tho" in old_page
+    new = client.get(reverse("organization:unit_detail", args=[phuong_1.successor.pk])).content.decode()
+    assert "28261 (Phường Mỹ Tho)" in new and "Hoạt động từ</dt><dd>01/07/2025" in new
+    assert "UBND phường 1" in new and "UBND phường Tân Long" in new
 
 
 def test_staff_page_loads_for_superuser_and_own_province_staff_only(client, staff, tree):
@@ -181,14 +190,3 @@ def test_every_province_of_the_package_maps_to_portal_units():
     assert names["Thành phố Hà Nội"] == "UBND thành phố Hà Nội"
     assert names["Đặc khu Phú Quốc"] == "UBND đặc khu Phú Quốc"
 
-
-def test_unit_page_shows_official_code_and_successor(client):
-    load("--province", "Đồng Tháp", "--history")
-    from django.contrib.auth import get_user_model
-
-    client.force_login(get_user_model().objects.create_superuser("quantri", password="matkhau-thu-nghiem-123"))
-    old = client.get(reverse("organization:unit_detail", args=[Unit.objects.get(code="28261-truoc-2025").pk]))
-    assert "Hoạt động đến" in old.content.decode() and "UBND phường Mỹ Tho" in old.content.decode()
-    new = client.get(reverse("organization:unit_detail", args=[Unit.objects.get(code="28261").pk])).content.decode()
-    assert "28261 (Phường Mỹ Tho)" in new and "Hoạt động từ</dt><dd>01/07/2025" in new
-    assert "UBND phường 1" in new and "UBND phường Tân Long" in new
