@@ -182,11 +182,32 @@ def split_by_subject(nominations: list[Nomination]) -> dict[str, Any]:
             "individual_total": sum(n.display_amount or 0 for n in individuals)}
 
 
+def certificate_title(award_form) -> str:
+    """What the certificate says it is: "GIẤY KHEN", "BẰNG KHEN" (whose, the authority
+    line above says), else the form's own name."""
+    if award_form.award_type == AwardType.GIAY_KHEN:
+        return "GIẤY KHEN"
+    if award_form.award_type in (AwardType.BANG_KHEN_PROVINCE, AwardType.BANG_KHEN_PM):
+        return "BẰNG KHEN"
+    return award_form.name.upper()
+
+
+def _award_kinds(nominations: list[Nomination]) -> str:
+    """"Giấy khen" / "Bằng khen" … for a trích yếu (a form's own name when it is neither)."""
+    kinds = []
+    for n in nominations:
+        kind = certificate_title(n.award_form).capitalize() if n.award_form.award_type in (
+            AwardType.GIAY_KHEN, AwardType.BANG_KHEN_PROVINCE, AwardType.BANG_KHEN_PM) else expand(n.award_form.name)
+        if kind not in kinds:
+            kinds.append(kind)
+    return ", ".join(kinds) or "Giấy khen"
+
+
 def _award_names(nominations: list[Nomination]) -> str:
     names = []
     for n in nominations:
-        if n.award_form.name not in names:
-            names.append(n.award_form.name)
+        if expand(n.award_form.name) not in names:
+            names.append(expand(n.award_form.name))  # in full on a document: no "UBND"
     return ", ".join(names) or "khen thưởng"
 
 
@@ -201,13 +222,12 @@ def proposal_context(decision: Decision, nominations: list[Nomination] | None = 
     day = decision.date or decision.proposal_date
     amounted(nominations, day)
     parent, agency = agency_lines(decision.proposal_unit)
-    award_type_name = nominations[0].award_form.get_award_type_display() if nominations else "Giấy khen"
     return {
         "doc": {
             "parent_agency": parent, "agency": agency, "code": decision.proposal_code,
             "place": decision.proposal_unit.place_name or campaign.doc_place, "date": decision.proposal_date,
             "type": "TỜ TRÌNH",
-            "subject": f"Về việc đề nghị tặng {award_type_name} cho tập thể, cá nhân có thành tích trong "
+            "subject": f"Về việc đề nghị tặng {_award_kinds(nominations)} cho tập thể, cá nhân có thành tích trong "
                        f"{round_.name.lower()} phong trào thi đua",
             "addressee": expand(decision.addressee),
             "recipients": ["Như trên", "Lưu: VT."],
@@ -244,12 +264,11 @@ def decision_context(decision: Decision) -> dict[str, Any]:
     issuing = campaign.issuing_unit
     parent, agency = agency_lines(issuing)
     authority = authority_text(issuing).upper()
-    award_type_name = nominations[0].award_form.get_award_type_display() if nominations else "Giấy khen"
     return {
         "doc": {
             "parent_agency": parent, "agency": agency, "code": decision.document_code,
             "place": issuing.place_name or campaign.doc_place, "date": decision.date, "type": "QUYẾT ĐỊNH",
-            "subject": f"Về việc tặng {award_type_name} cho tập thể, cá nhân có thành tích trong "
+            "subject": f"Về việc tặng {_award_kinds(nominations)} cho tập thể, cá nhân có thành tích trong "
                        f"{round_.name.lower()} phong trào thi đua",
             "recipients": ["Như Điều 3", "Lưu: VT."],
             "signer": signer_block(decision.signer_title), "signer_name": decision.signer_name,
@@ -315,6 +334,8 @@ def report_context(nomination: Nomination) -> dict[str, Any]:
     submitted = timezone.localtime(nomination.submitted_at).date() if nomination.submitted_at else None
     return {
         "doc": {"place": home.place_name or nomination.round.campaign.doc_place, "date": submitted},
+        "agency": expand(nomination.unit.name).upper() if nomination.unit_id else "",
+        "award_name": expand(nomination.award_form.name),
         "nomination": nomination, "report": report, "particulars": report.get("particulars", {}),
         "achievements": report.get("achievements", []), "form_title": form_title, "regime": regime,
         "round": nomination.round, "campaign": nomination.round.campaign, "home_unit": home,
@@ -334,8 +355,7 @@ def certificate_context(nomination: Nomination) -> dict[str, Any]:
         "nomination": nomination, "decision": decision, "authority": authority, "campaign": campaign,
         "place": issuing.place_name or campaign.doc_place, "signer": signer_block(decision.signer_title),
         "gold_book": gold,
-        "award_title": nomination.award_form.get_award_type_display().upper()
-        if nomination.award_form.award_type != AwardType.OTHER else nomination.award_form.name.upper(),
+        "award_title": certificate_title(nomination.award_form),
     }
 
 

@@ -54,6 +54,26 @@ class CriterionKind(models.TextChoices):
     INDICATOR = "indicator", "Chỉ tiêu đo bằng số liệu"
     POINTS = "points", "Chấm điểm"
     ATTESTATION = "attestation", "Xác nhận / minh chứng"
+    # The yearly performance rating of a person (xếp loại mức độ hoàn thành nhiệm vụ):
+    # checked by the awards app against the person's rating of the round's year.
+    RATING = "rating", "Xếp loại mức độ hoàn thành nhiệm vụ năm"
+
+
+class MeasuredOn(models.TextChoices):
+    """Whose result a criterion's target is compared with."""
+
+    PARTICIPANT = "participant", "Kết quả của từng đối tượng tham gia"
+    # Hà Nam: "góp phần đảm bảo chỉ tiêu Sở được chấm đạt từ 90 điểm": each phòng
+    # contributes to the issuing unit's one result.
+    ISSUER = "issuer", "Kết quả chung của cơ quan phát động (các đơn vị cùng đóng góp)"
+
+
+class DeadlineWording(models.TextChoices):
+    """How the plan words the nomination deadline: "trước ngày 10/01" means the
+    last day to submit is 09/01; "đến hết ngày 10/01" / "chậm nhất ngày 10/01" is 10/01."""
+
+    BY = "by", "Đến hết ngày (chậm nhất ngày)"
+    BEFORE = "before", "Trước ngày (hạn cuối là ngày liền trước)"
 
 
 class Requirement(models.TextChoices):

@@ -27,6 +27,8 @@ from .choices import (
     CampaignStatus,
     Comparator,
     CriterionKind,
+    DeadlineWording,
+    MeasuredOn,
     MoneyKind,
     QuotaKind,
     Requirement,
@@ -47,6 +49,8 @@ from .models import (
 DEMO_PASSWORD = "CchcDemo@2026"
 
 ALL_PERSON_CATEGORIES = [c.value for c in PersonCategory]
+# Who has a yearly performance rating (xếp loại mức độ hoàn thành nhiệm vụ): not post-office staff.
+RATED_CATEGORIES = [c.value for c in PersonCategory if c != PersonCategory.POST_STAFF]
 
 # (code, name, kind, parent code, place name, valid_until)
 UNITS: list[tuple[str, str, str, str | None, str, date | None]] = [
@@ -310,7 +314,8 @@ def _tam_nong(u: dict[str, Unit]) -> Campaign:
             {"code": "tt-chung-thuc", "subject": Subject.COLLECTIVE, "kind": CriterionKind.INDICATOR, "requirement": Requirement.SCORED, "content": "content1",
              "text": "Số lượng phát sinh hồ sơ chứng thực bản sao từ bản chính nhiều (chọn đơn vị, địa phương có số lượng hồ sơ phát sinh nhiều nhất).",
              "indicator_code": "e_certified_copies", "comparator": Comparator.MAX},
-            {"code": "tt-tre-han", "subject": Subject.COLLECTIVE, "kind": CriterionKind.INDICATOR, "requirement": Requirement.MUST_MEET, "content": "content2",
+            # "(hoặc tỷ lệ thấp)": the plan ranks units on late dossiers; it is not a must-meet zero.
+            {"code": "tt-tre-han", "subject": Subject.COLLECTIVE, "kind": CriterionKind.INDICATOR, "requirement": Requirement.SCORED, "content": "content2",
              "text": "Không phát sinh hồ sơ trễ hạn, quá hạn trên phần mềm Một cửa điện tử và Cổng dịch vụ công quốc gia (hoặc tỷ lệ thấp).",
              "indicator_code": "late_dossiers", "comparator": Comparator.LTE, "threshold": Decimal("0")},
             {"code": "tt-can-bo-truc-tuyen", "subject": Subject.COLLECTIVE, "kind": CriterionKind.INDICATOR, "requirement": Requirement.MUST_MEET, "content": "content1",
@@ -404,7 +409,8 @@ def _ha_nam(u: dict[str, Unit]) -> Campaign:
              "indicator_code": "par_index", "comparator": Comparator.IMPROVE},
             {"code": "tt-par-90", "subject": Subject.COLLECTIVE, "kind": CriterionKind.INDICATOR, "requirement": Requirement.MUST_MEET,
              "text": "Góp phần đảm bảo chỉ tiêu Sở được chấm đạt từ 90 điểm trở lên.",
-             "indicator_code": "par_index", "comparator": Comparator.GTE, "threshold": Decimal("90")},
+             "indicator_code": "par_index", "comparator": Comparator.GTE, "threshold": Decimal("90"),
+             "measured_on": MeasuredOn.ISSUER},  # the Sở's one score, to which each phòng contributes
             {"code": "cn-chap-hanh", "subject": Subject.INDIVIDUAL, "kind": CriterionKind.ATTESTATION, "requirement": Requirement.MUST_MEET,
              "text": "Chấp hành tốt chủ trương, đường lối của Đảng, chính sách, pháp luật của Nhà nước; thực hiện nghiêm kỷ luật, kỷ cương hành chính."},
             {"code": "cn-nhiem-vu", "subject": Subject.INDIVIDUAL, "kind": CriterionKind.ATTESTATION, "requirement": Requirement.MUST_MEET,
@@ -415,7 +421,9 @@ def _ha_nam(u: dict[str, Unit]) -> Campaign:
              "text": "Có sáng kiến hoặc giải pháp trong lĩnh vực cải cách hành chính được cơ quan, đơn vị hoặc tỉnh công nhận."},
             {"code": "cn-tthc", "subject": Subject.INDIVIDUAL, "kind": CriterionKind.ATTESTATION, "requirement": Requirement.SCORED,
              "text": "Tham mưu công bố, công khai kịp thời TTHC; cắt giảm, đơn giản hóa TTHC; đảm bảo thời hạn giải quyết, không có hồ sơ trễ hẹn, tồn đọng."},
-            {"code": "cn-xep-loai", "subject": Subject.INDIVIDUAL, "kind": CriterionKind.ATTESTATION, "requirement": Requirement.MUST_MEET,
+            # The yearly rating exists only at year end, and only for staff who are rated.
+            {"code": "cn-xep-loai", "subject": Subject.INDIVIDUAL, "kind": CriterionKind.RATING, "requirement": Requirement.MUST_MEET,
+             "round_kinds": [RoundKind.YEAR_END, RoundKind.PERIOD_END], "person_categories": RATED_CATEGORIES,
              "text": "Được đánh giá, xếp loại hoàn thành tốt nhiệm vụ trở lên."},
             {"code": "cn-nguoi-dung-dau", "subject": Subject.INDIVIDUAL, "kind": CriterionKind.ATTESTATION, "requirement": Requirement.MUST_MEET,
              "text": "Đối với cá nhân là người đứng đầu cơ quan, đơn vị: thành tích của cá nhân phải gắn với thành tích của tập thể."},
@@ -437,6 +445,8 @@ def _ha_nam(u: dict[str, Unit]) -> Campaign:
             ("Tổng kết giai đoạn 2023 - 2025", RoundKind.PERIOD_END, date(2023, 1, 1), date(2025, 12, 31), date(2026, 1, 10), []),
         ],
     )
+    # "xét chọn, đề nghị khen thưởng trước ngày 10/01 hằng năm": the last day is 09/01.
+    campaign.rounds.update(deadline_wording=DeadlineWording.BEFORE)
     members = [u[c] for c in ("HNA-SGTVT-VP", "HNA-SGTVT-QLVT", "HNA-SGTVT-KHTC", "HNA-SGTVT-TTDK")]
     _register(campaign, made["phong-dv"], units=members)
     _register(campaign, made["ca-nhan"], people=list(Person.objects.filter(unit__in=members)))

@@ -6,13 +6,16 @@ A campaign is configured from its plan (kế hoạch): every number the plan sta
 
 from __future__ import annotations
 
+import datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from core import formats
+from organization.choices import PersonCategory, UnitKind
 from organization.models import Person, Unit
 from organization.scope import ScopedQuerySet
 
@@ -24,6 +27,8 @@ from .choices import (
     CampaignStatus,
     Comparator,
     CriterionKind,
+    DeadlineWording,
+    MeasuredOn,
     MoneyKind,
     QuotaKind,
     Requirement,
@@ -172,6 +177,10 @@ class Round(models.Model):
     period_start = models.DateField("kỳ đánh giá từ ngày")
     period_end = models.DateField("đến ngày")
     nomination_deadline = models.DateField("hạn gửi hồ sơ đề nghị", null=True, blank=True)
+    deadline_wording = models.CharField(
+        "cách ghi hạn", max_length=10, choices=DeadlineWording.choices, default=DeadlineWording.BY,
+        help_text="Kế hoạch ghi “trước ngày 10/01” thì hạn cuối là 09/01; “đến hết ngày 10/01” thì hạn cuối là 10/01.",
+    )
     status = models.CharField("trạng thái", max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN)
     closed_at = models.DateTimeField("khóa lúc", null=True, blank=True)
 
@@ -186,6 +195,26 @@ class Round(models.Model):
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": "Ngày kết thúc kỳ phải sau ngày bắt đầu."})
+
+    @property
+    def last_submission_day(self) -> datetime.date | None:
+        """The last day a nomination may be sent: the stated date, or the day before
+        it when the plan says "trước ngày …" (before is exclusive). None = no deadline."""
+        if self.nomination_deadline is None:
+            return None
+        if self.deadline_wording == DeadlineWording.BEFORE:
+            return self.nomination_deadline - datetime.timedelta(days=1)
+        return self.nomination_deadline
+
+    @property
+    def deadline_display(self) -> str:
+        """"trước ngày 10/01/2024 (hạn cuối 09/01/2024)" or "đến hết ngày 10/01/2024"; "" without deadline."""
+        if self.nomination_deadline is None:
+            return ""
+        if self.deadline_wording == DeadlineWording.BEFORE:
+            return (f"trước ngày {formats.date(self.nomination_deadline)} "
+                    f"(hạn cuối {formats.date(self.last_submission_day)})")
+        return f"đến hết ngày {formats.date(self.nomination_deadline)}"
 
 
 class Criterion(models.Model):
@@ -212,6 +241,22 @@ class Criterion(models.Model):
     max_points = models.DecimalField("điểm tối đa", max_digits=6, decimal_places=2, null=True, blank=True)
     weight = models.DecimalField("trọng số", max_digits=6, decimal_places=3, default=Decimal("1"))
     evidence_required = models.BooleanField("yêu cầu minh chứng", default=False)
+    # Applicability: a criterion binds only the rounds and participant categories the
+    # plan states (the yearly rating does not exist at a July 6-month review, and
+    # post-office staff have none). Empty list = no restriction.
+    round_kinds = models.JSONField(
+        "chỉ áp dụng cho loại đợt xét", default=list, blank=True,
+        help_text="Để trống: mọi đợt. Ví dụ: chỉ “Tổng kết năm” với tiêu chí xếp loại năm.",
+    )
+    unit_kinds = models.JSONField("chỉ áp dụng cho loại đơn vị", default=list, blank=True,
+                                  help_text="Tiêu chí tập thể; để trống: mọi loại đơn vị")
+    person_categories = models.JSONField(
+        "chỉ áp dụng cho đối tượng cá nhân", default=list, blank=True,
+        help_text="Tiêu chí cá nhân; để trống: mọi đối tượng. Ví dụ: bỏ “Nhân viên bưu điện” với tiêu chí xếp loại công chức.",
+    )
+    measured_on = models.CharField(
+        "so với kết quả của", max_length=20, choices=MeasuredOn.choices, default=MeasuredOn.PARTICIPANT,
+    )
 
     class Meta:
         verbose_name = "tiêu chí thi đua"
@@ -236,6 +281,31 @@ class Criterion(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def binds(self, round_: Round | None = None, *, unit: Unit | None = None, person: Person | None = None) -> bool:
+        """Whether this criterion is demanded in ``round_`` (its kind) of this unit
+        (its kind) or person (their category); a missing argument is not checked."""
+        if round_ is not None and self.round_kinds and round_.kind not in self.round_kinds:
+            return False
+        if unit is not None and self.unit_kinds and unit.kind not in self.unit_kinds:
+            return False
+        if person is not None and self.person_categories and person.category not in self.person_categories:
+            return False
+        return True
+
+    @property
+    def applicability_display(self) -> str:
+        """"Chỉ áp dụng: Tổng kết năm; trừ …" in words; "" when it binds everyone always."""
+        parts: list[str] = []
+        if self.round_kinds:
+            parts.append("đợt " + ", ".join(_label(RoundKind, k) for k in self.round_kinds))
+        if self.unit_kinds:
+            parts.append(", ".join(_label(UnitKind, k) for k in self.unit_kinds))
+        if self.person_categories:
+            parts.append(", ".join(_label(PersonCategory, k) for k in self.person_categories))
+        if self.measured_on == MeasuredOn.ISSUER:
+            parts.append("so với kết quả chung của cơ quan phát động")
+        return "Chỉ áp dụng: " + "; ".join(parts) if parts else ""
+
     @property
     def target_display(self) -> str:
         if self.kind != CriterionKind.INDICATOR:
@@ -243,6 +313,13 @@ class Criterion(models.Model):
         if self.comparator in (Comparator.MAX, Comparator.MIN, Comparator.IMPROVE, Comparator.IMPROVE_SCORE):
             return self.get_comparator_display()
         return f"{self.get_comparator_display()} {formats.number(self.threshold)}"
+
+
+def _label(choices: Any, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 class AwardForm(models.Model):

@@ -23,7 +23,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import record
-from campaigns.choices import Comparator, CriterionKind, Requirement, RoundStatus, Subject
+from campaigns.choices import (
+    Comparator,
+    CriterionKind,
+    MeasuredOn,
+    Requirement,
+    RoundStatus,
+    Subject,
+)
 from campaigns.models import Criterion, Participant, ParticipantGroup, Round
 from core.periods import Period, month_end
 from core.ranking import competition_rank
@@ -44,9 +51,14 @@ from .engine import (
 from .models import CriterionResult, IndexResult, RankingEntry, RankingSnapshot
 
 
-def _applies(criterion: Criterion, participant: Participant) -> bool:
+def _applies(criterion: Criterion, participant: Participant, round_: Round | None = None) -> bool:
+    """The criterion binds this participant in ``round_``: same subject and group, and
+    the round kind / unit kind / person category the criterion is configured for."""
     subject = Subject.COLLECTIVE if participant.unit_id else Subject.INDIVIDUAL
-    return criterion.subject == subject and (criterion.group_id is None or criterion.group_id == participant.group_id)
+    if criterion.subject != subject or (criterion.group_id is not None and criterion.group_id != participant.group_id):
+        return False
+    return criterion.binds(round_, unit=participant.unit if participant.unit_id else None,
+                           person=participant.person if participant.person_id else None)
 
 
 def _fmt(value: Decimal | None, unit_label: str = "") -> str:
@@ -61,14 +73,18 @@ def evaluate_participants(round_: Round, participants: list[Participant], *, sav
     every unit participant of the campaign are computed at once (needed anyway by
     "max"/"min" comparators, which compare a whole group)."""
     campaign = round_.campaign
-    criteria = list(Criterion.objects.filter(campaign=campaign).order_by("subject", "order", "id"))
+    criteria = list(Criterion.objects.filter(campaign=campaign).select_related("campaign__issuing_unit")
+                    .order_by("subject", "order", "id"))
     all_participants = list(Participant.objects.filter(campaign=campaign).select_related("unit", "person"))
     wanted = {p.pk for p in participants}
     period = Period.for_round(round_)
     year = period.year
     defs = definitions()
     by_code = {d.code: d for d in defs}
-    unit_ids = sorted({p.unit_id for p in all_participants if p.unit_id})
+    unit_ids = {p.unit_id for p in all_participants if p.unit_id}
+    if any(c.measured_on == MeasuredOn.ISSUER for c in criteria):
+        unit_ids.add(campaign.issuing_unit_id)  # a target on the issuer's own result
+    unit_ids = sorted(unit_ids)
     needs_indicators = any(c.kind == CriterionKind.INDICATOR for c in criteria)
     sums = element_sums(unit_ids, period) if needs_indicators and unit_ids else {}
     prev_period = period.previous_year()
@@ -94,13 +110,15 @@ def evaluate_participants(round_: Round, participants: list[Participant], *, sav
     out: dict[int, list[CriterionResult]] = {p.pk: [] for p in participants}
     to_save: list[CriterionResult] = []
     for criterion in criteria:
-        group_members = [p for p in all_participants if _applies(criterion, p)]
+        group_members = [p for p in all_participants if _applies(criterion, p, round_)]
         for participant in group_members:
             if participant.pk not in wanted:
                 continue
             met, value, points, detail = _evaluate_one(
                 criterion, participant, group_members, value_of, by_code, external, period, year
             )
+            if detail.get("measured_on") == MeasuredOn.ISSUER and detail.get("explanation"):
+                detail["explanation"] = f"Kết quả chung của {campaign.issuing_unit.name}: {detail['explanation']}"
             if criterion.max_points is not None and met is not None and points is None:
                 points = criterion.max_points if met else Decimal(0)
             result = CriterionResult(
@@ -124,6 +142,8 @@ def _evaluate_one(criterion, participant, group_members, value_of, by_code, exte
         return None, None, None, {**base, "explanation": "Tiêu chí xác nhận bằng minh chứng, do Hội đồng xem xét."}
     if criterion.kind == CriterionKind.POINTS:
         return None, None, None, {**base, "explanation": "Tiêu chí chấm điểm: điểm do Hội đồng chấm."}
+    if criterion.kind == CriterionKind.RATING:
+        return None, None, None, {**base, "explanation": "Xét theo kết quả xếp loại năm của cá nhân khi xét khen thưởng."}
     code = criterion.indicator_code
     defn = by_code.get(code)
     if defn is None:
@@ -132,6 +152,10 @@ def _evaluate_one(criterion, participant, group_members, value_of, by_code, exte
         return None, None, None, {**base, "indicator": code,
                                   "explanation": "Chỉ số đo cho tập thể; tiêu chí cá nhân được xác nhận bằng minh chứng."}
     uid = participant.unit_id
+    if criterion.measured_on == MeasuredOn.ISSUER:
+        # Every participant contributes to, and is judged by, the issuer's one result.
+        uid = criterion.campaign.issuing_unit_id
+        base["measured_on"] = MeasuredOn.ISSUER
     current = value_of(uid, code)
     detail = {**base, "indicator": code, "indicator_name": defn.name, "value": _f(current.value),
               "numerator": _f(current.numerator), "denominator": _f(current.denominator), "unit": defn.unit_label}
@@ -281,11 +305,41 @@ def live_ranking(round_: Round, groups: list[ParticipantGroup]) -> dict[int, lis
         by_group[group_of[pk]].append(row)
     _attach_previous(round_, [r for g in by_group.values() for r in g])
     for lst in by_group.values():
-        ranks = competition_rank([r.score for r in lst])
+        # A unit failing a must-meet criterion is not eligible: it ranks below every
+        # eligible unit whatever its score (1-2-2-4 within each of the two tiers' order).
+        ranks = competition_rank([rank_key(r.must_failed, r.score) for r in lst])
         for r, k in zip(lst, ranks, strict=True):
             r.rank = k
         lst.sort(key=lambda r: (r.rank, r.name))
     return by_group
+
+
+def rank_key(must_failed: int, score: Decimal) -> tuple[bool, Decimal]:
+    """What a ranking compares: eligibility first (no must-meet criterion failed),
+    then the score. Compared with ``core.ranking.competition_rank``."""
+    return (not must_failed, score)
+
+
+#: Printed with the tie rule (``RankingSnapshot.TIE_RULE``) on the leaderboard.
+ELIGIBILITY_RULE = ("Đơn vị chưa đạt tiêu chí bắt buộc là không đủ điều kiện: luôn xếp sau mọi đơn vị đủ điều kiện, "
+                    "dù điểm cao hơn.")
+
+
+def tied_groups(rows: list[dict]) -> list[dict]:
+    """Rows sharing a rank: ``[{"rank", "score", "names", "eligible", "next_rank"}]``, in rank order;
+    each tied row gets ``tied = True`` (the page marks its rank "2=")."""
+    by_rank: dict[int, list[dict]] = {}
+    for r in rows:
+        by_rank.setdefault(r["rank"], []).append(r)
+    out = []
+    for rank in sorted(by_rank):
+        members = by_rank[rank]
+        if len(members) > 1:
+            for m in members:
+                m["tied"] = True
+            out.append({"rank": rank, "score": members[0]["score"], "names": [m["name"] for m in members],
+                        "eligible": members[0]["eligible"], "next_rank": rank + len(members)})
+    return out
 
 
 def _attach_previous(round_: Round, rows: list[Row]) -> None:
@@ -352,7 +406,7 @@ def freeze_round(round_: Round, *, actor: Any = None) -> list[RankingSnapshot]:
 def _board_row(src: Any, cells: list[tuple[Criterion, dict | None]]) -> dict:
     """A leaderboard row from a frozen ``RankingEntry`` or a live ``Row`` (same field names)."""
     return {"name": src.name, "unit_id": src.unit_id, "score": src.score, "rank": src.rank, "met": src.criteria_met,
-            "must_failed": src.must_failed, "previous_score": src.previous_score, "previous_rank": src.previous_rank,
+            "must_failed": src.must_failed, "eligible": not src.must_failed, "previous_score": src.previous_score, "previous_rank": src.previous_rank,
             "cells": cells,
             "score_change": None if src.previous_score is None else src.score - src.previous_score,
             "rank_change": None if src.previous_rank is None else src.previous_rank - src.rank}
@@ -373,18 +427,20 @@ def leaderboard_data(user: Any, round_: Round) -> dict:
     see_all = allowed(user, "scoring.view_full_ranking", round_)
     tables = []
     for g in groups:
-        g_criteria = [c for c in criteria if c.group_id in (None, g.pk)]
+        g_criteria = [c for c in criteria if c.group_id in (None, g.pk) and c.binds(round_)]
         snap = snapshots.get(g.pk)
         if snap is not None:
             rows = [_board_row(e, [(c, e.details.get(str(c.pk))) for c in g_criteria]) for e in snap.entries.all()]
         else:
             rows = [_board_row(r, [(c, r.cells.get(c.pk)) for c in g_criteria]) for r in live.get(g.pk, [])]
-        tables.append({"group": g, "snapshot": snap, "criteria": g_criteria, "rows": rows})
+        rows.sort(key=lambda r: (r["rank"], r["name"]))
+        tables.append({"group": g, "snapshot": snap, "criteria": g_criteria, "rows": rows, "ties": tied_groups(rows)})
     if not see_all:
         root = scope_unit(user)
         mine = set(Unit.objects.filter(path__startswith=root.path).values_list("pk", flat=True)) if root else set()
         for t in tables:
             t["rows"] = [r for r in t["rows"] if r["unit_id"] in mine]
+            t["ties"] = []  # a tied group would name or count units outside the user's scope
             t["partial"] = True
         # A group the user has no row in is only an empty table to them.
         tables = [t for t in tables if t["rows"]]

@@ -27,7 +27,7 @@ from organization.models import Unit
 from organization.scope import get_for_user, get_unit_for_user, scope_unit
 
 from .choices import Direction, FormulaKind, RunStatus
-from .criteria import leaderboard_data
+from .criteria import ELIGIBILITY_RULE, leaderboard_data
 from .engine import (
     compute,
     definitions,
@@ -211,7 +211,7 @@ def leaderboard(request, code: str, round_id: int):
     return render(request, "scoring/leaderboard.html", {
         "round": round_, "campaign": round_.campaign, "rounds": rounds, **data,
         "period_query": f"from={month_key(round_.period_start)}&to={month_key(round_.period_end)}",
-        "tie_rule": RankingSnapshot.TIE_RULE, **last_update(),
+        "tie_rule": RankingSnapshot.TIE_RULE, "eligibility_rule": ELIGIBILITY_RULE, **last_update(),
     })
 
 
