@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.apps import apps
-from django.db import models
+from django.db import models, transaction
 
 from .models import AuditEvent
 
@@ -120,21 +120,38 @@ def transition(
     ``update_fields`` lists further fields the caller set before calling.
     ``what`` names the object in the refusal ("phong trào" → "Không thể chuyển
     phong trào từ …") where the app's message always did.
-    Call inside the service's transaction, after re-reading ``obj`` under a row lock.
+    Concurrency: the row is re-read under ``SELECT … FOR UPDATE`` and its stored state
+    must still be the one ``obj`` was loaded with; of two concurrent transitions of the
+    same row exactly one wins, the other waits for the lock and is refused with the state
+    the winner left (issue "appraisal steps overwrite each other"). Call inside the
+    service's transaction, so that the lock covers everything the service wrote before.
     """
+    def name(state: str) -> str:
+        return str(labels(state).label) if labels is not None else state
+
+    subject = f"{what} " if what else ""
     from_state = getattr(obj, field)
-    if to not in transitions.get(from_state, set()):
-        def name(state: str) -> str:
-            return str(labels(state).label) if labels is not None else state
-        subject = f"{what} " if what else ""
-        raise error(f"Không thể chuyển {subject}từ “{name(from_state)}” sang “{name(to)}”.")
-    setattr(obj, field, to)
-    extra = [f for f in update_fields if f != field]
-    if hasattr(obj, "updated_at"):
-        extra.append("updated_at")
-    obj.save(update_fields=[field, *extra])
-    return record(actor=actor, action=action, obj=obj, unit=unit, from_state=from_state,
-                  to_state=to, comment=comment, data=data)
+    with transaction.atomic(using=obj._state.db):
+        # order_by("pk"): the model's default ordering may join other tables, and
+        # FOR UPDATE would then lock their rows too (a deadlock with the round lock).
+        stored = (type(obj)._base_manager.using(obj._state.db).select_for_update()
+                  .filter(pk=obj.pk).order_by("pk").values_list(field, flat=True).first())
+        if stored is None:
+            raise error(f"Không thể chuyển {subject}sang “{name(to)}”: bản ghi không còn tồn tại.")
+        if stored != from_state:
+            raise error(
+                f"Không thể chuyển {subject}sang “{name(to)}”: người khác vừa chuyển sang "
+                f"“{name(stored)}”. Tải lại trang để xem trạng thái mới."
+            )
+        if to not in transitions.get(from_state, set()):
+            raise error(f"Không thể chuyển {subject}từ “{name(from_state)}” sang “{name(to)}”.")
+        setattr(obj, field, to)
+        extra = [f for f in update_fields if f != field]
+        if hasattr(obj, "updated_at"):
+            extra.append("updated_at")
+        obj.save(update_fields=[field, *extra])
+        return record(actor=actor, action=action, obj=obj, unit=unit, from_state=from_state,
+                      to_state=to, comment=comment, data=data)
 
 
 def timeline(
