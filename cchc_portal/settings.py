@@ -192,16 +192,34 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
+# --- Celery delivery after a worker dies (issue 10; README "Worker Celery") ---
+# Long tasks (import parse, recompute run) are acks_late + reject_on_worker_lost:
+# a pool child that dies has its message re-queued at once; a whole worker that
+# dies leaves it in Redis' "unacked" set, which every worker sweeps each
+# CELERY_UNACKED_RESTORE_INTERVAL seconds, giving back the messages delivered more
+# than CELERY_VISIBILITY_TIMEOUT seconds ago: redelivery within about
+# visibility + interval (70 s) of the delivery, not an hour. A task still running
+# when its visibility timeout passes is delivered a second time: tasks are
+# therefore idempotent and claim their work (a recompute run's claim lock, see
+# scoring/runs.py), so the duplicate does nothing. The time limits bound a stuck
+# task; they may exceed the visibility timeout for that reason.
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 1800)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 1700)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 1_000_000)  # KiB
-# Redis redelivers an unacknowledged (acks_late) task after this many seconds: it
-# must exceed the longest task (CELERY_TASK_TIME_LIMIT) or a long recomputation
-# would run twice.
-CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
-if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
-    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be greater than CELERY_TASK_TIME_LIMIT")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 60)
+CELERY_UNACKED_RESTORE_INTERVAL = env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10)
+if not 0 < CELERY_UNACKED_RESTORE_INTERVAL < CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured("CELERY_UNACKED_RESTORE_INTERVAL must be positive and below CELERY_VISIBILITY_TIMEOUT")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # kombu sweeps every interval × throttle seconds (defaults 10 × 10): throttle 1
+    # makes the sweep period the interval itself.
+    "unacked_restore_interval": CELERY_UNACKED_RESTORE_INTERVAL,
+    "unacked_restore_throttle": 1,
+}
+# One message per pool process at a time: a busy process does not hold queued
+# messages (each reserved message ages towards the visibility timeout unstarted).
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE = {
     # Every day at 08:00 the task checks whether today is UPLOAD_REMINDER_DAY, so
@@ -210,12 +228,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scoring.tasks.send_upload_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Runs whose worker died after a duplicate delivery was acknowledged.
+    "scoring-requeue-orphaned-runs": {
+        "task": "scoring.tasks.requeue_orphaned_runs",
+        "schedule": 60.0,
+    },
     # Notifications (issue 13): the daily digest for users who chose it, before office hours.
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0),
     },
 }
+
+# --- Recompute runs (issue 10; scoring/runs.py) ---
+# Starts of one run (a worker death or a lost race starts another) before it is
+# failed with the reason; the first retry after a lost race waits BACKOFF seconds,
+# doubling; a run waits at most LOCK_WAIT seconds for the writers' lock.
+SCORING_RUN_MAX_ATTEMPTS = env_int("SCORING_RUN_MAX_ATTEMPTS", 3)
+SCORING_RUN_RETRY_BACKOFF = env_int("SCORING_RUN_RETRY_BACKOFF", 2)
+SCORING_RUN_LOCK_WAIT = env_int("SCORING_RUN_LOCK_WAIT", 600)
+# How often a run's PostgreSQL backend checks that its worker is still there.
+SCORING_RUN_CLIENT_CHECK_SECONDS = env_int("SCORING_RUN_CLIENT_CHECK_SECONDS", 5)
 
 # PostgreSQL work_mem for the recomputation's transaction (its sorts and hashes).
 SCORING_RECOMPUTE_WORK_MEM = env_str("SCORING_RECOMPUTE_WORK_MEM", "64MB")

@@ -29,15 +29,23 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "Đang tính"
     DONE = "done", "Hoàn thành"
     FAILED = "failed", "Lỗi"
+    CANCELLED = "cancelled", "Đã huỷ"
 
 
-# Explicit transition map of a recompute run. A run that died with its worker is
-# picked up again by the redelivered task: running → running is allowed.
+#: States a delivered run still has work in (the others are final: a redelivered
+#: or duplicate message of a done, failed or cancelled run does nothing).
+RUN_ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+# Explicit transition map of a recompute run (see scoring/runs.py):
+# - running → running: the run's worker died and the message came back;
+# - queued → done: merged into a covering run that committed its results;
+# - queued/running → cancelled: staff stopped a stuck run.
 RUN_TRANSITIONS: dict[str, set[str]] = {
-    RunStatus.QUEUED: {RunStatus.RUNNING, RunStatus.FAILED},
-    RunStatus.RUNNING: {RunStatus.RUNNING, RunStatus.DONE, RunStatus.FAILED},
-    RunStatus.FAILED: {RunStatus.RUNNING},
-    RunStatus.DONE: {RunStatus.RUNNING},
+    RunStatus.QUEUED: {RunStatus.RUNNING, RunStatus.DONE, RunStatus.FAILED, RunStatus.CANCELLED},
+    RunStatus.RUNNING: {RunStatus.RUNNING, RunStatus.DONE, RunStatus.FAILED, RunStatus.CANCELLED},
+    RunStatus.FAILED: set(),
+    RunStatus.DONE: set(),
+    RunStatus.CANCELLED: set(),
 }
 
 

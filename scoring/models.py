@@ -9,11 +9,13 @@ staff (indicator definitions, external index results).
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from campaigns.models import Criterion, Participant, ParticipantGroup, Round
 from core import formats
@@ -166,8 +168,23 @@ class IndexResult(models.Model):
         return f"{self.get_index_code_display()} {self.year} – {self.unit}: {self.score}"
 
 
+class RecomputeRunQuerySet(ScopedQuerySet):
+    """Runs a user sees: those whose ``scope`` (the lowest unit holding all of the
+    run's units) lies in their subtree; whole-system runs (``scope`` empty) only
+    to staff of a top-level unit (and superusers, through ``scoped``)."""
+
+    unit_field = "scope"
+
+    def visible(self, root: Unit) -> models.QuerySet:
+        mine = models.Q(scope__path__startswith=root.path)
+        return self.filter(mine | models.Q(scope__isnull=True) if root.parent_id is None else mine)
+
+
 class RecomputeRun(models.Model):
-    """One recomputation request: which units and months, its status and progress."""
+    """One recomputation request: which units and months, its status and progress.
+
+    ``attempts`` counts executions begun (a worker death or a lost race starts
+    another); ``error`` keeps the last failure's reason, shown to staff."""
 
     status = models.CharField("trạng thái", max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     unit_ids = models.JSONField("đơn vị", default=list, blank=True, help_text="Trống = mọi đơn vị")
@@ -186,6 +203,20 @@ class RecomputeRun(models.Model):
         "số đơn vị mỗi lô", null=True, blank=True, help_text="Trống: theo cấu hình (SCORING_RECOMPUTE_CHUNK_UNITS, 500)"
     )
     error = models.TextField("lỗi", blank=True)
+    scope = models.ForeignKey(
+        Unit, verbose_name="phạm vi", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Đơn vị thấp nhất chứa mọi đơn vị của lượt tính; trống = toàn hệ thống",
+    )
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người huỷ", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    merged_into = models.ForeignKey(
+        "self", verbose_name="gộp vào lượt", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Lượt tính đã tính lại toàn bộ phạm vi của lượt này (nên lượt này không cần chạy riêng)",
+    )
+
+    objects = RecomputeRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = "lượt tính lại chỉ số"
@@ -194,6 +225,13 @@ class RecomputeRun(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_status_display()}"
+
+    @property
+    def duration(self) -> datetime.timedelta | None:
+        """From the first start to the end (or to now while it runs); None before it starts."""
+        if self.started_at is None:
+            return None
+        return (self.finished_at or timezone.now()) - self.started_at
 
 
 class CriterionResult(models.Model):

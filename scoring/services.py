@@ -3,6 +3,7 @@
 - ``request_recompute``: record a run and enqueue the Celery recomputation
   (on commit); ``receivers.py`` calls it when the one-stop import announces
   ``facts_committed``.
+- ``cancel_run`` (from ``runs``): staff stop a queued or stuck recompute run.
 - ``set_index_result``: store a yearly external index result (PAR INDEX, DDCI,
   SIPAS…) of a unit; the PAR-index app calls it when an assessment is finalised.
 - ``evaluate_participant``: criterion results of one participant in one round
@@ -30,10 +31,10 @@ from .choices import ExternalIndex
 from .criteria import evaluate_participants
 from .errors import ScoringError
 from .models import CriterionResult, IndexResult, RecomputeRun
-from .runs import create_run
+from .runs import cancel_run, create_run
 from .tasks import recompute_run, reevaluate_criteria
 
-__all__ = ["ScoringError", "evaluate_participant", "import_index_results", "request_full_recompute",
+__all__ = ["ScoringError", "cancel_run", "evaluate_participant", "import_index_results", "request_full_recompute",
            "request_recompute", "set_index_result"]
 
 

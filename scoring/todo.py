@@ -17,8 +17,9 @@ def todo_items(user) -> list[TodoItem]:
     if unit is None:
         return []
     items = [TodoItem(title=f"Xem chỉ số một cửa của {unit.name}", url=reverse("scoring:unit_dashboard", args=[unit.pk]))]
-    failed = RecomputeRun.objects.filter(status=RunStatus.FAILED).order_by("-created_at").first()
-    if failed is not None and allowed(user, "scoring.view_runs"):
-        items.append(TodoItem(title="Lượt tính lại chỉ số gần nhất bị lỗi", url=reverse("admin:scoring_recomputerun_changelist"),
-                              level="bad"))
+    if allowed(user, "scoring.view_runs"):
+        failed = RecomputeRun.objects.for_user(user).filter(status=RunStatus.FAILED).order_by("-created_at").first()
+        if failed is not None:
+            items.append(TodoItem(title="Lượt tính lại chỉ số gần nhất bị lỗi",
+                                  url=reverse("scoring:runs") + f"?status={RunStatus.FAILED}", level="bad"))
     return items

@@ -12,6 +12,8 @@ urlpatterns = [
     path("xep-hang/<slug:code>/<int:round_id>/", views.leaderboard, name="leaderboard"),
     path("xep-hang/<slug:code>/<int:round_id>/xlsx/", views.leaderboard_xlsx, name="leaderboard_xlsx"),
     path("chi-so-nam/", views.index_results, name="index_results"),
+    path("luot-tinh-lai/", views.runs, name="runs"),
+    path("luot-tinh-lai/<int:pk>/huy/", views.cancel_run, name="cancel_run"),
     path("api/chi-so/", views.api_indicators, name="api_indicators"),
     path("api/chi-so/<slug:code>/nguon-goc/", views.api_provenance, name="api_provenance"),
 ]

@@ -11,22 +11,28 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.choices import CriterionKind
 from campaigns.models import Campaign, Round
 from core import formats
+from core.listing import choice, paginate
 from core.periods import Period, month_key, months_between, parse_month
+from core.views import perform
 from organization.models import Unit
+from organization.rules import allowed
 from organization.scope import get_for_user, get_unit_for_user, scope_unit
 
-from .choices import Direction, FormulaKind, RunStatus
+from . import runs as run_services
+from .choices import RUN_ACTIVE, Direction, FormulaKind, RunStatus
 from .criteria import ELIGIBILITY_RULE, leaderboard_data
 from .engine import (
     compute,
@@ -294,3 +300,52 @@ def index_results(request):
     """External yearly index results within the user's scope."""
     results = IndexResult.objects.for_user(request.user).select_related("unit").order_by("index_code", "-year", "unit__path")
     return render(request, "scoring/index_results.html", {"results": results})
+
+
+# --- recompute runs (issue 10): staff see every run of their scope and cancel a stuck one ---
+
+@login_required
+@require_GET
+def runs(request):
+    """Recompute runs of the user's scope, newest first: state, progress (a running
+    run's from the cache), duration, attempts, error; a cancel button where
+    ``scoring.cancel_run`` allows. ``?status=`` filters. 403 without ``scoring.view_runs``."""
+    if not allowed(request.user, "scoring.view_runs"):
+        raise PermissionDenied
+    status = choice(request, "status", RunStatus.values)
+    queryset = RecomputeRun.objects.for_user(request.user).select_related("requested_by", "cancelled_by", "scope")
+    if status:
+        queryset = queryset.filter(status=status)
+    listing = paginate(request, queryset.order_by("-created_at", "-pk"))
+    live = cache.get_many([progress_key(r.pk) for r in listing.rows if r.status == RunStatus.RUNNING])
+    for run in listing.rows:
+        run.live_progress = live.get(progress_key(run.pk), run.progress)
+        run.may_cancel = run.status in RUN_ACTIVE and allowed(request.user, "scoring.cancel_run", run)
+        run.duration_text = _duration_text(run.duration)
+    return render(request, "scoring/runs.html", {
+        "listing": listing, "page": listing.page, "run_list": listing.rows, "status": status,
+        "statuses": RunStatus.choices, "max_attempts": settings.SCORING_RUN_MAX_ATTEMPTS,
+    })
+
+
+def _duration_text(duration: datetime.timedelta | None) -> str:
+    """"2 giờ 05 phút", "3 phút 07 giây", "4,2 giây" ("" before the run starts)."""
+    if duration is None:
+        return ""
+    seconds = duration.total_seconds()
+    if seconds < 60:
+        return f"{formats.number(seconds, 1)} giây"
+    minutes, secs = divmod(int(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} phút {secs:02d} giây"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} giờ {minutes:02d} phút"
+
+
+@login_required
+@require_POST
+def cancel_run(request, pk: int):
+    """Cancel one run (``scoring.runs.cancel_run``) and go back to the list."""
+    run = get_object_or_404(RecomputeRun.objects.for_user(request.user), pk=pk)
+    perform(request, run_services.cancel_run, run, success=f"Đã huỷ lượt tính lại #{run.pk}.")
+    return redirect(reverse("scoring:runs") + (f"?{request.GET.urlencode()}" if request.GET else ""))

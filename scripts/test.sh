@@ -18,7 +18,7 @@ if [[ $rc -eq 5 ]]; then echo "LỖI: không có bài kiểm thử nào được
 if [[ "${DATABASE_URL:-}" == postgres* && $# -eq 0 ]]; then
   echo "==> Kiểm thử lại phần nhập số liệu và tính điểm trên SQLite (mặc định nhúng)"
   env -u DATABASE_URL -u REDIS_URL .venv/bin/pytest -p no:cacheprovider -q tests/onestop tests/scoring \
-    -k "not e2e and not worker_kill"
+    -k "not e2e and not worker_kill" -m "not worker"
   rc=$?
   if [[ $rc -eq 5 ]]; then echo "LỖI: không có bài kiểm thử nào được chạy."; exit 1; fi
 fi

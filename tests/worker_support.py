@@ -105,8 +105,9 @@ class WorkerHandle:
 
         With acks_late the message of a killed worker stays in Redis' "unacked"
         set; kombu restores it once the broker visibility timeout has passed
-        (settings: 3600 s). Tests cannot wait an hour, so they run kombu's own
-        restore with a zero timeout: the same mechanism, brought forward."""
+        (settings: CELERY_VISIBILITY_TIMEOUT, 60 s, swept every 10 s). A test that
+        must not wait for that runs kombu's own restore with a zero timeout: the
+        same mechanism, brought forward."""
         from kombu import Connection
 
         with Connection(os.environ["REDIS_URL"], transport_options={"visibility_timeout": 0}) as conn:

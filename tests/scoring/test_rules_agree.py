@@ -72,8 +72,11 @@ def test_failed_runs_on_the_todo_list(actor, tree):
     if actor.is_superuser:  # a superuser working in the district has a to-do list
         UserProfile.objects.create(user=actor, unit=tree["district"], role=Role.STAFF)
         actor = get_user_model().objects.get(pk=actor.pk)
-    RecomputeRun.objects.create(status=RunStatus.FAILED, reason="hỏng")
+    run = RecomputeRun.objects.create(status=RunStatus.FAILED, reason="hỏng", scope=tree["district"],
+                                      unit_ids=[tree["commune_a"].pk, tree["commune_b"].pk])
     shown = any("bị lỗi" in item.title for item in todo_items(actor))
-    # The to-do list is for accounts with a unit; among them the item follows the permission.
-    assert shown == (scope_unit(actor) is not None and allowed(actor, "scoring.view_runs"))
-    assert shown == actor.is_superuser
+    # The to-do list is for accounts with a unit; among them the item follows the
+    # permission, for a run the account sees (its scope lies in their subtree).
+    assert shown == (scope_unit(actor) is not None and allowed(actor, "scoring.view_runs")
+                     and RecomputeRun.objects.for_user(actor).filter(pk=run.pk).exists())
+    assert shown == (actor.get_username() in {"thidua_huyen", "quantri"})

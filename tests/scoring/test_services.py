@@ -42,10 +42,10 @@ def test_request_recompute_runs_after_commit_and_is_idempotent(tree, indicators,
     assert first == [(a.pk, JAN, 2, 4)]
     from scoring.tasks import recompute_run
 
-    recompute_run.delay(run.pk)  # a redelivery: same results
+    recompute_run.delay(run.pk)  # a redelivery of a done run does nothing: same results, no second start
     assert list(UnitMonthData.objects.values_list("unit_id", "month", "received_online", "received_in_period")) == first
     run.refresh_from_db()
-    assert run.attempts == 2 and run.status == RunStatus.DONE
+    assert run.attempts == 1 and run.status == RunStatus.DONE
     assert request_recompute(unit_ids=[], months=[JAN]) is None
 
 
