@@ -151,3 +151,153 @@ def test_failed_document_can_be_requeued(tn, django_capture_on_commit_callbacks)
     doc.refresh_from_db()
     assert doc.status == "done" and doc.file.read(4) == b"%PDF"
     assert "Đã đưa 1 văn bản" in out.getvalue()
+
+
+# --- issue 11: a 2026 province → commune campaign, every document type ---------------------
+
+
+def _plain(path) -> str:
+    """The PDF's text in reading order (each header column whole), flattened."""
+    return _flat(subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout)
+
+
+def pdf_layout(path) -> list[str]:
+    """The PDF as ``pdftotext -layout`` lays it out: one string per printed line (for
+    assertions on what shares a line, e.g. a table row or the Số / date line)."""
+    return _text(path).splitlines()
+
+
+def assert_on_one_line(lines: list[str], *parts: str) -> None:
+    """Every part appears together on one printed line (a name not broken across lines)."""
+    assert any(all(p in line for p in parts) for line in lines), (parts, [line for line in lines if parts[0][:6] in line])
+
+
+@pytest.fixture
+def province_round(db, django_capture_on_commit_callbacks):
+    """UBND tỉnh Đồng Tháp's 2026 campaign for the communes formed on 01/07/2025: a
+    collective and an individual of xã Tràm Chim proposed for the Bằng khen of the
+    Chủ tịch UBND tỉnh, through council, approval and decision dated 15/07/2026."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from awards.legal_data import apply
+    from awards.models import BaseSalary, BonusCoefficient, LegalRegime
+    from campaigns.choices import AwardLevel, AwardType
+    from campaigns.demo import load_base
+    from campaigns.models import AwardForm, Campaign, Criterion, ParticipantGroup, Round
+    from campaigns.services import CampaignError, register_participants
+    from organization.choices import Role, UnitKind
+    from organization.models import PerformanceRating, Person, Unit
+    from tests.conftest import make_user
+
+    load_base()
+    apply(LegalRegime, BonusCoefficient, BaseSalary)
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    province, commune = Unit.objects.get(code="DT"), Unit.objects.get(code="DT-XA-TRAMCHIM")
+    home_affairs = Unit.objects.create(code="DT-SNV", name="Sở Nội vụ tỉnh Đồng Tháp", kind=UnitKind.DEPARTMENT,
+                                       parent=province, place_name="Đồng Tháp")
+    staff = make_user("dt.thidua", province, Role.STAFF, "Lý Thị Thu")
+    leader = make_user("dt.chutich", province, Role.LEADER, "Phạm Thành Ngại")
+    officer = make_user("dt.tramchim", commune, Role.OFFICER, "Võ Văn Tâm")
+    campaign = Campaign.objects.create(
+        code="dong-thap-2026", title="Phong trào thi đua cải cách hành chính năm 2026", kind="regular",
+        issuing_unit=province, doc_number="15", doc_symbol="KH-UBND", doc_date=date(2026, 1, 10), doc_place="Đồng Tháp",
+        start_date=date(2026, 1, 15), end_date=date(2026, 12, 31), status="launched",
+        signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", signer_name="Phạm Thành Ngại")
+    communes = ParticipantGroup.objects.create(campaign=campaign, code="xa", name="UBND các xã, phường",
+                                               subject="collective", unit_kinds=[UnitKind.COMMUNE])
+    people = ParticipantGroup.objects.create(campaign=campaign, code="cn", name="Cán bộ, công chức", subject="individual")
+    # The abolished district's commune cannot take part in 2026; the new commune can.
+    with pytest.raises(CampaignError, match="UBND xã Phú Cường.*không thể tham gia"):
+        register_participants(campaign, communes, actor=staff, units=[Unit.objects.get(code="DT-TAMNONG-PHUCUONG")])
+    person = Person.objects.filter(unit=commune, is_head=False).order_by("code").first()
+    PerformanceRating.objects.update_or_create(person=person, year=2026, defaults={"rating": "good"})
+    register_participants(campaign, communes, actor=staff, units=[commune])
+    register_participants(campaign, people, actor=staff, people=[person])
+    for subject in ("collective", "individual"):
+        Criterion.objects.create(campaign=campaign, subject=subject, code=f"hoan-thanh-{subject}", kind="attestation",
+                                 requirement="scored", text="Hoàn thành tốt nhiệm vụ cải cách hành chính được giao.")
+    form = AwardForm.objects.create(campaign=campaign, name="Bằng khen của Chủ tịch UBND tỉnh", award_type=AwardType.BANG_KHEN_PROVINCE,
+                                    issuer_title="Chủ tịch UBND tỉnh Đồng Tháp", level=AwardLevel.PROVINCE)
+    round_ = Round.objects.create(campaign=campaign, name="Sơ kết 6 tháng đầu năm 2026", kind="six_month",
+                                  period_start=date(2026, 1, 15), period_end=date(2026, 6, 30))
+    noms = [services.create_nomination(round_, actor=officer, award_form=form, unit=commune),
+            services.create_nomination(round_, actor=officer, award_form=form, person=person)]
+    for n in noms:
+        count = len(n.report.get("achievements", []))
+        services.update_report(n, actor=officer, duties="Thực hiện tốt nhiệm vụ cải cách hành chính.",
+                               achievements=["Hoàn thành 100% nhiệm vụ."] * count, other="", awards_received="",
+                               summary="Hoàn thành xuất sắc nhiệm vụ 6 tháng đầu năm 2026.")
+        services.submit_nomination(n, actor=officer)
+        services.appraise_nomination(n, actor=staff, note="Đủ điều kiện")
+        services.send_to_council(n, actor=staff)
+    members = [{"name": name, "position": "Phó Chủ tịch UBND tỉnh" if i == 0 else "Thành viên", "council_role":
+                "Chủ tịch Hội đồng" if i == 0 else ("Thư ký" if i == 1 else "Ủy viên"), "is_chair": i == 0,
+                "is_secretary": i == 1, "present": True}
+               for i, name in enumerate(["Phạm Thành Ngại", "Lý Thị Thu", "Nguyễn Hữu Thanh Tùng", "Trần Thị Kim Ngân", "Lê Quốc Bảo"])]
+    # The secretary typed the number with its symbol: it must not print twice.
+    meeting = services.create_meeting(round_, actor=staff, held_at=datetime(2026, 7, 8, 8, 0, tzinfo=tz),
+                                      location="Hội trường UBND tỉnh", members=members, number="02/BB-HĐTĐKT")
+    for n in noms:
+        services.record_tally(meeting, n, actor=staff, yes=5, no=0)
+    services.close_meeting(meeting, actor=staff, ended_at=datetime(2026, 7, 8, 10, 30, tzinfo=tz))
+    for n in noms:
+        services.approve_nomination(n, actor=leader)
+    decision = services.create_decision(round_, actor=staff, proposal_date=date(2026, 7, 10), proposal_number="07",
+                                        proposal_symbol="TTr-SNV", proposal_unit=home_affairs,
+                                        proposal_signer_title="GIÁM ĐỐC", proposal_signer_name="Huỳnh Minh Tuấn")
+    with django_capture_on_commit_callbacks(execute=True):
+        early = services.request_documents(actor=staff, decision=decision, kinds=[DocumentKind.PROPOSAL])
+    services.issue_decision(decision, actor=leader, number="125", decision_date=date(2026, 7, 15))
+    with django_capture_on_commit_callbacks(execute=True):
+        docs = services.request_documents(actor=staff, decision=decision, kinds=[k for k in DocumentKind.values
+                                                                                 if k != DocumentKind.PROPOSAL])
+    docs = list(GeneratedDocument.objects.filter(pk__in=[d.pk for d in [*early, *docs]]))
+    assert all(d.status == "done" for d in docs), [(d.kind, d.error) for d in docs]
+    return {"noms": noms, "decision": decision, "person": person, "docs": {d.kind: d for d in docs if d.nomination_id != noms[0].pk
+                                                                          or d.kind not in ("report", "summary", "certificates")}}
+
+
+def test_every_document_of_a_2026_province_to_commune_round(province_round):
+    docs, person = province_round["docs"], province_round["person"]
+    assert set(docs) == set(DocumentKind.values)
+    # Tờ trình from the Sở Nội vụ under the UBND tỉnh, in full names; Số and date on one line.
+    proposal = pdf_layout(docs["proposal"].file.path)
+    flat = _plain(docs["proposal"].file.path)
+    header = flat.split("TỜ TRÌNH")[0]
+    assert "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP SỞ NỘI VỤ TỈNH ĐỒNG THÁP" in header and "UBND" not in header
+    assert_on_one_line(proposal, "Số: 07/TTr-SNV", "Đồng Tháp, ngày 10 tháng 7 năm 2026")
+    assert "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh Đồng Tháp" in flat and "Kế hoạch số 15/KH-UBND ngày 10 tháng 01 năm 2026" in flat
+    # NĐ 152/2025 Điều 54.1: Bằng khen of a province 1.5 × 2,530,000 = 3,795,000 → 3,800,000 (Điều 49.2: rounded
+    # up to 10,000); a collective twice (54.2): 7,590,000. The table's note cites the article.
+    assert "3.800.000" in flat and "7.590.000" in flat and "Tổng số tiền thưởng: 11.390.000 đồng" in flat
+    assert "Điều 54" in flat and "GIÁM ĐỐC" in flat and "Huỳnh Minh Tuấn" in flat
+    # Quyết định of the Chủ tịch UBND tỉnh: competence of the 2025 law, full dates, signer.
+    decision = pdf_layout(docs["decision"].file.path)
+    flat = _plain(docs["decision"].file.path)
+    assert_on_one_line(decision, "Số: 125/QĐ-UBND", "Đồng Tháp, ngày 15 tháng 7 năm 2026")
+    for expected in ["CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP",
+                     "Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15 ngày 16 tháng 6 năm 2025;",
+                     "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
+                     "Tờ trình số 07/TTr-SNV ngày 10 tháng 7 năm 2026", "Về việc tặng Bằng khen",
+                     "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Phạm Thành Ngại", "11.390.000", person.full_name]:
+        assert expected in flat, expected
+    # Biên bản: the number typed with its symbol is printed once; the chair signs as CHỦ TỌA;
+    # the end time is the one entered; every nominee's name stays on one line of the vote table.
+    minutes = pdf_layout(docs["minutes"].file.path)
+    flat = _plain(docs["minutes"].file.path)
+    assert "Số: 02/BB-HĐTĐKT" in flat and "BB-HĐTĐKT/BB-HĐTĐKT" not in flat
+    assert "CHỦ TỌA" in flat and "Cuộc họp kết thúc vào 10 giờ 30, ngày 08 tháng 7 năm 2026" in flat
+    for n in province_round["noms"]:
+        assert_on_one_line(minutes, n.nominee_name, "5/5")
+    # Báo cáo thành tích dated the day the unit submitted it; certificate of the Chủ tịch UBND tỉnh.
+    report = _plain(docs["report"].file.path)
+    submitted = province_round["noms"][1].submitted_at
+    from django.utils import timezone
+
+    from awards.templatetags.awards_print import date_words
+    assert date_words(timezone.localtime(submitted).date()) in report and person.full_name in report
+    cert = _plain(docs["certificates"].file.path)
+    for expected in ["CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP", "TẶNG", "BẰNG KHEN", person.full_name,
+                     "Số quyết định: 125/QĐ-UBND, ngày 15/07/2026"]:
+        assert expected in cert, expected
