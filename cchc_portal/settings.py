@@ -311,6 +311,21 @@ MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# --- One-stop parse limits (issue 10) -----------------------------------------
+# Measured from each sheet's own XML records before any cell is read (a used range
+# is rows x columns: python-calamine allocates it densely), then the parse runs in
+# a child process under RLIMIT_AS / RLIMIT_CPU (scoring/onestop/sandbox.py). A
+# real 100,000-dossier export is ~100,000 x 20; the defaults are far above it.
+ONESTOP_MAX_ROWS = env_int("ONESTOP_MAX_ROWS", 1_000_000)
+ONESTOP_MAX_COLUMNS = env_int("ONESTOP_MAX_COLUMNS", 200)
+ONESTOP_MAX_CELLS = env_int("ONESTOP_MAX_CELLS", 10_000_000)  # used range area, all sheets together
+ONESTOP_MAX_MERGES = env_int("ONESTOP_MAX_MERGES", 20_000)  # merged ranges per sheet
+ONESTOP_PARSE_MEMORY_MB = env_int("ONESTOP_PARSE_MEMORY_MB", 2048)  # address space the child may add
+ONESTOP_PARSE_CPU_SECONDS = env_int("ONESTOP_PARSE_CPU_SECONDS", 120)
+# A parse whose worker died is started again this many times, then the batch fails
+# with the reason (a message redelivered forever would kill worker after worker).
+ONESTOP_PARSE_RETRIES = env_int("ONESTOP_PARSE_RETRIES", 2)
+
 # --- e-mail -----------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cchc-portal@localhost")

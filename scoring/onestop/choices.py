@@ -37,11 +37,13 @@ class ImportStatus(models.TextChoices):
 #: cancelled). "parsing → parsing" lets a redelivered parse task start again.
 BATCH_TRANSITIONS: dict[str, set[str]] = {
     ImportStatus.UPLOADED: {ImportStatus.PARSING, ImportStatus.CANCELLED, ImportStatus.FAILED},
-    ImportStatus.PARSING: {ImportStatus.READY, ImportStatus.INVALID, ImportStatus.FAILED, ImportStatus.PARSING},
+    # → cancelled: a parse that is stuck or not wanted any more (``services.cancel_batch``).
+    ImportStatus.PARSING: {ImportStatus.READY, ImportStatus.INVALID, ImportStatus.FAILED, ImportStatus.PARSING,
+                           ImportStatus.CANCELLED},
     # → parsing: the officer changed the column mapping (``services.remap_batch``) and
     # the file is read again on the same path as the first time.
     ImportStatus.READY: {ImportStatus.COMMITTED, ImportStatus.CANCELLED, ImportStatus.INVALID, ImportStatus.PARSING},
-    ImportStatus.INVALID: {ImportStatus.PARSING},
+    ImportStatus.INVALID: {ImportStatus.PARSING, ImportStatus.CANCELLED},
     ImportStatus.COMMITTED: set(),
     ImportStatus.FAILED: set(),
     ImportStatus.CANCELLED: set(),

@@ -200,6 +200,10 @@ class ImportBatch(models.Model):
     # so confirming does not parse the spreadsheet a second time.
     staging_file = models.FileField("dữ liệu đã kiểm tra", upload_to=staging_path, blank=True, max_length=300)
     error_count = models.PositiveIntegerField("số lỗi", default=0)
+    # Parses started for the current content of the batch (a redelivered task after a
+    # worker died counts again); past 1 + ONESTOP_PARSE_RETRIES the batch fails with
+    # the reason instead of killing worker after worker (issue 10).
+    parse_attempts = models.PositiveSmallIntegerField("số lần đọc tệp", default=0)
     # What the reader found, written at parse time for every kind (the preview shows it,
     # mapping profiles key on its signature). Shape (issue 15):
     #   {"sheet": str, "skipped_sheets": [{"name": str, "reason": str}],

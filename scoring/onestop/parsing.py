@@ -459,6 +459,11 @@ def check_container(data: bytes, max_bytes: int) -> str:
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         if any(n.startswith("xl/") and n.endswith(".bin") and "workbook" in n for n in names):
             raise FileRejected(f"Tệp .xlsb chưa được hỗ trợ. {ACCEPTED}")
+        if any(n.lower().endswith("vbaproject.bin") for n in names):
+            # No one-stop export carries macros: a workbook that does was made by hand or
+            # to attack; refused whole rather than read around its code.
+            raise FileRejected("Tệp có macro (VBA, tệp .xlsm): không nhận tệp chứa mã lệnh. Hãy mở bằng Excel, chọn "
+                               "Lưu thành (Save As) định dạng .xlsx (không macro) rồi tải lên lại.")
         return "xlsx"
     if "mimetype" in names:
         try:
@@ -522,12 +527,21 @@ def _short(exc: Exception) -> str:
 
 
 def _fill_merged(rows: list[list[Any]], merged: Iterable, limit: int) -> None:
-    """Copy the value of each merged range's first cell into the whole range (header rows only)."""
+    """Copy the value of each merged range's first cell into the whole range (header rows only).
+
+    Ranges are cut to the cells that exist (the rows given and their width): a merge
+    declared over A1:XFD30 costs what the sheet holds, not 16,384 columns (issue 10:
+    3,000 such merges took 6 minutes). A merge starting outside them fills nothing."""
+    rows_n = min(limit, len(rows))
+    width = max((len(r) for r in rows[:rows_n]), default=0)
     for (r0, c0), (r1, c1) in merged or []:
-        if r0 >= limit or r0 >= len(rows):
+        if r0 >= rows_n or c0 >= width:
             continue
         value = rows[r0][c0] if c0 < len(rows[r0]) else ""
-        for r in range(r0, min(r1, limit - 1, len(rows) - 1) + 1):
+        if value in ("", None):
+            continue
+        c1 = min(c1, width - 1)
+        for r in range(r0, min(r1, rows_n - 1) + 1):
             row = rows[r]
             if len(row) <= c1:
                 row.extend([""] * (c1 + 1 - len(row)))

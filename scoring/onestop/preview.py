@@ -28,7 +28,7 @@ from core import formats
 from core.periods import parse_month
 from organization.models import Unit
 
-from . import parsing, vocabularies
+from . import parsing, readers, sandbox, vocabularies
 from .measures import cannot_measure
 from .models import (
     Dossier,
@@ -283,16 +283,17 @@ def describe_reading(kind: str, loc: Any, wb: Any) -> dict[str, Any]:
     }
 
 
-def locate_for(batch: ImportBatch, wb: Any) -> tuple[Any, Any, MappingProfile | None]:
-    """``parsing.locate`` with the officer's mapping of this batch or, without one,
-    the saved profile for the file's header signature (``find_profile``): the
-    unit's own, else a preset shared above it. Returns (located, sheet, profile
-    applied or None). A refused file whose header band was found carries its
-    ``reading`` on the exception, so the officer can map the missing column."""
-    kind = batch.kind
-    if batch.mapping:
+def locate_for(kind: str, mapping: dict[str, str] | None, wb: Any,
+               profiles: dict[str, tuple[int, str, dict[str, str]]]) -> tuple[Any, Any, tuple[int, str] | None]:
+    """``parsing.locate`` with the officer's ``mapping`` of this batch or, without one,
+    the saved profile for the file's header signature (``profiles``, from
+    ``profiles_for``: the unit's own, else a preset shared above it). Returns
+    (located, sheet, (profile id, label) applied or None). A refused file whose header
+    band was found carries its ``reading`` on the exception, so the officer can map
+    the missing column. No database access: it runs in the parse child."""
+    if mapping:
         try:
-            loc, sheet = parsing.locate(wb, kind, batch.mapping)
+            loc, sheet = parsing.locate(wb, kind, mapping)
         except parsing.FileRejected as exc:
             _attach_reading(exc, kind, wb)
             raise
@@ -304,17 +305,31 @@ def locate_for(batch: ImportBatch, wb: Any) -> tuple[Any, Any, MappingProfile | 
         loc, sheet, first_error = getattr(exc, "located", None), None, exc
         if loc is None:
             raise
-    profile = find_profile(batch.unit, kind, parsing.header_signature(_band(wb, loc)[0]))
+    profile = profiles.get(parsing.header_signature(_band(wb, loc)[0]))
     if profile is not None:
         try:
-            loc, sheet = parsing.locate(wb, kind, profile.mapping)
-            return loc, sheet, profile
+            loc, sheet = parsing.locate(wb, kind, profile[2])
+            return loc, sheet, (profile[0], profile[1])
         except parsing.FileRejected:
             pass  # the profile does not make this file readable: refuse as without it
     if first_error is not None:
         _attach_reading(first_error, kind, wb)
         raise first_error
     return loc, sheet, None
+
+
+def profiles_for(unit: Unit, kind: str) -> dict[str, tuple[int, str, dict[str, str]]]:
+    """signature → (profile id, label, mapping) of every profile that may apply to
+    a file of this unit and kind: per signature, what ``find_profile`` would pick
+    (the unit's own first, then the preset of the nearest ancestor). Two queries."""
+    out: dict[str, tuple[int, str, dict[str, str]]] = {}
+    shared = (
+        MappingProfile.objects.filter(unit_id__in=unit.path_ids, kind=kind, shared=True)
+        .select_related("unit").order_by("unit__depth")
+    )
+    for profile in [*shared, *MappingProfile.objects.filter(unit=unit, kind=kind, shared=False).select_related("unit")]:
+        out[profile.signature] = (profile.pk, profile_label(profile), profile.mapping)  # later (deeper, own) wins
+    return out
 
 
 def _attach_reading(exc: parsing.FileRejected, kind: str, wb: Any) -> None:
@@ -433,23 +448,21 @@ def finish_reading(batch: ImportBatch, reading: dict[str, Any], counts: dict[str
             counts["stale_pending"] = stale
 
 
-def parse_file(batch: ImportBatch) -> dict[str, Any]:
-    """Read, check and validate the batch's file; compare it with the database.
-
-    Returns ``{"errors", "error_count", "counts", "total", "staged"}``: ``staged``
-    is the marshalled normalised rows that ``confirm_batch`` commits (empty when
-    the file has errors). Raises ``parsing.FileRejected`` for a refused file."""
-    batch.file.open("rb")
-    try:
-        data = batch.file.read()
-    finally:
-        batch.file.close()
+def _read_in_child(data: bytes, kind: str, mapping: dict[str, str], profiles: dict[str, tuple[int, str, dict[str, str]]],
+                   ctx: Context, ask: Any) -> dict[str, Any]:
+    """The part of the parse that touches the file: container checks, measurement,
+    header recognition, every row check. Runs in ``sandbox.run_limited``'s child;
+    the database answers come through ``ask("codes", [...])`` (the stored
+    dossiers with the file's codes: the parent keeps them, the child gets the
+    codes that belong to units outside the subtree). Returns plain values only."""
     fmt = parsing.check_container(data, settings.MAX_UPLOAD_BYTES)
+    if fmt == "xlsx":
+        readers.measure_xlsx(data)
     wb = parsing.open_workbook(data, fmt)
     try:
-        loc, sheet, profile = locate_for(batch, wb)
-        reading = describe_reading(batch.kind, loc, wb)
-        _update_progress(batch.pk, 10)
+        loc, sheet, profile = locate_for(kind, mapping, wb, profiles)
+        reading = describe_reading(kind, loc, wb)
+        ask("progress", 10)
         try:
             rows = sheet.to_python(skip_empty_area=False)
         except parsing.FileRejected:
@@ -460,82 +473,120 @@ def parse_file(batch: ImportBatch) -> dict[str, Any]:
         wb.close()
     parsing.enrich_reading(reading, loc)
     if profile is not None:
-        reading["profile"] = profile_label(profile)
-    _update_progress(batch.pk, 30)
-    ctx = build_context(batch)
-    counts: dict[str, Any] = {}
-    if batch.kind == ImportKind.DOSSIERS:
+        reading["profile"] = profile[1]
+    ask("progress", 30)
+    new_procedures: list[tuple] = []
+    if kind == ImportKind.DOSSIERS:
 
         def progress(pct: int) -> None:
-            _update_progress(batch.pk, 30 + pct * 50 // 100)
-
-        existing: dict[str, tuple] = {}
+            ask("progress", 30 + pct * 50 // 100)
 
         def load_existing(codes: Sequence[str]) -> None:
-            # The stored dossiers with the file's codes, in one query, for the preview
-            # counts; codes held by units outside this batch's subtree are refused row
-            # by row. Codes are unique across units, so this cannot be narrowed to the
-            # batch's units or to the file's months.
-            existing.update(_existing_dossiers(set(codes)))
-            if existing:
-                allowed = set(ctx.unit_labels)
-                foreign_units = {v[0] for v in existing.values() if v[0] not in allowed}
-                if foreign_units:
-                    names = dict(Unit.objects.filter(pk__in=foreign_units).values_list("id", "name"))
-                    ctx.foreign_codes = {c: names[v[0]] for c, v in existing.items() if v[0] in foreign_units}
+            ctx.foreign_codes = ask("codes", list(set(codes))) or {}
 
         records, errors, total = validate_dossiers(rows, loc, ctx, progress, on_codes=load_existing, reading=reading)
-        del rows
+        # procedures no catalogue holds, registered unconfirmed on commit
+        new_procedures = [(u, c, *rest) for (u, c), rest in ctx.new_procedures.items()]
+    elif kind == ImportKind.REPORT:
+        records, errors, total = validate_report(rows, loc, ctx, reading)
+        records = [{**r, "month": r["month"].isoformat()} for r in records]
+    else:
+        records, errors, total = validate_catalog(rows, loc, ctx, reading=reading)
+    del rows
+    return {"records": records, "errors": errors.items, "error_count": errors.count, "invalid": len(errors.rows),
+            "total": total, "reading": reading, "sheet": loc.sheet_name, "header_row": loc.header_bottom + 1,
+            "new_procedures": new_procedures}
+
+
+def parse_file(batch: ImportBatch) -> dict[str, Any]:
+    """Read, check and validate the batch's file; compare it with the database.
+
+    Returns ``{"errors", "error_count", "counts", "total", "staged", "reading"}``:
+    ``staged`` is the marshalled normalised rows that ``confirm_batch`` commits
+    (empty when the file has errors). The file itself is read in a child process
+    under the parse limits (``sandbox``, ``_read_in_child``); this process loads
+    the validation context before and compares with the database after. Raises
+    ``parsing.FileRejected`` for a refused file, and for one whose reading died
+    ("Tệp không đọc được: …")."""
+    batch.file.open("rb")
+    try:
+        data = batch.file.read()
+    finally:
+        batch.file.close()
+    ctx = build_context(batch)
+    profiles = {} if batch.mapping else profiles_for(batch.unit, batch.kind)
+    existing: dict[str, tuple] = {}
+
+    def answer(kind: str, codes: list[str]) -> dict[str, str]:
+        # The stored dossiers with the file's codes, in one query, for the preview
+        # counts; codes held by units outside this batch's subtree are refused row
+        # by row. Codes are unique across units, so this cannot be narrowed to the
+        # batch's units or to the file's months.
+        existing.update(_existing_dossiers(set(codes)))
+        if not existing:
+            return {}
+        allowed = set(ctx.unit_labels)
+        foreign_units = {v[0] for v in existing.values() if v[0] not in allowed}
+        if not foreign_units:
+            return {}
+        names = dict(Unit.objects.filter(pk__in=foreign_units).values_list("id", "name"))
+        return {c: names[v[0]] for c, v in existing.items() if v[0] in foreign_units}
+
+    out = sandbox.run_limited(_read_in_child, data, batch.kind, batch.mapping or {}, profiles, ctx,
+                              answer=answer, progress=lambda pct: _update_progress(batch.pk, pct))
+    del data
+    records, reading, total = out["records"], out["reading"], out["total"]
+    error_count = out["error_count"]
+    counts: dict[str, Any] = {}
+    staged = b""
+    if batch.kind == ImportKind.DOSSIERS:
         _update_progress(batch.pk, 80)
         plan = None
-        staged = b""
-        if not errors.count:
+        if not error_count:
             plan = plan_dossiers(records, batch.unit, existing)
             staged = marshal.dumps(
                 {"records": records, "write": plan.write, "insert": plan.insert,
-                 # procedures no catalogue holds, registered unconfirmed on commit
-                 "procedures": [(u, c, *rest) for (u, c), rest in ctx.new_procedures.items()],
+                 "procedures": out["new_procedures"],
                  "months": {u: sorted(ms) for u, ms in plan.months.items()}}
             )
         counts = {
-            "total": total, "valid": len(records), "invalid": len(errors.rows),
+            "total": total, "valid": len(records), "invalid": out["invalid"],
             "new": plan.new if plan else 0, "updated": plan.updated if plan else 0,
             "unchanged": plan.unchanged if plan else 0, "older": plan.older if plan else 0,
         }
     elif batch.kind == ImportKind.REPORT:
-        records, errors, total = validate_report(rows, loc, ctx, reading)
-        existing = {
-            (r["unit_id"], r["month"]): r
+        months = {datetime.date.fromisoformat(r["month"]) for r in records}
+        existing_reports = {
+            (r["unit_id"], r["month"].isoformat()): r
             for r in MonthlyReport.objects.filter(
-                unit_id__in={r["unit_id"] for r in records}, month__in={r["month"] for r in records}
+                unit_id__in={r["unit_id"] for r in records}, month__in=months
             ).values("unit_id", "month", *REPORT_COUNT_KEYS)
         }
         new = updated = unchanged = 0
         for r in records:
-            old = existing.get((r["unit_id"], r["month"]))
+            old = existing_reports.get((r["unit_id"], r["month"]))
             if old is None:
                 new += 1
             elif all(old[k] == r[k] for k in REPORT_COUNT_KEYS):
                 unchanged += 1
             else:
                 updated += 1
-        counts = {"total": total, "valid": len(records), "invalid": len(errors.rows), "new": new, "updated": updated, "unchanged": unchanged,
-                  "months": sorted({formats.month(r["month"]) for r in records})}
-        staged = marshal.dumps([{**r, "month": r["month"].isoformat()} for r in records]) if not errors.count else b""
+        counts = {"total": total, "valid": len(records), "invalid": out["invalid"], "new": new, "updated": updated,
+                  "unchanged": unchanged, "months": [formats.month(m) for m in sorted(months)]}
+        staged = marshal.dumps(records) if not error_count else b""
     else:
-        records, errors, total = validate_catalog(rows, loc, ctx, reading=reading)
-        existing = {p["code"]: p for p in Procedure.objects.filter(unit=batch.unit).values(
+        existing_catalog = {p["code"]: p for p in Procedure.objects.filter(unit=batch.unit).values(
             "code", "name", "field", "online_level", "fee_bearing", "postal_enabled", "is_confirmed")}
-        new = sum(1 for r in records if r["code"] not in existing)
-        unchanged = sum(1 for r in records if existing.get(r["code"]) == r)
-        removed = len(set(existing) - {r["code"] for r in records})
-        counts = {"total": total, "valid": len(records), "invalid": len(errors.rows), "new": new,
+        new = sum(1 for r in records if r["code"] not in existing_catalog)
+        unchanged = sum(1 for r in records if existing_catalog.get(r["code"]) == r)
+        removed = len(set(existing_catalog) - {r["code"] for r in records})
+        counts = {"total": total, "valid": len(records), "invalid": out["invalid"], "new": new,
                   "updated": len(records) - new - unchanged, "unchanged": unchanged, "removed": removed}
-        staged = marshal.dumps(records) if not errors.count else b""
-    counts["sheet"] = loc.sheet_name
-    counts["header_row"] = loc.header_bottom + 1
+        staged = marshal.dumps(records) if not error_count else b""
+    counts["sheet"] = out["sheet"]
+    counts["header_row"] = out["header_row"]
     finish_reading(batch, reading, counts, records)
-    return {"errors": errors.items, "error_count": errors.count, "counts": counts, "total": total, "staged": staged,
+    return {"errors": out["errors"], "error_count": error_count, "counts": counts, "total": total, "staged": staged,
             "reading": reading}
 
 

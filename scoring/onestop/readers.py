@@ -31,6 +31,7 @@ from typing import Any
 
 import python_calamine
 from defusedxml import ElementTree as SafeET
+from django.conf import settings
 
 from core.errors import DomainError
 
@@ -107,6 +108,215 @@ class Book:
         self._sheets.clear()
         if self._calamine is not None:
             self._calamine.close()
+
+
+# --- measuring a workbook before reading it (issue 10) -------------------------------------
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    """What a sheet may declare before any cell is read (settings "One-stop parse
+    limits"): rows and columns of its used range, the range's area (python-calamine
+    allocates rows x columns densely, so one cell at XFD1048576 would ask for 512 GiB),
+    merged ranges per sheet, shared strings."""
+
+    rows: int
+    columns: int
+    cells: int
+    merges: int
+
+    @classmethod
+    def from_settings(cls) -> ParseLimits:
+        return cls(settings.ONESTOP_MAX_ROWS, settings.ONESTOP_MAX_COLUMNS, settings.ONESTOP_MAX_CELLS,
+                   settings.ONESTOP_MAX_MERGES)
+
+
+def _column_number(letters: bytes) -> int:
+    """1-based column number of "A", "GR", "XFD"."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _letters_above(limit: int) -> bytes:
+    """A regex alternation of column letters whose number exceeds ``limit`` (1–3 letters).
+
+    Scanning a sheet for these few spellings is one C-speed pass; reading every
+    cell reference in Python would cost a third of calamine's own read."""
+    from openpyxl.utils import get_column_letter
+
+    if limit >= 16384:
+        return b"(?!)"
+    first = get_column_letter(limit + 1).encode()
+    parts = []
+    width = len(first)
+    parts.append(b"[A-Z]{%d,3}" % (width + 1) if width < 3 else b"(?!)")
+    # same width as ``first``: letter by letter, "greater or equal" to first
+    prefix = b""
+    for i, ch in enumerate(first):
+        rest = width - i - 1
+        last = rest == 0
+        low = ch if last else ch + 1
+        if low <= ord("Z"):
+            parts.append(prefix + b"[" + bytes([low]) + b"-Z]" + (b"[A-Z]{%d}" % rest if rest else b""))
+        prefix += bytes([ch])
+    return b"(?:" + b"|".join(parts) + b")"
+
+
+_DTD = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
+_TAIL_REF = re.compile(rb'\sr="([A-Z]{0,3})(\d+)"')
+CHUNK = 4 << 20
+
+
+def _no_dtd(head: bytes, member: str) -> None:
+    if any(marker in head for marker in _DTD):
+        raise FileRejected(
+            f"Tệp không đọc được: thành phần “{member[:80]}” có khai báo DTD/thực thể XML (<!DOCTYPE>, <!ENTITY>), "
+            f"điều mà Excel không bao giờ ghi; tệp bị từ chối vì có thể là tệp độc hại. Hãy mở tệp bằng Excel và lưu lại thành .xlsx."
+        )
+
+
+def measure_xlsx(data: bytes, limits: ParseLimits | None = None) -> dict[str, dict[str, int]]:
+    """Measure every worksheet of an .xlsx from its own XML records, without reading cells.
+
+    Streams each ``xl/worksheets/*.xml`` member in 4 MB chunks (never inflating more
+    than the zip directory promised, which ``parsing.check_container`` already
+    bounded) and finds, at C speed: a cell reference beyond the column limit or at a
+    row beyond the row limit anywhere; the last row and the columns of the sheet's
+    tail (its used range, when the writer kept rows in order, as every writer does);
+    the columns of its first 256 KB (the header rows); the number of merged ranges. The shared-strings table is counted too, and no
+    XML member may declare a DTD or entities. Returns {member: {"rows", "columns",
+    "merges"}}; raises ``FileRejected`` naming the sheet, what it declares and the
+    limit. A file crafted to hide its range (cells out of order, cells without
+    references) passes here and meets the child process's memory limit
+    (``sandbox``): this is the first guard, that one the last."""
+    limits = limits or ParseLimits.from_settings()
+    row_digits = len(str(limits.rows))
+    far = re.compile(rb'r="(?:' + _letters_above(limits.columns) + rb"\d|[A-Z]{0,3}\d{%d,})" % row_digits)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileRejected(f"Tệp bị hỏng, không đọc được ({exc.__class__.__name__}).") from None
+    names = _sheet_names(zf)
+    out: dict[str, dict[str, int]] = {}
+    area = 0
+    for info in infos:
+        name = info.filename
+        if not name.endswith((".xml", ".rels", ".vml")):
+            continue
+        is_sheet = name.startswith("xl/worksheets/") and name.count("/") == 2
+        label = names.get(name, name.rsplit("/", 1)[-1])
+        try:
+            with zf.open(info) as member:
+                if name == "xl/sharedStrings.xml" or not is_sheet:
+                    head = member.read(65536)
+                    _no_dtd(head, name)
+                    if name == "xl/sharedStrings.xml":
+                        strings = head.count(b"<si>") + head.count(b"<si ")
+                        while chunk := member.read(CHUNK):
+                            strings += chunk.count(b"<si>") + chunk.count(b"<si ")
+                        if strings > limits.cells:
+                            raise FileRejected(
+                                f"Tệp không đọc được: bảng chuỗi dùng chung có {strings:,} chuỗi (tối đa {limits.cells:,})."
+                                .replace(",", ".")
+                            )
+                    continue
+                merges = 0
+                carry = b""
+                tail = b""
+                first = True
+                data_done = False
+                head = b""
+                hit: list[bytes] = []
+                while chunk := member.read(CHUNK):
+                    if first:
+                        _no_dtd(chunk[:65536], name)
+                        first = False
+                    text = carry + chunk
+                    cut = text.rfind(b"<")
+                    carry, text = (text[cut:], text[:cut]) if cut > 0 and b">" not in text[cut:] else (b"", text)
+                    if len(carry) > 1 << 20:
+                        raise FileRejected(f"Tệp không đọc được: trang tính “{label}” có một thẻ XML dài hơn 1 MB.")
+                    if not hit:
+                        m = far.search(text)
+                        if m:
+                            hit.append(text[m.start(): m.start() + 20])
+                    if len(head) < 262144:
+                        head += text[:262144 - len(head)]  # the header rows: the table's width
+                    if data_done:
+                        merges += text.count(b"<mergeCell ")  # merge records follow the cells
+                    else:
+                        # The used range ends with sheetData: keep its last 64 KB (the last row's cells).
+                        end = text.rfind(b"sheetData>")
+                        data_done = end >= 0 and text[text.rfind(b"<", 0, end) + 1:][:1] == b"/"  # the closing tag
+                        end = text.rfind(b"<", 0, end) if data_done else end
+                        part = text[:end] if data_done else text
+                        tail = part[-65536:] if len(part) >= 65536 else (tail + part)[-65536:]
+                        if data_done:
+                            merges += text.count(b"<mergeCell ", end)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise FileRejected(f"Tệp bị hỏng, không đọc được ({exc.__class__.__name__}).") from None
+        refs = _TAIL_REF.findall(tail)
+        rows = max((int(r) for _, r in refs), default=0)
+        columns = max((_column_number(c) for c, _ in (*refs, *_TAIL_REF.findall(head)) if c), default=0)
+        if hit:
+            ref = _TAIL_REF.search(b" " + hit[0])
+            if ref:
+                rows = max(rows, int(ref.group(2)))
+                columns = max(columns, _column_number(ref.group(1)) if ref.group(1) else 0)
+        where = f"Tệp không đọc được: trang tính “{label}”"
+        if rows > limits.rows:
+            raise FileRejected(
+                f"{where} có ô ở dòng {formats_int(rows)} (tối đa {formats_int(limits.rows)} dòng); "
+                f"thường là một ô bị gõ nhầm ở rất xa bảng số liệu: hãy xóa các dòng, cột thừa rồi lưu lại."
+            )
+        if columns > limits.columns:
+            from openpyxl.utils import get_column_letter
+
+            raise FileRejected(
+                f"{where} có ô ở cột {get_column_letter(min(columns, 16384))} (cột thứ {formats_int(columns)}; tối đa "
+                f"{limits.columns} cột); thường là một ô bị gõ nhầm ở rất xa bảng số liệu: hãy xóa các cột thừa rồi lưu lại."
+            )
+        if merges > limits.merges:
+            raise FileRejected(f"{where} có {formats_int(merges)} vùng gộp ô (tối đa {formats_int(limits.merges)}).")
+        area += rows * columns
+        if area > limits.cells:
+            raise FileRejected(
+                f"{where}: vùng dữ liệu {formats_int(rows)} dòng × {columns} cột vượt giới hạn "
+                f"{formats_int(limits.cells)} ô của cả tệp."
+            )
+        out[name] = {"rows": rows, "columns": columns, "merges": merges}
+    return out
+
+
+def formats_int(n: int) -> str:
+    """1.048.576 (Vietnamese grouping; ``core.formats`` is heavier than this needs)."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Member path → the sheet's name in the workbook (for messages)."""
+    out = {}
+    try:
+        wb = zf.read("xl/workbook.xml")[:1 << 20]
+        rels = zf.read("xl/_rels/workbook.xml.rels")[:1 << 20]
+    except KeyError:
+        return out
+    targets = {}
+    for m in re.finditer(rb"<Relationship\b([^>]*)/?>", rels):
+        rid = re.search(rb'\bId="([^"]*)"', m.group(1))
+        target = re.search(rb'\bTarget="([^"]*)"', m.group(1))
+        if rid and target:
+            t = target.group(1).decode("utf-8", "replace")
+            targets[rid.group(1)] = t.lstrip("/") if t.startswith("/") else "xl/" + t
+    for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)/?>", wb):
+        nm = re.search(rb'\bname="([^"]*)"', m.group(1))
+        rid = re.search(rb'\br:id="([^"]*)"', m.group(1))
+        if nm and rid and rid.group(1) in targets:
+            out[targets[rid.group(1)]] = _xml_unescape(nm.group(1).decode("utf-8", "replace"))
+    return out
 
 
 def short(exc: Exception) -> str:
@@ -265,6 +475,7 @@ def read_spreadsheet_ml(data: bytes) -> list[tuple[str, bool, list[list[Any]], M
             f"({short(exc)}); {SAVE_AS_XLSX}."
         ) from None
     out = []
+    limits = ParseLimits.from_settings()
     for n, ws in enumerate(root.iter(f"{_SS}Worksheet"), 1):
         name = ws.get(f"{_SS}Name") or f"Sheet{n}"
         visible = True
@@ -278,6 +489,9 @@ def read_spreadsheet_ml(data: bytes) -> list[tuple[str, bool, list[list[Any]], M
             for row_el in table.iter(f"{_SS}Row"):
                 idx = row_el.get(f"{_SS}Index")
                 r = int(idx) - 1 if idx else r + 1
+                if r >= limits.rows:
+                    raise FileRejected(f"Tệp không đọc được: trang tính “{name}” có dòng số {formats_int(r + 1)} "
+                                       f"(tối đa {formats_int(limits.rows)} dòng).")
                 while len(rows) < r:
                     rows.append([])
                 row: list[Any] = []
@@ -285,6 +499,9 @@ def read_spreadsheet_ml(data: bytes) -> list[tuple[str, bool, list[list[Any]], M
                 for cell in row_el.iter(f"{_SS}Cell"):
                     cidx = cell.get(f"{_SS}Index")
                     c = int(cidx) - 1 if cidx else c + 1
+                    if c >= limits.columns:
+                        raise FileRejected(f"Tệp không đọc được: trang tính “{name}” có ô ở cột thứ {formats_int(c + 1)} "
+                                           f"(tối đa {limits.columns} cột).")
                     while len(row) < c:
                         row.append("")
                     data_el = cell.find(f"{_SS}Data")

@@ -37,16 +37,17 @@ counted twice.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import logging
 import marshal
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -198,17 +199,83 @@ def create_batch(
 # --- parse ---------------------------------------------------------------------------------
 
 
+def _shown(value: Any) -> Any:
+    """``value`` (the reading, the errors: JSON) with every NUL replaced by U+FFFD.
+
+    The messages and the reading's samples quote the cells, and a cell may hold NUL
+    (the file is then refused for it): PostgreSQL refuses NUL in text and in jsonb,
+    so the refusal itself must not carry it (issue 10, preview = commit)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {_shown(k): _shown(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_shown(v) for v in value]
+    return value
+
+
+#: PostgreSQL advisory lock class of a parse claim, ``(PARSE_CLAIM_LOCK, batch id)``
+#: (two-int form; scoring.runs uses 710_001 and 710_002).
+PARSE_CLAIM_LOCK = 710_101
+
+
+@contextlib.contextmanager
+def _parse_claim(batch_id: int) -> Iterator[None]:
+    """Hold the batch's parse claim for the whole parse (PostgreSQL session lock).
+
+    Redis delivers a message again when its visibility timeout passes while the
+    first delivery still runs (a long parse): the second delivery waits here until
+    the first ends (and then finds the batch parsed) or dies (its connection closes,
+    PostgreSQL drops the lock: a real retry, counted). The embedded SQLite set-up
+    runs tasks in-process and never redelivers."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_lock(%s, %s)", [PARSE_CLAIM_LOCK, batch_id])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_unlock(%s, %s)", [PARSE_CLAIM_LOCK, batch_id])
+
+
 def parse_batch(batch_id: int) -> ImportBatch:
     """Parse and validate a batch; store the preview counts and the normalised rows.
 
     Nothing of the file's content reaches the fact tables here: an invalid file
-    leaves only the batch row (status invalid, errors) and the original file."""
+    leaves only the batch row (status invalid, errors) and the original file.
+    The file is read in a child process under the parse limits (``sandbox``):
+    a file that kills its reader becomes "Tệp không đọc được: …" (invalid). A
+    parse whose whole process died is started again by the redelivered task, at
+    most ``ONESTOP_PARSE_RETRIES`` times (``parse_attempts``), then the batch
+    fails with the reason. One parse of a batch at a time (``_parse_claim``)."""
+    with _parse_claim(batch_id):
+        return _parse_batch(batch_id)
+
+
+def _parse_batch(batch_id: int) -> ImportBatch:
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().select_related("unit").get(pk=batch_id)
         if batch.status not in (ImportStatus.UPLOADED, ImportStatus.PARSING):
-            return batch  # already parsed (a redelivered task): nothing to do
+            return batch  # already parsed (a redelivered task) or cancelled: nothing to do
+        batch.parse_attempts += 1
+        retries = settings.ONESTOP_PARSE_RETRIES
+        if batch.parse_attempts > 1 + retries:
+            # Every earlier start died with its process (a task only comes back when its
+            # worker was lost): stop the loop, say why (issue 10, "no poison loops").
+            batch.message = (
+                f"Tệp không đọc được: việc đọc tệp bị dừng đột ngột {batch.parse_attempts - 1} lần (tiến trình xử lý "
+                f"bị tắt giữa chừng), hệ thống đã ngừng thử lại. Không có số liệu nào được ghi nhận; hãy tải lên lại, "
+                f"nếu vẫn lỗi đề nghị báo quản trị."
+            )
+            _move(batch, ImportStatus.FAILED, actor=SYSTEM, action="onestop.batch.failed",
+                  comment=f"{batch.parse_attempts - 1} lần đọc bị dừng (tối đa {1 + retries})",
+                  data={"attempts": batch.parse_attempts - 1}, update_fields=("message", "parse_attempts"))
+            return batch
         batch.progress = 1
-        _move(batch, ImportStatus.PARSING, actor=SYSTEM, action="onestop.batch.parse", update_fields=("progress",))
+        _move(batch, ImportStatus.PARSING, actor=SYSTEM, action="onestop.batch.parse",
+              data={"attempt": batch.parse_attempts}, update_fields=("progress", "parse_attempts"))
     try:
         with bulk_work():
             outcome = parse_file(batch)
@@ -220,9 +287,11 @@ def parse_batch(batch_id: int) -> ImportBatch:
     except Exception as exc:  # a bug or an unreadable file: the batch shows it, nothing stored
         log.exception("parse of import batch %s failed", batch_id)
         with transaction.atomic():
-            batch.refresh_from_db()
+            batch = ImportBatch.objects.select_for_update().select_related("unit").get(pk=batch_id)
+            if batch.status != ImportStatus.PARSING:
+                return batch  # cancelled meanwhile
             batch.message = f"Lỗi hệ thống khi đọc tệp ({exc.__class__.__name__}); đề nghị báo quản trị."
-            _move(batch, ImportStatus.FAILED, actor=SYSTEM, action="onestop.batch.failed", comment=str(exc)[:300],
+            _move(batch, ImportStatus.FAILED, actor=SYSTEM, action="onestop.batch.failed", comment=_shown(str(exc)[:300]),
                   update_fields=("message",))
             notify(batch.uploaded_by or users_at(batch.unit, Role.OFFICER), Notice.UPLOAD_FAILED,  # issue 13
                    f"Lỗi hệ thống khi đọc tệp “{batch.file_name}”", body=batch.message, url=_batch_url(batch))
@@ -233,10 +302,10 @@ def parse_batch(batch_id: int) -> ImportBatch:
             return batch
         # Shown and printed in row order (whole-file errors first): the checks run
         # rule by rule, and an officer fixes the file from top to bottom.
-        batch.errors = sorted(outcome["errors"], key=lambda e: (e["row"] is not None, e["row"] or 0))
-        batch.reading = outcome.get("reading") or {}
+        batch.errors = _shown(sorted(outcome["errors"], key=lambda e: (e["row"] is not None, e["row"] or 0)))
+        batch.reading = _shown(outcome.get("reading") or {})
         batch.error_count = outcome["error_count"]
-        batch.counts = outcome["counts"]
+        batch.counts = _shown(outcome["counts"])
         batch.total_rows = outcome["total"]
         batch.parsed_at = timezone.now()
         batch.progress = 100
@@ -495,12 +564,14 @@ def remap_batch(batch: ImportBatch, mapping: dict[Any, Any], *, actor: Any) -> I
         stale_staging = batch.staging_file.name if batch.staging_file else ""
         batch.mapping = mapping
         batch.progress = 1
+        batch.parse_attempts = 0
         batch.counts, batch.errors, batch.error_count = {}, [], 0
         batch.message = "Đang đọc lại tệp theo cách ghép cột mới."
         batch.staging_file = ""
         _move(batch, ImportStatus.PARSING, actor=actor, action="onestop.batch.remap",
               data={"mapping": mapping, "before": before, "signature": reading.get("signature", "")},
-              update_fields=("mapping", "progress", "counts", "errors", "error_count", "message", "staging_file"))
+              update_fields=("mapping", "progress", "parse_attempts", "counts", "errors", "error_count", "message",
+                             "staging_file"))
         signature = reading.get("signature") or ""
         if signature:
             headers = {str(c["index"]): c.get("header", "") for c in columns}
@@ -559,11 +630,23 @@ def share_mapping(batch: ImportBatch, *, actor: Any, name: str) -> MappingProfil
 
 @transaction.atomic
 def cancel_batch(batch: ImportBatch, *, actor: Any) -> ImportBatch:
-    """Drop a parsed batch that the officer does not want to commit (the file stays in history)."""
+    """Drop a batch that will not be committed: waiting to be read, being read (a
+    parse that is stuck: its task, if it ever runs or finishes, leaves a cancelled
+    batch alone), waiting for confirmation, or refused for its content. The file
+    stays in history.
+
+    Guards: ``onestop.cancel_batch`` (the officer who uploads for the unit, or
+    emulation staff above it; another unit is refused with ``ImportNotAllowed``);
+    the state (``BATCH_TRANSITIONS``: not committed, failed or already cancelled).
+    Audited as ``onestop.batch.cancel`` with the state it left."""
     _require(actor, "onestop.cancel_batch", batch, "Bạn không có quyền thao tác trên lượt tải này.")
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    batch.message = "Đã hủy, không ghi nhận số liệu."
-    _move(batch, ImportStatus.CANCELLED, actor=actor, action="onestop.batch.cancel", update_fields=("message",))
+    was_running = batch.status in (ImportStatus.UPLOADED, ImportStatus.PARSING)
+    batch.message = (
+        "Đã hủy khi tệp đang được đọc; không ghi nhận số liệu nào." if was_running else "Đã hủy, không ghi nhận số liệu."
+    )
+    batch.progress = 0 if was_running else batch.progress
+    _move(batch, ImportStatus.CANCELLED, actor=actor, action="onestop.batch.cancel", update_fields=("message", "progress"))
     if batch.staging_file:
         transaction.on_commit(lambda: batch.staging_file.delete(save=False))
     return batch

@@ -119,6 +119,87 @@ class Errors:
         return out
 
 
+# --- preview = commit: what the database would refuse is a cell error here (issue 10) --------
+
+#: The largest count a ``PositiveIntegerField`` holds on PostgreSQL (``integer``).
+PG_INT_MAX = 2_147_483_647
+#: Characters no export writes into a cell and that must not be stored: NUL (PostgreSQL
+#: refuses it in text), the other C0 controls but tab, line feed and carriage return, DEL
+#: and the C1 controls (invisible, they break the pages and the printed reports), and the
+#: bidirectional embeddings, overrides and isolates U+202A–U+202E, U+2066–U+2069 (they
+#: make a code read in another order than it is stored: CVE-2021-42574, "Trojan Source").
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Text that a spreadsheet program would run as a formula when the value is exported
+#: again ("=cmd|' /C calc'!A0", "@SUM(…)", "+cmd|…"; OWASP "CSV Injection"): a cell
+#: starting with = or @, or with + or - and holding a pipe (DDE).
+_FORMULA_LIKE = re.compile(r"^\s*(?:[=@]|[+\-][^|]*\|)")
+#: Stored text fields and their column length (the models' ``max_length``).
+STORED_TEXT = {
+    "dossiers": {"code": 80, "procedure_code": 60, "procedure_name": 500, "field": 200, "status": 100},
+    "catalog": {"name": 500, "field": 200},
+}
+
+
+def _unstorable(text: str, limit: int | None) -> str | None:
+    """Why ``text`` cannot be stored as it is (one wording per kind of problem, so the
+    same problem on many rows is listed once with its rows), or None."""
+    m = _UNSTORABLE.search(text)
+    if m is not None:
+        ch = m.group()
+        name = {"\x00": " (NUL)", "\u202e": " (đảo chiều chữ)", "\u202d": " (ép chiều chữ)"}.get(ch, "")
+        return (f"ô chứa ký tự điều khiển U+{ord(ch):04X}{name}, không được phép trong số liệu; hãy xóa ký tự này "
+                f"(thường do sao chép từ phần mềm khác)")
+    if limit is not None and len(text) > limit:
+        return f"nội dung dài quá {limit} ký tự, không ghi nhận được; hãy rút gọn"
+    if _FORMULA_LIKE.match(text):
+        return ("ô bắt đầu như một công thức Excel (“=”, “@”, hoặc “+”/“-” kèm “|”): không nhận để tránh công thức "
+                "độc hại khi xuất ra bảng tính; hãy bỏ ký tự đầu hoặc ghi dạng văn bản thường")
+    return None
+
+
+def check_storable(kind: str, nums: Sequence[int], values_of: dict[str, Sequence[Any]], errors: Errors,
+                   limits: dict[str, int] | None = None) -> set[int]:
+    """Add an error for every text cell the database would refuse or that must not
+    be stored (``_unstorable``): control characters, text longer than its column,
+    formula-looking text. ``values_of`` maps a field key to its column's raw values
+    (aligned with ``nums``, the spreadsheet row numbers); ``limits`` to its length
+    (default ``STORED_TEXT[kind]``). Each distinct value is checked once; one message
+    per column and problem, with its rows. Returns the positions (indices into
+    ``nums``) of the failing rows."""
+    labels = LABELS[kind]
+    limits = STORED_TEXT.get(kind, {}) if limits is None else limits
+    bad: set[int] = set()
+    for key, values in values_of.items():
+        distinct = {v for v in set(values) if v.__class__ is str}
+        if not distinct:
+            continue
+        limit = limits.get(key)
+        # Fast path, at C speed: nothing to look at in the usual clean column.
+        if (limit is None or max(map(len, distinct)) <= limit) and _UNSTORABLE.search("".join(distinct)) is None \
+                and not any(map(_FORMULA_LIKE.match, distinct)):
+            continue
+        failed = {v: why for v in distinct if (why := _unstorable(v, limit)) is not None}
+        if not failed:
+            continue
+        rows_of: dict[str, list[int]] = {}
+        for i, raw in enumerate(values):
+            why = failed.get(raw) if raw.__class__ is str else None
+            if why is not None:
+                rows_of.setdefault(why, []).append(nums[i])
+                bad.add(i)
+        for why, rows in rows_of.items():
+            errors.add_rows(rows, labels.get(key, key), why + (f" ({len(rows)} dòng)" if len(rows) > 1 else ""))
+    return bad
+
+
+def to_stored_count(value: Any) -> int | None:
+    """``reports.to_count`` within what the database stores (≤ ``PG_INT_MAX``)."""
+    n = reports.to_count(value)
+    if n is not None and n > PG_INT_MAX:
+        raise ValueError("số quá lớn (tối đa 2.147.483.647), không phải số hồ sơ thực tế")
+    return n
+
+
 def _data_rows(rows: list[list[Any]], loc: Located):
     """Yield (spreadsheet row number, row) below the header; stop at a total row."""
     nums, data = _collect_rows(rows, loc)
@@ -238,7 +319,10 @@ def validate_dossiers(
                 columns[cols[k]] = fixed[k]
             _warn(warnings, note)
     n_rows = len(rownums)
-    bad_rows: set[int] = set()
+    stored = {k: columns[cols[k]] for k in (*STORED_TEXT["dossiers"], "unit") if k in cols and cols[k] < len(columns)}
+    # Codes longer than 80 characters keep their own message (the row pass words it).
+    bad_rows: set[int] = check_storable("dossiers", rownums, stored, errors,
+                                        {k: n for k, n in STORED_TEXT["dossiers"].items() if k != "code"})
     empty = ("",) * n_rows
     out: dict[str, Sequence[Any]] = {}
     for col in DOSSIER_COLUMNS:
@@ -713,7 +797,7 @@ def validate_report(rows: list[list[Any]], loc: Located, ctx: Context, reading: 
     for c in REPORT_COLUMNS:
         if c.key not in cols:
             continue
-        conv = reports.to_count if c.key in REPORT_COUNT_KEYS or c.key in reports.SOURCE_ONLY_KEYS else c.convert
+        conv = to_stored_count if c.key in REPORT_COUNT_KEYS or c.key in reports.SOURCE_ONLY_KEYS else c.convert
         # A blank total is checked after its parts (a formula cell saved without its result).
         required = (c.required and c.key not in sums) or c.key in needed
         convs.append((c.key, cols[c.key], c.label, conv, required))
@@ -751,6 +835,9 @@ def validate_report(rows: list[list[Any]], loc: Located, ctx: Context, reading: 
         for key, parts in derived.items():
             if all(v.get(p) is not None for p in parts):
                 v[key] = sum(v[p] for p in parts)
+                if v[key] > PG_INT_MAX:
+                    errors.add(rownum, labels[key], "tổng các cột thành phần quá lớn (tối đa 2.147.483.647)")
+                    bad = True
         for z in zeroes:
             v[z] = 0
         for key, parts in sums.items():
@@ -980,10 +1067,15 @@ def validate_catalog(rows: list[list[Any]], loc: Located, ctx: Context, reading:
                 if raw.__class__ is not str and raw in restored:
                     rows_of.setdefault(raw, []).append(n)
             _warn(reading.setdefault("warnings", []), sanity.restored_warning(labels["code"], restored, rows_of))
-    for rownum, row in zip(nums, data, strict=True):
+    text_cols = {k: loc.columns[k] for k in ("code", *STORED_TEXT["catalog"]) if k in loc.columns}
+    # Codes longer than 60 characters keep their own message below.
+    unstorable = check_storable("catalog", nums, {k: [row[i] if i < len(row) else "" for row in data]
+                                                  for k, i in text_cols.items()}, errors)
+    for position, (rownum, row) in enumerate(zip(nums, data, strict=True)):
         total += 1
         width = len(row)
         v, bad = _convert_cells(row, rownum, convs, errors)
+        bad = bad or position in unstorable
         if restored and code_idx < width and row[code_idx].__class__ is not str and row[code_idx] in restored:
             v["code"] = restored[row[code_idx]]
         code, name = v.get("code", ""), v.get("name", "")

@@ -51,7 +51,9 @@ def district(tree):
 
 
 def _varied_rows() -> list[list[Any]]:
-    long_name = "Thủ tục có tên rất dài " * 40  # over 500 characters: cut like the row pass cuts it
+    # At the column lengths (500, 100): stored whole; longer is a cell error (test_preview_commit).
+    long_name = ("Thủ tục có tên rất dài " * 40)[:499] + "z"
+    long_status = ("Đã trả kết quả " * 10)[:99] + "z"
     return [
         dossier_row("HS-01", unit="XA-A", channel="Trực tuyến", level="", received=D(2023, 3, 1)),  # level from catalogue
         dossier_row("HS-02", unit="XA-B", procedure="1.002", channel="Trực tiếp", level="", due=None),
@@ -59,8 +61,8 @@ def _varied_rows() -> list[list[Any]]:
                     returned=D(2023, 3, 5), fee="Có", paid="Có", sat="Rất hài lòng"),
         dossier_row("HS-04", unit="UBND xã A", returned=D(2023, 3, 6), sat=2),  # returned without resolved
         dossier_row("HS-05", unit="xa-b", received="02/03/2023", due="2023-03-09", eres="x", ecert="1", post="Có", sat=1),
-        [*dossier_row("HS-06", unit="XA-A", status="Đã trả kết quả " * 10)[:2], long_name,
-         *dossier_row("HS-06", unit="XA-A", status="Đã trả kết quả " * 10)[3:]],
+        [*dossier_row("HS-06", unit="XA-A", status=long_status)[:2], long_name,
+         *dossier_row("HS-06", unit="XA-A", status=long_status)[3:]],
         dossier_row("  HS-07  ", unit="XA-A", channel="2", level="Toàn trình"),
     ]
 
