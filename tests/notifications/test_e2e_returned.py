@@ -23,10 +23,13 @@ def tn_live(transactional_db):
     return TamNong()
 
 
-def _as(browser, live_server, username, width=1280, height=900):
+def _as(browser, live_server, username, width=1280, height=900, refused=None):
     context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": height})
     page = context.new_page()
     page.set_default_timeout(20_000)
+    if refused is not None:  # what the Content-Security-Policy blocked, and script errors
+        page.on("console", lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None)
+        page.on("pageerror", lambda exc: refused.append(str(exc)))
     login(page, live_server, username, DEMO_PASSWORD)
     return context, page
 
@@ -59,7 +62,8 @@ def test_returned_nomination_reaches_its_officer_in_the_bell_and_by_email(browse
     assert "Thiếu minh chứng sáng kiến" in mail.outbox[0].body and f"/khen-thuong/ho-so/{nomination.pk}/" in mail.outbox[0].body
 
     # 3. On a phone, the officer's bell shows one unread item; opening it leads to the dossier.
-    ctx, page = _as(browser, live_server, "tamnong.xa.phucuong", width=390, height=844)
+    refused: list[str] = []
+    ctx, page = _as(browser, live_server, "tamnong.xa.phucuong", width=390, height=844, refused=refused)
     bell = page.locator("details.bell")
     expect(page.locator("#bell-count")).to_have_text("1")
     expect(bell).to_be_visible()
@@ -69,10 +73,14 @@ def test_returned_nomination_reaches_its_officer_in_the_bell_and_by_email(browse
     box = page.locator(".bell-panel").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # the panel fits the phone's width
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click("footer.footer")  # a click elsewhere closes the panel (static/js/portal.js)
+    expect(page.locator(".bell-panel")).to_be_hidden()
+    page.click("details.bell > summary")
     item.click()
     page.wait_for_url(detail)
     expect(page.locator("#status")).to_have_text("Bị trả lại (cần bổ sung)")
     expect(page.locator("#bell-count")).to_have_count(0)  # read now
+    assert refused == []
     ctx.close()
 
     # 4. The officer of An Long was told nothing.
