@@ -50,6 +50,11 @@ class DecisionStatus(models.TextChoices):
     ISSUED = "issued", "Đã ban hành"
 
 
+class TallySource(models.TextChoices):
+    PAPER = "paper", "Thư ký nhập kết quả kiểm phiếu giấy"
+    BALLOTS = "ballots", "Tổng hợp từ phiếu bầu trên hệ thống"
+
+
 MEETING_TRANSITIONS: dict[str, set[str]] = {MeetingStatus.OPEN: {MeetingStatus.CLOSED}, MeetingStatus.CLOSED: set()}
 DECISION_TRANSITIONS: dict[str, set[str]] = {DecisionStatus.DRAFT: {DecisionStatus.ISSUED}, DecisionStatus.ISSUED: set()}
 
@@ -84,6 +89,7 @@ ACTION_LABELS: dict[str, str] = {
     "awards.nomination.return": "Trả lại đơn vị",
     "awards.nomination.to_council": "Trình Hội đồng",
     "awards.nomination.vote": "Ghi kết quả bỏ phiếu",
+    "awards.nomination.mark_criteria": "Thẩm định từng tiêu chí",
     "awards.nomination.approve": "Lãnh đạo duyệt",
     "awards.nomination.reject": "Không duyệt",
     "awards.nomination.decide": "Có quyết định khen thưởng",

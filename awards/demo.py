@@ -71,13 +71,17 @@ def load(stdout: Any = None) -> None:
             _write(stdout, f"  awards: {label}: {exc}")
             return None
 
-    decided = [services.create_nomination(round_, actor=pc, award_form=form, unit=units["DT-TAMNONG-PHUCUONG"])]
+    def nominate(officer, **nominee):
+        # A report with the officer's own words: an empty one cannot be sent.
+        n = services.create_nomination(round_, actor=officer, award_form=form, **nominee)
+        return services.update_report(
+            n, actor=officer, duties="Thực hiện nhiệm vụ tiếp nhận, giải quyết TTHC tại Bộ phận Một cửa.",
+            achievements=["Hoàn thành đầy đủ các nội dung theo Kế hoạch CCHC năm 2023."],
+            other="", awards_received="", summary="Hoàn thành tốt các chỉ tiêu CCHC 6 tháng đầu năm 2023.")
+
+    decided = [nominate(pc, unit=units["DT-TAMNONG-PHUCUONG"])]
     if pc_people:
-        decided.append(services.create_nomination(round_, actor=pc, award_form=form, person=pc_people[0]))
-    for n in decided:
-        services.update_report(n, actor=pc, duties="Thực hiện nhiệm vụ tiếp nhận, giải quyết TTHC tại Bộ phận Một cửa.",
-                               achievements=["Hoàn thành đầy đủ các nội dung theo Kế hoạch CCHC năm 2023."],
-                               other="", awards_received="", summary="Hoàn thành tốt các chỉ tiêu CCHC 6 tháng đầu năm 2023.")
+        decided.append(nominate(pc, person=pc_people[0]))
     meeting = services.create_meeting(
         round_, actor=staff, held_at=datetime(2023, 7, 12, 8, 0, tzinfo=TZ), location="Hội trường UBND huyện Tam Nông", number="3",
         members=[
@@ -111,17 +115,18 @@ def load(stdout: Any = None) -> None:
 
     # Other states, so that every page has something to show.
     if al_people:
-        n = services.create_nomination(round_, actor=al, award_form=form, person=al_people[0])
+        n = nominate(al, person=al_people[0])
         if step(n.nominee_name, services.submit_nomination, n, actor=al):
             services.appraise_nomination(n, actor=staff)
             services.send_to_council(n, actor=staff)  # waiting for the next council meeting
     if len(pc_people) > 1:
-        n = services.create_nomination(round_, actor=pc, award_form=form, person=pc_people[1])
+        n = nominate(pc, person=pc_people[1])
         if step(n.nominee_name, services.submit_nomination, n, actor=pc):
             services.return_nomination(n, actor=staff, reason="Bổ sung minh chứng sáng kiến được cơ sở công nhận.")
     if len(al_people) > 1:
-        n = services.create_nomination(round_, actor=al, award_form=form, person=al_people[1])
+        n = nominate(al, person=al_people[1])
         step(n.nominee_name, services.submit_nomination, n, actor=al)  # waiting for appraisal
-    # A draft the collective quota (01 xã) will refuse: the page shows why.
-    services.create_nomination(round_, actor=al, award_form=form, unit=units["DT-TAMNONG-ANLONG"])
+    # A second commune proposed for the one commune place (01 xã): accepted, the page
+    # shows "2 đề nghị / 1 chỉ tiêu" and the council chooses.
+    nominate(al, unit=units["DT-TAMNONG-ANLONG"])
     _write(stdout, f"  awards: {Nomination.objects.filter(round=round_).count()} hồ sơ đề nghị mẫu (đợt {round_.name}).")

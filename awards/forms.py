@@ -168,3 +168,39 @@ class ExternalDecisionForm(forms.Form):
 class DecisionIssueForm(forms.Form):
     number = forms.CharField(label="Số quyết định", max_length=20)
     decision_date = forms.DateField(label="Ngày quyết định", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+VOTE_CHOICES = [("1", "Đồng ý"), ("0", "Không đồng ý")]
+
+
+class BallotForm(forms.Form):
+    """One ballot: đồng ý / không đồng ý for every nomination on the agenda (none left blank)."""
+
+    def __init__(self, *args, agenda: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.agenda = agenda
+        for n in agenda:
+            self.fields[f"vote_{n.pk}"] = forms.ChoiceField(
+                label=f"{n.nominee_name} – {n.award_form.name}", choices=VOTE_CHOICES, widget=forms.RadioSelect,
+                error_messages={"required": "Chưa chọn đồng ý hoặc không đồng ý."},
+            )
+
+    def votes(self) -> dict[int, bool]:
+        return {n.pk: self.cleaned_data[f"vote_{n.pk}"] == "1" for n in self.agenda}
+
+
+class WrittenOpinionForm(BallotForm):
+    """An absent member's written opinion, entered by the secretary."""
+
+    def __init__(self, *args, members: list, agenda: list, **kwargs) -> None:
+        super().__init__(*args, agenda=agenda, **kwargs)
+        self.fields = {
+            "member": forms.TypedChoiceField(label="Thành viên vắng mặt", coerce=int,
+                                             choices=[(m.pk, m.name) for m in members]),
+            **self.fields,
+            "note": forms.CharField(label="Nội dung ý kiến (tóm tắt)", max_length=500, required=False),
+        }
+        self.members = {m.pk: m for m in members}
+
+    def clean_member(self):
+        return self.members[self.cleaned_data["member"]]

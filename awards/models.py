@@ -29,6 +29,7 @@ from .choices import (
     DocumentStatus,
     MeetingStatus,
     NominationStatus,
+    TallySource,
 )
 
 # --- dated legal configuration ------------------------------------------------
@@ -212,6 +213,10 @@ class Nomination(models.Model):
     summary = models.TextField("tóm tắt thành tích", blank=True)
     return_reason = models.TextField("lý do trả lại", blank=True)
     appraisal_note = models.TextField("ý kiến thẩm định", blank=True)
+    appraisal_marks = models.JSONField(
+        "thẩm định từng tiêu chí", default=dict, blank=True,
+        help_text="{mã tiêu chí (id): {\"met\": true/false, \"note\": \"…\"}}: tiêu chí xác nhận được cán bộ thẩm định đánh dấu Đạt / Không đạt",
+    )
     decision = models.ForeignKey("Decision", verbose_name="quyết định", null=True, blank=True, on_delete=models.SET_NULL, related_name="nominations")
     coefficient = models.DecimalField("hệ số", max_digits=5, decimal_places=2, null=True, blank=True)
     base_salary = models.PositiveIntegerField("mức lương cơ sở áp dụng", null=True, blank=True)
@@ -401,6 +406,23 @@ class CouncilMember(models.Model):
         return self.name
 
 
+def vote_requirement(meeting: CouncilMeeting, award_form: AwardForm) -> tuple[int, str]:
+    """(votes needed, rule text in Vietnamese) for ``award_form`` at ``meeting``.
+
+    A threshold on the award form counts ALL members, absent members voting by a
+    written opinion (ND 98/2023 Art. 30.7: e.g. ≥ 80% for Chiến sĩ thi đua cơ sở;
+    shared/reference/domain.md "Voting"); otherwise a simple majority of the members
+    present (no legal threshold for Lao động tiên tiến / Giấy khen)."""
+    total = meeting.member_count
+    percent = award_form.vote_threshold_percent
+    if percent is not None:
+        needed = (Decimal(total) * percent / 100).to_integral_value(rounding=ROUND_CEILING)
+        return int(needed), f"từ {formats.number(percent)}% tổng số thành viên Hội đồng trở lên ({int(needed)}/{total})"
+    present = meeting.present_count
+    needed = present // 2 + 1
+    return needed, f"quá bán số thành viên dự họp ({needed}/{present})"
+
+
 class VoteTally(models.Model):
     """Counted ballots for one nomination at one meeting (secret ballot: counts only)."""
 
@@ -412,6 +434,7 @@ class VoteTally(models.Model):
     absent_yes = models.PositiveSmallIntegerField("ý kiến bằng văn bản đồng ý (vắng mặt)", default=0)
     absent_no = models.PositiveSmallIntegerField("ý kiến bằng văn bản không đồng ý (vắng mặt)", default=0)
     absent_opinions = models.TextField("ý kiến bằng văn bản của thành viên vắng mặt", blank=True)
+    source = models.CharField("nguồn kết quả", max_length=10, choices=TallySource.choices, default=TallySource.PAPER)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)
 
@@ -428,17 +451,8 @@ class VoteTally(models.Model):
         return self.yes + self.absent_yes
 
     def required(self) -> tuple[int, str]:
-        """(votes needed, rule text). A threshold on the award form counts ALL members
-        with absentees' written opinions (e.g. ≥ 80% for CSTĐCS); otherwise a simple
-        majority of the members present."""
-        total = self.meeting.member_count
-        percent = self.nomination.award_form.vote_threshold_percent
-        if percent is not None:
-            needed = (Decimal(total) * percent / 100).to_integral_value(rounding=ROUND_CEILING)
-            return int(needed), f"từ {formats.number(percent)}% tổng số thành viên Hội đồng trở lên ({int(needed)}/{total})"
-        present = self.meeting.present_count
-        needed = present // 2 + 1
-        return needed, f"quá bán số thành viên dự họp ({needed}/{present})"
+        """(votes needed, rule text): ``vote_requirement`` of the meeting and award form."""
+        return vote_requirement(self.meeting, self.nomination.award_form)
 
     @property
     def passed(self) -> bool:
@@ -450,6 +464,43 @@ class VoteTally(models.Model):
     def percent_of_members(self) -> Decimal:
         total = self.meeting.member_count
         return (Decimal(self.agree) * 100 / total).quantize(Decimal("0.1")) if total else Decimal(0)
+
+
+class BallotReceipt(models.Model):
+    """That a member has voted at a meeting (one ballot each); what they voted is in
+    ``Ballot`` rows that do not name them (secret ballot). ``written``: an absent
+    member's written opinion, entered by the secretary."""
+
+    meeting = models.ForeignKey(CouncilMeeting, on_delete=models.CASCADE, related_name="ballot_receipts")
+    member = models.ForeignKey(CouncilMember, on_delete=models.CASCADE, related_name="ballot_receipts")
+    written = models.BooleanField("ý kiến bằng văn bản (vắng mặt)", default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    cast_at = models.DateTimeField("bỏ phiếu lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "đã bỏ phiếu"
+        verbose_name_plural = "danh sách đã bỏ phiếu"
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="awards_ballot_receipt_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.member} ({self.meeting_id})"
+
+
+class Ballot(models.Model):
+    """One vote on one nomination (đồng ý / không đồng ý), unlinked from the voter."""
+
+    meeting = models.ForeignKey(CouncilMeeting, on_delete=models.CASCADE, related_name="ballots")
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="ballots")
+    agree = models.BooleanField("đồng ý")
+    written = models.BooleanField("ý kiến bằng văn bản (vắng mặt)", default=False)
+
+    class Meta:
+        verbose_name = "phiếu bầu"
+        verbose_name_plural = "phiếu bầu"
+        indexes = [models.Index(fields=["meeting", "nomination"], name="awards_ballot_meeting_nom")]
+
+    def __str__(self) -> str:
+        return f"{self.nomination_id}: {'đồng ý' if self.agree else 'không đồng ý'}"
 
 
 # --- decisions and documents -----------------------------------------------------

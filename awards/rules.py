@@ -63,6 +63,18 @@ def round_visible(user: Any, obj: Any = None) -> bool:
     return round_ is None or Campaign.objects.for_user(user).filter(pk=round_.campaign_id).exists()
 
 
+@rules.predicate
+def is_meeting_member(user: Any, meeting: Any = None) -> bool:
+    """A council member of this meeting, linked to the user's account by the staff who
+    opened it (a member may work in a phòng outside the issuer's own unit); without a
+    meeting: any user of a council, leader or staff role."""
+    if meeting is None:
+        return has_role(user, Role.COUNCIL, Role.LEADER, Role.STAFF)
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return meeting.members.filter(user_id=user.pk).exists()
+
+
 may_nominate = rules.predicate(lambda user: has_role(user, Role.OFFICER, Role.STAFF), name="may_nominate") & round_visible
 emulation_staff = round_staff(Role.STAFF)
 staff_or_leader = round_staff(Role.STAFF, Role.LEADER)
@@ -86,7 +98,8 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "awards.print_nomination": round_manager | is_nominating_officer,
     # Council meetings: open one; the secretary (staff) or a member records it.
     "awards.add_meeting": emulation_staff,
-    "awards.record_meeting": meeting_clerk,  # attendance, votes, closing
+    "awards.record_meeting": meeting_clerk,  # attendance, paper tallies, written opinions, closing
+    "awards.cast_ballot": is_meeting_member,  # one ballot in the portal
     # Decisions and the round's documents.
     "awards.add_decision": emulation_staff,
     "awards.issue_decision": staff_or_leader,

@@ -7,6 +7,7 @@ the change inside ``transaction.atomic()``, then an audit event.
 from __future__ import annotations
 
 import os
+import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -18,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import record, transition
-from campaigns.choices import AwardAuthority, Subject
+from campaigns.choices import AwardAuthority, Requirement, Subject
 from campaigns.models import AwardForm, Participant, Round
 from core import formats
 from core.errors import DomainError, NotAllowed
@@ -36,22 +37,26 @@ from .choices import (
     MEETING_TRANSITIONS,
     NOMINATION_TRANSITIONS,
     QUOTA_APPROVED_STATUSES,
-    QUOTA_SUBMITTED_STATUSES,
     DecisionStatus,
     DocumentKind,
     DocumentStatus,
     MeetingStatus,
     NominationStatus,
+    TallySource,
 )
 from .documents import document_html, html_to_pdf
 from .eligibility import (
+    attested_criteria,
     criterion_results,
     deadline_problem,
     eligibility_reasons,
     format_value,
+    quota_overflow,
     quota_problems,
 )
 from .models import (
+    Ballot,
+    BallotReceipt,
     CouncilMeeting,
     CouncilMember,
     DeadlineException,
@@ -143,7 +148,8 @@ def prefill_report(nomination: Nomination) -> dict[str, Any]:
     achievements = []
     results = criterion_results(nomination.participant, nomination.round) or []
     by_criterion = {r.criterion_id: r for r in results}
-    criteria = nomination.round.campaign.criteria.filter(subject=nomination.subject).order_by("order", "id")
+    criteria = [c for c in nomination.round.campaign.criteria.filter(subject=nomination.subject).order_by("order", "id")
+                if c.binds(nomination.round, unit=nomination.unit, person=nomination.person)]
     for crit in criteria:
         r = by_criterion.get(crit.pk)
         met = None if r is None else r.met
@@ -160,7 +166,8 @@ def prefill_report(nomination: Nomination) -> dict[str, Any]:
         achievements.append({
             "criterion": crit.pk, "code": crit.code, "text": crit.text, "requirement": crit.requirement,
             "target": crit.target_display, "value": None if value is None else format_value(value),
-            "met": met, "content": content,
+            # "auto": what the portal wrote; a report the officer left at it is not one they wrote.
+            "met": met, "content": content, "auto": content,
         })
     return {
         "particulars": _particulars(nomination.unit, nomination.person),
@@ -257,14 +264,34 @@ def add_attachment(nomination: Nomination, *, actor: Any, kind: str, title: str,
     return attachment
 
 
+#: What a report template leaves for the officer to replace: hints in brackets, dots, dashes.
+_PLACEHOLDER = re.compile(r"^\s*(\(.*\)|\[.*\]|[.…\-–_\s]*)\s*$", re.DOTALL)
+
+
+def report_problems(nomination: Nomination) -> list[str]:
+    """The achievement report must say something the officer wrote: a report whose
+    achievements (and "thành tích khác") are all empty, template hints ("(Nêu …)",
+    "……") or the portal's own pre-filled figures is refused."""
+    report = nomination.report or {}
+    texts = [(item.get("content") or "", item.get("auto") or "") for item in report.get("achievements", [])]
+    texts.append((report.get("other") or "", ""))
+    written = [t for t, auto in texts if t.strip() and not _PLACEHOLDER.match(t) and t.strip() != auto.strip()]
+    if written:
+        return []
+    return [f"Báo cáo thành tích của {nomination.nominee_name} chưa có nội dung thành tích (còn trống hoặc còn nguyên "
+            "nội dung mẫu): sửa báo cáo, nêu thành tích theo từng tiêu chí rồi gửi lại."]
+
+
 def submission_problems(nomination: Nomination, today: date | None = None) -> list[str]:
-    """Everything that blocks submission: deadline, eligibility errors, quotas."""
+    """Everything that blocks submission: deadline, eligibility errors, an empty
+    report. Quotas do not: units may propose more than the places, the council
+    chooses and the limit applies at approval and decision."""
     problems = []
     late = deadline_problem(nomination, today)
     if late:
         problems.append(late)
     problems += [r.message for r in eligibility_reasons(nomination) if r.blocking]
-    problems += quota_problems(nomination, QUOTA_SUBMITTED_STATUSES)
+    problems += report_problems(nomination)
     return problems
 
 
@@ -284,9 +311,41 @@ def submit_nomination(nomination: Nomination, *, actor: Any, today: date | None 
 
 
 @transaction.atomic
-def appraise_nomination(nomination: Nomination, *, actor: Any, note: str = "") -> Nomination:
-    """Emulation staff confirm the dossier is complete and eligible (thẩm định)."""
+def mark_criteria(nomination: Nomination, *, actor: Any, marks: dict[int, tuple[bool, str]]) -> Nomination:
+    """The appraiser marks attested criteria Đạt / Không đạt with a note:
+    ``marks`` = {criterion id: (met, note)}; a "Không đạt" needs its note.
+
+    Only while the dossier waits for appraisal; only criteria that are attested and
+    bind this nominee. Raises ``AwardsNotAllowed`` (not emulation staff of the round)
+    or ``AwardsError`` naming the criterion."""
     _guard(actor, "awards.appraise_nomination", nomination, "Chỉ cán bộ thi đua – khen thưởng được thẩm định hồ sơ.")
+    _require(nomination.status == S.SUBMITTED,
+             f"Hồ sơ đang ở trạng thái “{nomination.get_status_display()}”, không thẩm định được.")
+    criteria = {c.pk: c for c in attested_criteria(nomination)}
+    stored = dict(nomination.appraisal_marks or {})
+    for crit_id, (met, note) in marks.items():
+        crit = criteria.get(int(crit_id))
+        _require(crit is not None, "Tiêu chí không thuộc các tiêu chí xác nhận của hồ sơ này.")
+        _require(bool(met) or bool(note and note.strip()),
+                 f"Tiêu chí “{crit.text.rstrip('.')}” thẩm định Không đạt: cần ghi rõ lý do.")
+        stored[str(crit.pk)] = {"met": bool(met), "note": (note or "").strip()}
+    nomination.appraisal_marks = stored
+    nomination.save(update_fields=["appraisal_marks", "updated_at"])
+    record(actor=actor, action="awards.nomination.mark_criteria", obj=nomination, unit=nomination.proposing_unit,
+           data={"marks": {k: stored[k] for k in (str(i) for i in marks)}})
+    return nomination
+
+
+@transaction.atomic
+def appraise_nomination(nomination: Nomination, *, actor: Any, note: str = "") -> Nomination:
+    """Emulation staff confirm the dossier is complete and eligible (thẩm định).
+
+    Refused while a must-meet criterion is marked Không đạt (return the dossier instead)."""
+    _guard(actor, "awards.appraise_nomination", nomination, "Chỉ cán bộ thi đua – khen thưởng được thẩm định hồ sơ.")
+    failed = [c.text.rstrip(".") for c in attested_criteria(nomination)
+              if c.requirement == Requirement.MUST_MEET and (nomination.appraisal_marks or {}).get(str(c.pk), {}).get("met") is False]
+    _require(not failed, "Không thẩm định đạt được: tiêu chí bắt buộc được thẩm định Không đạt: " + "; ".join(failed)
+             + ". Trả lại hồ sơ cho đơn vị nếu cần bổ sung.")
     nomination.appraisal_note = note.strip()
     _transition(nomination, S.APPRAISED, actor=actor, action="awards.nomination.appraise", comment=note,
                 update_fields=("appraisal_note",))
@@ -448,6 +507,9 @@ def record_tally(meeting: CouncilMeeting, nomination: Nomination, *, actor: Any,
     _require_meeting_clerk(meeting, actor)
     _require(nomination.round_id == meeting.round_id, "Hồ sơ không thuộc đợt xét của cuộc họp.")
     _require(nomination.status == S.TO_COUNCIL, "Chỉ bỏ phiếu cho hồ sơ đã trình Hội đồng.")
+    _require(not Ballot.objects.filter(meeting=meeting, nomination=nomination).exists(),
+             f"Thành viên Hội đồng đã bỏ phiếu trên hệ thống cho {nomination.nominee_name}: kết quả được tổng hợp "
+             "từ phiếu bầu, không nhập tay.")
     members = list(meeting.members.all())
     present = sum(1 for m in members if m.present)
     absent = len(members) - present
@@ -465,6 +527,93 @@ def record_tally(meeting: CouncilMeeting, nomination: Nomination, *, actor: Any,
     return tally
 
 
+def meeting_agenda(meeting: CouncilMeeting) -> list[Nomination]:
+    """The nominations the council votes on at ``meeting``: those of its round on the agenda."""
+    return list(Nomination.objects.filter(round_id=meeting.round_id, status=S.TO_COUNCIL)
+                .select_related("award_form", "person__unit", "unit").order_by("subject", "id"))
+
+
+def _ballot_votes(meeting: CouncilMeeting, votes: dict[int, bool]) -> list[Nomination]:
+    """The agenda, once ``votes`` has been checked to hold đồng ý / không đồng ý for each item."""
+    agenda = meeting_agenda(meeting)
+    _require(bool(agenda), "Chưa có hồ sơ nào được trình Hội đồng để bỏ phiếu.")
+    ids = {n.pk for n in agenda}
+    _require(set(votes) <= ids, "Phiếu có hồ sơ không thuộc danh sách trình Hội đồng.")
+    missing = [n.nominee_name for n in agenda if n.pk not in votes]
+    _require(not missing, "Phiếu chưa ghi ý kiến đồng ý / không đồng ý cho: " + ", ".join(missing) + ".")
+    paper = set(VoteTally.objects.filter(meeting=meeting, nomination_id__in=ids, source=TallySource.PAPER)
+                .values_list("nomination_id", flat=True))
+    _require(not paper, "Thư ký đã nhập kết quả kiểm phiếu giấy cho hồ sơ này; không bỏ phiếu trên hệ thống được.")
+    return agenda
+
+
+def _tally_ballots(meeting: CouncilMeeting, nominations: Iterable[Nomination], actor: Any) -> None:
+    """Rewrite the tallies of ``nominations`` from the ballots cast (the Biên bản prints these)."""
+    for nomination in nominations:
+        counts = {(w, a): 0 for w in (False, True) for a in (False, True)}
+        for written, agree in Ballot.objects.filter(meeting=meeting, nomination=nomination).values_list("written", "agree"):
+            counts[(written, agree)] += 1
+        VoteTally.objects.update_or_create(
+            meeting=meeting, nomination=nomination,
+            defaults={"yes": counts[(False, True)], "no": counts[(False, False)], "absent_yes": counts[(True, True)],
+                      "absent_no": counts[(True, False)], "source": TallySource.BALLOTS, "recorded_by": actor},
+        )
+
+
+@transaction.atomic
+def cast_ballot(meeting: CouncilMeeting, *, actor: Any, votes: dict[int, bool]) -> BallotReceipt:
+    """A present council member casts their one ballot: ``votes`` = {nomination id:
+    đồng ý (True) / không đồng ý (False)} for every nomination on the agenda.
+
+    The ballot is secret: the votes are stored without the voter, a receipt records
+    that the member voted. The tallies are regenerated from the ballots. Raises
+    ``AwardsNotAllowed`` unless the actor is a member of this meeting, ``AwardsError``
+    (closed, absent, already voted, an item left blank, a paper tally entered)."""
+    _guard(actor, "awards.cast_ballot", meeting, "Chỉ thành viên Hội đồng của cuộc họp này được bỏ phiếu.")
+    # One ballot each even when the member double-clicks: the meeting row is the lock.
+    meeting = CouncilMeeting.objects.select_for_update().get(pk=meeting.pk)
+    _require(meeting.status == MeetingStatus.OPEN, "Cuộc họp đã kết thúc, không bỏ phiếu được.")
+    member = meeting.members.filter(user=actor).first()
+    _require(member is not None, "Chỉ thành viên Hội đồng của cuộc họp này được bỏ phiếu.")
+    _require(member.present, "Thành viên vắng mặt gửi ý kiến bằng văn bản cho thư ký, không bỏ phiếu tại cuộc họp.")
+    _require(not BallotReceipt.objects.filter(meeting=meeting, member=member).exists(),
+             "Bạn đã bỏ phiếu tại cuộc họp này; mỗi thành viên chỉ bỏ một phiếu.")
+    agenda = _ballot_votes(meeting, votes)
+    receipt = BallotReceipt.objects.create(meeting=meeting, member=member, recorded_by=actor)
+    Ballot.objects.bulk_create([Ballot(meeting=meeting, nomination=n, agree=bool(votes[n.pk])) for n in agenda])
+    _tally_ballots(meeting, agenda, actor)
+    # Secret ballot: the audit says who voted and on how many items, never how.
+    record(actor=actor, action="awards.meeting.ballot", obj=meeting, unit=meeting.round.campaign.issuing_unit,
+           data={"member": member.pk, "nominations": len(agenda)})
+    return receipt
+
+
+@transaction.atomic
+def record_written_opinion(meeting: CouncilMeeting, member: CouncilMember, *, actor: Any, votes: dict[int, bool],
+                           note: str = "") -> BallotReceipt:
+    """The secretary enters an absent member's written opinion (ý kiến bằng văn bản):
+    counted with the votes where the award form's threshold counts all members
+    (ND 98/2023 Art. 30.7), printed in the Biên bản. One per member; the member must
+    be marked absent. Raises ``AwardsNotAllowed`` / ``AwardsError`` as ``cast_ballot``."""
+    _require_meeting_clerk(meeting, actor)
+    meeting = CouncilMeeting.objects.select_for_update().get(pk=meeting.pk)
+    _require(member.meeting_id == meeting.pk, "Thành viên không thuộc Hội đồng của cuộc họp này.")
+    _require(not member.present, f"{member.name} có mặt: bỏ phiếu tại cuộc họp, không ghi ý kiến bằng văn bản.")
+    _require(not BallotReceipt.objects.filter(meeting=meeting, member=member).exists(),
+             f"Đã ghi ý kiến của {member.name}; mỗi thành viên chỉ một phiếu.")
+    agenda = _ballot_votes(meeting, votes)
+    receipt = BallotReceipt.objects.create(meeting=meeting, member=member, written=True, recorded_by=actor)
+    Ballot.objects.bulk_create([Ballot(meeting=meeting, nomination=n, agree=bool(votes[n.pk]), written=True) for n in agenda])
+    _tally_ballots(meeting, agenda, actor)
+    if note.strip():
+        for tally in VoteTally.objects.filter(meeting=meeting, nomination__in=agenda):
+            tally.absent_opinions = "; ".join(filter(None, [tally.absent_opinions, f"{member.name}: {note.strip()}"]))
+            tally.save(update_fields=["absent_opinions"])
+    record(actor=actor, action="awards.meeting.written_opinion", obj=meeting, unit=meeting.round.campaign.issuing_unit,
+           data={"member": member.pk, "nominations": len(agenda)})
+    return receipt
+
+
 @transaction.atomic
 def close_meeting(meeting: CouncilMeeting, *, actor: Any, ended_at: datetime | None = None) -> CouncilMeeting:
     """End the meeting (``ended_at``: now unless given); no more attendance or votes.
@@ -472,6 +621,10 @@ def close_meeting(meeting: CouncilMeeting, *, actor: Any, ended_at: datetime | N
     Raises ``AwardsNotAllowed`` unless the actor records this meeting, ``AwardsError``
     when it is already closed."""
     _require_meeting_clerk(meeting, actor)
+    # Present members who cast no ballot are counted "không biểu quyết" in the ballot tallies.
+    voted = BallotReceipt.objects.filter(meeting=meeting, written=False).count()
+    silent = max(0, meeting.members.filter(present=True).count() - voted)
+    VoteTally.objects.filter(meeting=meeting, source=TallySource.BALLOTS).update(abstain=silent)
     meeting.ended_at = ended_at or timezone.now()
     transition(meeting, MeetingStatus.CLOSED, transitions=MEETING_TRANSITIONS, actor=actor, action="awards.meeting.close",
                error=AwardsError, labels=MeetingStatus, unit=meeting.round.campaign.issuing_unit,
@@ -537,6 +690,8 @@ def _decide(decision: Decision, *, actor: Any, number: str, decision_date: date,
                     .filter(round=decision.round, status=S.APPROVED, award_form_id__in=form_ids)
                     .select_related("award_form", "person", "unit", "proposing_unit"))
     _require(bool(approved), "Chưa có hồ sơ nào được lãnh đạo duyệt với hình thức của quyết định này.")
+    over = quota_overflow(decision.round, QUOTA_APPROVED_STATUSES)  # quotas cap what is awarded (H6, issue 11)
+    _require(not over, "Không ban hành được: " + " ".join(over))
     for nomination in approved:
         try:
             breakdown = amount_breakdown(nomination.award_form, decision_date, nomination.subject,

@@ -24,6 +24,7 @@ from organization.rules import allowed
 from . import services
 from .choices import (
     ACTION_LABELS,
+    QUOTA_APPROVED_STATUSES,
     QUOTA_SUBMITTED_STATUSES,
     DecisionStatus,
     DocumentKind,
@@ -31,9 +32,10 @@ from .choices import (
     NominationStatus,
 )
 from .documents import amounted, split_by_subject
-from .eligibility import deadline_problem, eligibility_reasons, quota_problems
+from .eligibility import attested_criteria, deadline_problem, eligibility_reasons, quota_usage
 from .forms import (
     AttachmentForm,
+    BallotForm,
     DeadlineExceptionForm,
     DecisionCreateForm,
     DecisionIssueForm,
@@ -43,8 +45,16 @@ from .forms import (
     ReasonForm,
     ReportForm,
     TallyForm,
+    WrittenOpinionForm,
 )
-from .models import CouncilMeeting, Decision, GeneratedDocument, Nomination, VoteTally
+from .models import (
+    CouncilMeeting,
+    Decision,
+    GeneratedDocument,
+    Nomination,
+    VoteTally,
+    vote_requirement,
+)
 from .queries import decision_nominations, latest_tally
 
 S = NominationStatus
@@ -181,10 +191,18 @@ def nomination_detail(request, pk: int):
         late = deadline_problem(nomination)
         if late:
             problems.append(late)
-        problems += quota_problems(nomination, QUOTA_SUBMITTED_STATUSES)
+        problems += services.report_problems(nomination)
     elif nomination.status == S.TO_COUNCIL:
         problems += services.approval_problems(nomination)
+    # Proposals beyond the places are accepted: the page says how many compete for them.
+    quotas = [u for u in quota_usage(nomination.round, QUOTA_SUBMITTED_STATUSES, QUOTA_APPROVED_STATUSES)
+              if u.quota.subject == nomination.subject and u.quota.award_form_id in (None, nomination.award_form_id)
+              and u.quota.group_id in (None, nomination.group_id)]
+    marks = nomination.appraisal_marks or {}
+    attested = [(c, marks.get(str(c.pk))) for c in attested_criteria(nomination)]
     return render(request, "awards/nomination_detail.html", {
+        "quotas": quotas, "attested": attested,
+        "can_mark": nomination.status == S.SUBMITTED and allowed(request.user, "awards.appraise_nomination", nomination),
         "n": nomination, "reasons": reasons, "problems": problems, "timeline": timeline(nomination, ACTION_LABELS, states=S),
         "tally": latest_tally(nomination), "attachments": nomination.attachments.all(),
         "documents": nomination.documents.filter(kind__in=[DocumentKind.REPORT, DocumentKind.SUMMARY, DocumentKind.CERTIFICATES]),
@@ -244,6 +262,7 @@ ACTIONS = {
     "return": (services.return_nomination, "Đã trả lại hồ sơ cho đơn vị.", True),
     "reject": (services.reject_nomination, "Đã ghi nhận không duyệt.", True),
     "refresh": (services.refresh_report, "Đã cập nhật kết quả tiêu chí vào báo cáo.", False),
+    "mark": (services.mark_criteria, "Đã ghi kết quả thẩm định từng tiêu chí.", False),
 }
 
 
@@ -255,6 +274,11 @@ def nomination_action(request, pk: int, action: str):
         raise Http404("Không tìm thấy.")
     fn, success, needs_reason = ACTIONS[action]
     kwargs = {}
+    if action == "mark":
+        # mark_<criterion id> = "1" Đạt / "0" Không đạt (blank: not marked), note_<id>.
+        kwargs["marks"] = {int(key[5:]): (value == "1", request.POST.get(f"note_{key[5:]}", ""))
+                           for key, value in request.POST.items()
+                           if key.startswith("mark_") and key[5:].isdigit() and value in ("0", "1")}
     if action == "appraise":
         kwargs["note"] = request.POST.get("note", "")
     if needs_reason:
@@ -284,7 +308,7 @@ def round_detail(request, round_id: int):
     counts = dict(nominations.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     return render(request, "awards/round_detail.html", {
         "round": round_, "campaign": round_.campaign,
-        "quotas": round_.quotas.select_related("award_form", "group"),
+        "quotas": quota_usage(round_, QUOTA_SUBMITTED_STATUSES, QUOTA_APPROVED_STATUSES),
         "counts": [(label, counts.get(value, 0)) for value, label in S.choices],
         "meetings": round_.council_meetings.all(), "decisions": round_.decisions.all(),
         "exceptions": round_.deadline_exceptions.select_related("unit", "granted_by"),
@@ -338,9 +362,63 @@ def meeting_detail(request, pk: int):
         .select_related("award_form", "person__unit", "unit").order_by("subject", "id")
     )
     rows = [(n, tallies.get(n.pk)) for n in agenda]
+    receipts = {r.member_id: r for r in meeting.ballot_receipts.all()}
+    members = list(meeting.members.all())
+    for m in members:
+        m.receipt = receipts.get(m.pk)
+    can_record = allowed(request.user, "awards.record_meeting", meeting)
+    absent_left = [m for m in members if not m.present and m.pk not in receipts]
     return render(request, "awards/meeting_detail.html", {
-        "meeting": meeting, "members": meeting.members.all(), "rows": rows, "documents": meeting.documents.all(),
+        "meeting": meeting, "members": members, "rows": rows, "documents": meeting.documents.all(),
+        "voted": len([r for r in receipts.values() if not r.written]),
+        "is_member": any(m.user_id == request.user.pk for m in members),
+        "written_form": WrittenOpinionForm(members=absent_left, agenda=services.meeting_agenda(meeting))
+        if can_record and meeting.is_open and absent_left else None,
     })
+
+
+def get_meeting_to_vote(user, pk: int) -> CouncilMeeting:
+    """A meeting the user is a member of (a member may work outside the issuer's
+    unit); 404 otherwise."""
+    meeting = get_object_or_404(CouncilMeeting.objects.select_related("round__campaign__issuing_unit"), pk=pk)
+    _require_or_404(user, "awards.cast_ballot", meeting)
+    return meeting
+
+
+@login_required
+def meeting_vote(request, pk: int):
+    """The member's ballot: đồng ý / không đồng ý per nomination, the threshold shown."""
+    meeting = get_meeting_to_vote(request.user, pk)
+    agenda = services.meeting_agenda(meeting)
+    member = meeting.members.filter(user=request.user).first()
+    receipt = meeting.ballot_receipts.filter(member=member).first()
+    form = BallotForm(request.POST or None, agenda=agenda)
+    if request.method == "POST":
+        if form.is_valid():
+            done = perform(request, services.cast_ballot, meeting, votes=form.votes(),
+                           success="Đã ghi nhận phiếu bầu của bạn. Cảm ơn.")
+            if done is not None:
+                return redirect("awards:meeting_vote", meeting.pk)
+        else:
+            _form_refused(request, "Phiếu bầu", form)
+    rows = [(n, form[f"vote_{n.pk}"], vote_requirement(meeting, n.award_form)[1]) for n in agenda]
+    return render(request, "awards/meeting_vote.html", {
+        "meeting": meeting, "member": member, "receipt": receipt, "rows": rows, "form": form,
+    })
+
+
+@login_required
+@require_POST
+def meeting_written(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk)
+    members = list(meeting.members.filter(present=False))
+    form = WrittenOpinionForm(request.POST, members=members, agenda=services.meeting_agenda(meeting))
+    if form.is_valid():
+        perform(request, services.record_written_opinion, meeting, form.cleaned_data["member"], votes=form.votes(),
+                note=form.cleaned_data["note"], success="Đã ghi ý kiến bằng văn bản của thành viên vắng mặt.")
+    else:
+        _form_refused(request, "Ý kiến bằng văn bản", form)
+    return redirect("awards:meeting_detail", meeting.pk)
 
 
 @login_required

@@ -48,8 +48,15 @@ class TamNong:
             PerformanceRating.objects.update_or_create(person=p, year=2023, defaults={"rating": rating, "disciplined": False})
         return people
 
-    def nominate(self, officer, *, person=None, unit=None, form=None):
-        return services.create_nomination(self.round, actor=officer, award_form=form or self.giay_khen, person=person, unit=unit)
+    def nominate(self, officer, *, person=None, unit=None, form=None, round_=None, report: bool = True):
+        """A draft nomination; ``report``: with an achievement the officer wrote (an empty
+        report cannot be submitted)."""
+        n = services.create_nomination(round_ or self.round, actor=officer, award_form=form or self.giay_khen,
+                                       person=person, unit=unit)
+        if report:
+            services.update_report(n, actor=officer, duties="", achievements=["Hoàn thành 100% nội dung Kế hoạch CCHC."],
+                                   other="", awards_received="", summary="")
+        return n
 
     def to_council(self, nomination):
         services.submit_nomination(nomination, actor=self.officer_for(nomination))
@@ -58,7 +65,10 @@ class TamNong:
         return nomination
 
     def officer_for(self, nomination):
-        return self.officer_pc if nomination.proposing_unit.code == "DT-TAMNONG-PHUCUONG" else self.officer_al
+        return self.officer_for_unit(nomination.proposing_unit.code)
+
+    def officer_for_unit(self, code: str):
+        return self.officer_pc if code == "DT-TAMNONG-PHUCUONG" else self.officer_al
 
     def meeting(self, members: int = 5, present: int = 5):
         specs = []

@@ -24,25 +24,8 @@ def _approve_path(tn, nomination, meeting, yes=5, no=0):
     services.approve_nomination(nomination, actor=tn.leader)
 
 
-def test_fourth_individual_refused_at_submission(tn):
-    people = tn.people("DT-TAMNONG-PHUCUONG", 4)
-    noms = [tn.nominate(tn.officer_pc, person=p) for p in people]
-    for n in noms[:3]:
-        services.submit_nomination(n, actor=tn.officer_pc)
-    with pytest.raises(services.AwardsError, match="Vượt chỉ tiêu “Không quá 03 cá nhân"):
-        services.submit_nomination(noms[3], actor=tn.officer_pc)
-    noms[3].refresh_from_db()
-    assert noms[3].status == S.DRAFT
-    # An individual proposed by another commune counts in the same district-wide quota.
-    other = tn.people("DT-TAMNONG-ANLONG", 1)[0]
-    n_al = tn.nominate(tn.officer_al, person=other)
-    with pytest.raises(services.AwardsError, match="Vượt chỉ tiêu"):
-        services.submit_nomination(n_al, actor=tn.officer_al)
-    # Collectives have their own quota (01 commune) and are not blocked by individuals.
-    unit_nom = tn.nominate(tn.officer_pc, unit=tn.units["DT-TAMNONG-PHUCUONG"])
-    services.submit_nomination(unit_nom, actor=tn.officer_pc)
-    with pytest.raises(services.AwardsError, match="01 tập thể"):
-        services.submit_nomination(tn.nominate(tn.officer_al, unit=tn.units["DT-TAMNONG-ANLONG"]), actor=tn.officer_al)
+# Proposals beyond the quota are accepted at submission (issue 11): see
+# tests/awards/test_quotas.py for the limit at approval and decision.
 
 
 def test_fourth_individual_refused_at_approval(tn):
@@ -65,20 +48,6 @@ def test_fourth_individual_refused_at_approval(tn):
         services.approve_nomination(noms[3], actor=tn.leader)
     noms[3].refresh_from_db()
     assert noms[3].status == S.TO_COUNCIL
-
-
-def test_percentage_quota_uses_its_rounding(tn):
-    quota = Quota.objects.get(round=tn.round, subject="individual")
-    quota.kind, quota.percentage, quota.rounding, quota.max_count = "percentage", 5, "floor", None
-    quota.save()
-    base = tn.campaign.participants.filter(person__isnull=False).count()
-    limit = int(base * 5 // 100)
-    people = tn.people("DT-TAMNONG-PHUCUONG", limit + 1)
-    noms = [tn.nominate(tn.officer_pc, person=p) for p in people]
-    for n in noms[:limit]:
-        services.submit_nomination(n, actor=tn.officer_pc)
-    with pytest.raises(services.AwardsError, match=f"tối đa {limit:02d}"):
-        services.submit_nomination(noms[limit], actor=tn.officer_pc)
 
 
 def test_failing_must_meet_criterion_shows_why(tn, client):
@@ -108,6 +77,11 @@ def test_failing_must_meet_criterion_shows_why(tn, client):
 
 
 def test_rating_and_discipline_block(tn):
+    from campaigns.choices import CriterionKind, Requirement
+
+    # The rating is demanded only where a rating criterion binds (issue 11); this one binds every round.
+    Criterion.objects.create(campaign=tn.campaign, subject="individual", code="cn-xep-loai", kind=CriterionKind.RATING,
+                             requirement=Requirement.MUST_MEET, text="Được xếp loại hoàn thành tốt nhiệm vụ trở lên.")
     done, disciplined = tn.people("DT-TAMNONG-PHUCUONG", 2)
     PerformanceRating.objects.filter(person=done, year=2023).update(rating="done")
     PerformanceRating.objects.filter(person=disciplined, year=2023).update(disciplined=True, discipline_note="Khiển trách")
