@@ -517,3 +517,55 @@ def test_cpu_limit_kills_only_the_child(officer_a, commune, submit, settings):
     assert batch.errors[0]["message"].startswith("Tệp không đọc được: việc đọc tệp dùng quá 1 giây xử lý"), batch.errors
     assert sandbox.last_run["signal"] is not None
     _nothing_stored()
+
+
+# --- the worst files through a real Celery worker (PostgreSQL + Redis) -------------------------------
+
+
+@pytest.fixture
+def shared_media(settings, monkeypatch):
+    """The worker is another process: it must read and write the same media folder."""
+    settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setenv("MEDIA_ROOT", str(settings.MEDIA_ROOT))
+    return settings.MEDIA_ROOT
+
+
+WORST = ["cell-at-xfd1048576", "cell-at-a1048576", "header-cell-at-xfd-2000-rows", "xfd-on-10-sheets", "merges-over-xfd",
+         "zip-bomb", "entity-expansion", "nul-in-cell"]
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_worst_files_through_a_real_worker_then_a_normal_upload(shared_media, celery_worker_process, tree, officer_a):
+    """Issue 10: these files aborted the worker's pool process 28 times in 3.5 minutes and
+    held the pool for minutes. Now each ends as a clear refusal, the worker stays up, and
+    a normal upload queued behind them is read at once."""
+    import time
+
+    from tests.onestop.helpers import catalog
+
+    worker = celery_worker_process
+    commune = tree["commune_a"]
+    catalog(commune)
+    cases = {h[0]: h for h in HOSTILE}
+    started = time.monotonic()
+    batches = {}
+    for name in WORST:
+        data, file_name = cases[name][2]()
+        batches[name] = services.create_batch(commune, "dossiers", upload(data, file_name), actor=officer_a)
+    normal = services.create_batch(commune, "dossiers", upload(_valid_dossiers()), actor=officer_a)
+    deadline = started + 90
+    pending = [*batches.values(), normal]
+    while pending and time.monotonic() < deadline:
+        for b in pending:
+            b.refresh_from_db()
+        pending = [b for b in pending if b.status in (ImportStatus.UPLOADED, ImportStatus.PARSING)]
+        time.sleep(0.2)
+    assert not pending, worker.output()
+    for name, batch in batches.items():
+        assert batch.status == ImportStatus.INVALID, (name, batch.status, batch.message, worker.output())
+        assert re.search(cases[name][3], batch.errors[0]["message"]), (name, batch.errors)
+        assert batch.parse_attempts == 1  # never redelivered: nothing killed the worker
+    assert normal.status == ImportStatus.READY, normal.errors
+    assert worker.proc.poll() is None  # the worker is alive
+    _nothing_stored()
