@@ -7,6 +7,7 @@ from django.utils import timezone
 from organization.choices import PersonCategory, UnitKind
 from organization.models import Unit
 
+from .choices import DeadlineWording, MeasuredOn, RoundKind
 from .models import AwardForm, Campaign, ContentItem, Criterion, ParticipantGroup, Quota, Round
 from .services import issuer_problem, units_valid_between
 
@@ -76,15 +77,52 @@ class ParticipantGroupForm(forms.ModelForm):
         fields = ["order", "code", "name", "subject", "unit_kinds", "person_categories"]
 
 
+class CriterionForm(forms.ModelForm):
+    """To whom and when a criterion applies is ticked: the round kinds, unit kinds and
+    person categories it binds (none ticked: all)."""
+
+    round_kinds = forms.MultipleChoiceField(label="Chỉ áp dụng cho loại đợt xét", choices=RoundKind.choices,
+                                            required=False, widget=forms.CheckboxSelectMultiple)
+    unit_kinds = forms.MultipleChoiceField(label="Chỉ áp dụng cho loại đơn vị", choices=UnitKind.choices,
+                                           required=False, widget=forms.CheckboxSelectMultiple)
+    person_categories = forms.MultipleChoiceField(label="Chỉ áp dụng cho đối tượng cá nhân", choices=PersonCategory.choices,
+                                                  required=False, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Criterion
+        fields = ["order", "code", "subject", "group", "content", "text", "kind", "requirement", "indicator_code",
+                  "comparator", "threshold", "max_points", "evidence_required", "round_kinds", "unit_kinds",
+                  "person_categories", "measured_on"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measured_on"].required = False  # blank: each participant's own result
+
+    def clean_measured_on(self) -> str:
+        return self.cleaned_data.get("measured_on") or MeasuredOn.PARTICIPANT
+
+
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = Round
+        fields = ["order", "name", "kind", "period_start", "period_end", "nomination_deadline", "deadline_wording"]
+        widgets = {"period_start": DATE_WIDGET, "period_end": DATE_WIDGET, "nomination_deadline": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deadline_wording"].required = False  # blank: "đến hết ngày"
+
+    def clean_deadline_wording(self) -> str:
+        return self.cleaned_data.get("deadline_wording") or DeadlineWording.BY
+
+
 SECTIONS = {
     "contents": ("Nội dung thi đua", _formset(ContentItem, ["order", "title", "description", "max_points"],
                                             {"description": forms.Textarea(attrs={"rows": 2})})),
     "groups": ("Nhóm đối tượng", _formset(ParticipantGroup, ParticipantGroupForm.Meta.fields, form=ParticipantGroupForm)),
-    "criteria": ("Tiêu chí", _formset(Criterion, [
-        "order", "code", "subject", "group", "content", "text", "kind", "requirement", "indicator_code",
-        "comparator", "threshold", "max_points", "evidence_required"], {"text": forms.Textarea(attrs={"rows": 2})})),
-    "rounds": ("Đợt xét", _formset(Round, ["order", "name", "kind", "period_start", "period_end", "nomination_deadline"],
-                                   {"period_start": DATE_WIDGET, "period_end": DATE_WIDGET, "nomination_deadline": DATE_WIDGET})),
+    "criteria": ("Tiêu chí", _formset(Criterion, CriterionForm.Meta.fields, CriterionForm.Meta.widgets, form=CriterionForm)),
+    "rounds": ("Đợt xét", _formset(Round, RoundForm.Meta.fields, RoundForm.Meta.widgets, form=RoundForm)),
     "award_forms": ("Hình thức khen thưởng", _formset(AwardForm, [
         "order", "name", "award_type", "issuer_title", "level", "authority", "authority_unit", "subject", "money_kind",
         "coefficient_override",

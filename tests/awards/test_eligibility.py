@@ -146,3 +146,32 @@ def test_appraiser_marks_attested_criteria_with_a_note(tn):
     assert n.status == S.APPRAISED
     with pytest.raises(services.AwardsError, match="không thẩm định được"):
         services.mark_criteria(n, actor=tn.staff, marks={must.pk: (True, "")})
+
+
+def test_staff_tick_to_whom_and_when_a_criterion_applies(tn, client):
+    from django.urls import reverse
+
+    client.force_login(tn.staff)
+    url = reverse("campaigns:section", args=[tn.campaign.code, "criteria"])
+    page = client.get(url).content.decode()
+    assert "Chỉ áp dụng cho loại đợt xét" in page and "Nhân viên bưu điện" in page
+    existing = list(tn.campaign.criteria.order_by("subject", "order", "id"))
+    data = {"criteria-TOTAL_FORMS": str(len(existing) + 1), "criteria-INITIAL_FORMS": str(len(existing)),
+            "criteria-MIN_NUM_FORMS": "0", "criteria-MAX_NUM_FORMS": "1000"}
+    fields = ["order", "code", "subject", "text", "kind", "requirement", "indicator_code", "comparator"]
+    for i, c in enumerate(existing):
+        data.update({f"criteria-{i}-id": str(c.pk), **{f"criteria-{i}-{f}": getattr(c, f) for f in fields}})
+        if c.threshold is not None:
+            data[f"criteria-{i}-threshold"] = str(c.threshold)
+    new = len(existing)
+    data.update({f"criteria-{new}-order": "20", f"criteria-{new}-code": "cn-xep-loai", f"criteria-{new}-subject": "individual",
+                 f"criteria-{new}-text": "Được xếp loại hoàn thành tốt nhiệm vụ trở lên.", f"criteria-{new}-kind": "rating",
+                 f"criteria-{new}-requirement": "must_meet", f"criteria-{new}-round_kinds": ["year_end"],
+                 f"criteria-{new}-person_categories": ["cong_chuc", "vien_chuc"]})
+    assert client.post(url, data).status_code == 302
+    crit = tn.campaign.criteria.get(code="cn-xep-loai")
+    assert (crit.round_kinds, crit.person_categories, crit.measured_on) == (["year_end"], ["cong_chuc", "vien_chuc"], "participant")
+    assert crit.applicability_display == "Chỉ áp dụng: đợt Tổng kết năm; Công chức, Viên chức"
+    # Officers of a commune cannot change it.
+    client.force_login(tn.officer_pc)
+    assert client.post(url, data).status_code in (403, 404)
