@@ -21,6 +21,7 @@ urlpatterns = [
     path("<slug:code>/phan-cong/<int:assignment_id>/huy/", views.unassign, name="unassign"),
     path("<slug:code>/ket-qua/", views.results, name="results"),
     path("<slug:code>/ket-qua/de-xuat-giai/", views.prizes_propose, name="prizes_propose"),
+    path("<slug:code>/ket-qua/van-ban/<slug:kind>/", views.prize_document, name="prize_document"),
     path("<slug:code>/ket-qua/xac-nhan-giai/", views.prizes_confirm, name="prizes_confirm"),
     path("<slug:code>/ket-qua/cong-bo/", views.publish, name="publish"),
     # Public pages: no sign-in.

@@ -335,6 +335,37 @@ def results(request, code: str):
 
 
 @login_required
+def prize_document(request, code: str, kind: str):
+    """The Quyết định trao giải or the prize certificates (issue 11) as a PDF, for the
+    contest's managers once prizes are confirmed; ``?so=`` the decision's number,
+    ``?ngay=YYYY-MM-DD`` its date (default: the plan's results date)."""
+    from datetime import date
+
+    from . import documents
+
+    campaign = get_contest_for_user(request.user, code)
+    if kind not in documents.TEMPLATES or not allowed(request.user, "contests.manage_contest", campaign):
+        raise Http404("Không tìm thấy.")
+    day = services.settings_of(campaign).results_date
+    raw = request.GET.get("ngay", "").strip()
+    if raw:
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            messages.error(request, f"Ngày quyết định không hợp lệ: “{raw}”.")
+            return redirect("contests:results", campaign.code)
+    try:
+        pdf = documents.render(kind, campaign, number=request.GET.get("so", "").strip()[:20], decision_date=day)
+    except documents.NoConfirmedPrizes as exc:
+        messages.error(request, str(exc))
+        return redirect("contests:results", campaign.code)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{kind}-{campaign.code}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
 @require_POST
 def prizes_propose(request, code: str):
     campaign = get_contest_for_user(request.user, code)
