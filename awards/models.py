@@ -409,10 +409,14 @@ class CouncilMember(models.Model):
 def vote_requirement(meeting: CouncilMeeting, award_form: AwardForm) -> tuple[int, str]:
     """(votes needed, rule text in Vietnamese) for ``award_form`` at ``meeting``.
 
-    A threshold on the award form counts ALL members, absent members voting by a
-    written opinion (ND 98/2023 Art. 30.7: e.g. ≥ 80% for Chiến sĩ thi đua cơ sở;
-    shared/reference/domain.md "Voting"); otherwise a simple majority of the members
-    present (no legal threshold for Lao động tiên tiến / Giấy khen)."""
+    A threshold on the award form counts ALL members, an absent member's written
+    opinion counting as their vote: the rule NĐ 152/2025/NĐ-CP Điều 45 khoản 4 điểm b
+    states for the central council ("từ 90% trở lên số phiếu đồng ý của các Ủy viên
+    Hội đồng (nếu Ủy viên Hội đồng vắng mặt thì lấy ý kiến bằng văn bản)", quorum 2/3),
+    and NĐ 98/2023 Art. 30.7 set for local councils (≥ 80% for Chiến sĩ thi đua cơ sở;
+    under NĐ 152 Điều 6 khoản 2 điểm đ, e each bộ/tỉnh sets its councils' rules, so the
+    percentage is the award form's configuration). Otherwise a simple majority of the
+    members present (no legal threshold for Lao động tiên tiến / Giấy khen)."""
     total = meeting.member_count
     percent = award_form.vote_threshold_percent
     if percent is not None:

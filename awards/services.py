@@ -593,7 +593,8 @@ def record_written_opinion(meeting: CouncilMeeting, member: CouncilMember, *, ac
                            note: str = "") -> BallotReceipt:
     """The secretary enters an absent member's written opinion (ý kiến bằng văn bản):
     counted with the votes where the award form's threshold counts all members
-    (ND 98/2023 Art. 30.7), printed in the Biên bản. One per member; the member must
+    ("vắng mặt thì lấy ý kiến bằng văn bản": NĐ 152/2025 Điều 45.4.b; NĐ 98/2023
+    Art. 30.7), printed in the Biên bản. One per member; the member must
     be marked absent. Raises ``AwardsNotAllowed`` / ``AwardsError`` as ``cast_ballot``."""
     _require_meeting_clerk(meeting, actor)
     meeting = CouncilMeeting.objects.select_for_update().get(pk=meeting.pk)
