@@ -44,7 +44,7 @@ def test_staff_extend_the_deadline_during_judging_and_the_judge_scores_again(con
     with pytest.raises(services.ContestError, match="Đã hết hạn chấm thi .* gia hạn hạn chấm thi trên trang cuộc thi"):
         services.save_scores(assignment, actor=judge, values=_values(contest), today=late)
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="không có quyền quản lý cuộc thi"):
         services.extend_judging_deadline(settings_obj, actor=judge, until=late + timedelta(days=5), reason="Giám khảo ốm, cần thêm thời gian")
     with pytest.raises(services.ContestError, match="Cần ghi lý do gia hạn chấm thi"):
         services.extend_judging_deadline(settings_obj, actor=staff, until=late + timedelta(days=5), reason="ốm")
