@@ -189,9 +189,12 @@ class NominationQuerySet(ScopedQuerySet):
     def visible(self, root: Unit) -> NominationQuerySet:
         """Nominations proposed within the user's subtree, or in a campaign issued
         within it (district staff see their communes'). No unit → nothing (``for_user``)."""
-        return self.filter(
-            Q(proposing_unit__path__startswith=root.path) | Q(round__campaign__issuing_unit__path__startswith=root.path)
-        )
+        # Two id sets, each from its own indexed path lookup, rather than an OR across
+        # the joins: with 3,000 communes PostgreSQL planned the OR as a join discarding
+        # 9.1 M rows (issue 14: the staff home took 4.2 s).
+        units = Unit.objects.filter(path__startswith=root.path).values("pk")
+        rounds = Round.objects.filter(campaign__issuing_unit__path__startswith=root.path).values("pk")
+        return self.filter(Q(proposing_unit_id__in=units) | Q(round_id__in=rounds))
 
 
 class Nomination(models.Model):

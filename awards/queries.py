@@ -31,14 +31,38 @@ def proposal_nominations(round_: Any) -> list[Nomination]:
         .select_related("award_form", "person__unit", "unit", "proposing_unit")
         .order_by("subject", "proposing_unit__sort_order", "id")
     )
+    nominations = list(qs)
+    latest = latest_tallies([n for n in nominations if n.status == S.TO_COUNCIL])
     out = []
-    for n in qs:
+    for n in nominations:
         if n.status == S.TO_COUNCIL:
-            tally = latest_tally(n)
+            tally = latest.get(n.pk)
             if tally is None or not tally.passed:
                 continue
         out.append(n)
     return out
+
+
+def latest_tallies(nominations: list[Nomination]) -> dict[int, VoteTally]:
+    """{nomination id: its tally of the most recent meeting} for ``nominations``, in
+    three queries whatever their number (tallies, meetings, members; issue 14: the
+    Tờ trình ran two per nominee). Each tally's ``nomination`` is the given object,
+    so its ``award_form`` (already loaded) is not fetched again."""
+    by_id = {n.pk: n for n in nominations}
+    if not by_id:
+        return {}
+    tallies = (
+        VoteTally.objects.filter(nomination_id__in=list(by_id))
+        .select_related("meeting")
+        .prefetch_related("meeting__members")
+        .order_by("nomination_id", "-meeting__held_at", "-id")
+    )
+    latest: dict[int, VoteTally] = {}
+    for tally in tallies:
+        if tally.nomination_id not in latest:
+            tally.nomination = by_id[tally.nomination_id]
+            latest[tally.nomination_id] = tally
+    return latest
 
 
 #: Abbreviations an issuing agency's name may not carry on a document (ND 30/2020,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count
 from django.urls import reverse
 
 from organization.choices import Role
@@ -31,10 +32,16 @@ def todo_items(user: Any) -> list[TodoItem]:
     if role is None:
         return []
     url = reverse("awards:nomination_list")
-    qs = Nomination.objects.for_user(user)
+    # One grouped count over the statuses this role sees (indexed status, scoped ids),
+    # not a query per item.
+    wanted = {status for roles, status, _, _ in NOMINATION_ITEMS if role in roles}
+    counts = dict(
+        Nomination.objects.for_user(user).filter(status__in=wanted).order_by()
+        .values_list("status").annotate(n=Count("pk"))
+    ) if wanted else {}
     items = []
     for roles, status, title, level in NOMINATION_ITEMS:
-        n = qs.filter(status=status).count() if role in roles else 0
+        n = counts.get(status, 0) if role in roles else 0
         if n:
             items.append(TodoItem(title, f"{url}?status={status}", n, level))
     if role in (Role.STAFF, Role.COUNCIL):
