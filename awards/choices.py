@@ -95,3 +95,18 @@ ACTION_LABELS: dict[str, str] = {
     "awards.nomination.decide": "Có quyết định khen thưởng",
     "awards.documents.request": "Tạo văn bản",
 }
+
+
+#: The achievement report's particulars (Sơ lược lý lịch / đặc điểm tình hình) as the
+#: report form (Mẫu 07 of NĐ 91/2017; the forms of NĐ 98/2023 and NĐ 152/2025) asks for
+#: them, key → Vietnamese label, in the order printed. Every one is editable.
+PARTICULARS_INDIVIDUAL: dict[str, str] = {
+    "full_name": "Họ và tên", "gender": "Giới tính", "birth_date": "Ngày, tháng, năm sinh",
+    "nationality": "Quốc tịch", "ethnicity": "Dân tộc", "hometown": "Quê quán", "residence": "Nơi thường trú",
+    "position": "Chức vụ (Đảng, chính quyền, đoàn thể)", "unit": "Đơn vị công tác", "rank": "Ngạch, bậc",
+    "education": "Trình độ chuyên môn", "political_theory": "Lý luận chính trị", "party_join_date": "Ngày vào Đảng",
+}
+PARTICULARS_COLLECTIVE: dict[str, str] = {
+    "name": "Tên tập thể", "kind": "Loại đơn vị", "parent": "Trực thuộc", "address": "Địa chỉ trụ sở",
+    "phone": "Điện thoại", "email": "Thư điện tử", "head": "Người đứng đầu",
+}

@@ -6,7 +6,7 @@ from campaigns.choices import AwardAuthority
 from campaigns.models import AwardForm, Participant, Round
 from organization.models import Unit
 
-from .choices import AttachmentKind
+from .choices import PARTICULARS_COLLECTIVE, PARTICULARS_INDIVIDUAL, AttachmentKind
 
 
 class NominationCreateForm(forms.Form):
@@ -37,8 +37,16 @@ class ReportForm(forms.Form):
                                       widget=forms.Textarea(attrs={"rows": 2}))
     summary = forms.CharField(label="Tóm tắt thành tích", required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, achievements: list[dict], **kwargs) -> None:
+    def __init__(self, *args, achievements: list[dict], particulars: dict[str, str] | None = None,
+                 individual: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Sơ lược lý lịch / đặc điểm tình hình: every item of the form, labelled in Vietnamese.
+        labels = PARTICULARS_INDIVIDUAL if individual else PARTICULARS_COLLECTIVE
+        self.particular_fields = []
+        for key, label in labels.items():
+            self.fields[f"p_{key}"] = forms.CharField(label=label, required=False, max_length=300,
+                                                      initial=(particulars or {}).get(key, ""))
+            self.particular_fields.append(f"p_{key}")
         self.achievement_fields = []
         for i, item in enumerate(achievements):
             name = f"ach_{i}"
@@ -48,6 +56,9 @@ class ReportForm(forms.Form):
 
     def achievements(self) -> list[str]:
         return [self.cleaned_data.get(name, "") for name in self.achievement_fields]
+
+    def particulars(self) -> dict[str, str]:
+        return {name[2:]: self.cleaned_data.get(name, "") for name in self.particular_fields}
 
 
 class AttachmentForm(forms.Form):

@@ -36,6 +36,8 @@ from .choices import (
     DECISION_TRANSITIONS,
     MEETING_TRANSITIONS,
     NOMINATION_TRANSITIONS,
+    PARTICULARS_COLLECTIVE,
+    PARTICULARS_INDIVIDUAL,
     QUOTA_APPROVED_STATUSES,
     DecisionStatus,
     DocumentKind,
@@ -216,11 +218,19 @@ def _require_proposer(nomination: Nomination, actor: Any, perm: str = "awards.ch
 
 @transaction.atomic
 def update_report(nomination: Nomination, *, actor: Any, duties: str, achievements: list[str], other: str,
-                  awards_received: str, summary: str) -> Nomination:
-    """Save the officer's edits of the achievement report (draft or returned only)."""
+                  awards_received: str, summary: str, particulars: dict[str, str] | None = None) -> Nomination:
+    """Save the officer's edits of the achievement report (draft or returned only).
+
+    ``particulars``: the sơ lược lý lịch (or a collective's đặc điểm) by key of
+    ``PARTICULARS_INDIVIDUAL`` / ``PARTICULARS_COLLECTIVE``; other keys are ignored."""
     _require_proposer(nomination, actor)
     _require(nomination.is_editable, "Hồ sơ đã gửi, không sửa được. Cần được trả lại để bổ sung.")
     report = dict(nomination.report or {})
+    if particulars is not None:
+        known = PARTICULARS_INDIVIDUAL if nomination.is_individual else PARTICULARS_COLLECTIVE
+        merged = dict(report.get("particulars", {}))
+        merged.update({k: (v or "").strip() for k, v in particulars.items() if k in known})
+        report["particulars"] = merged
     items = list(report.get("achievements", []))
     for item, text in zip(items, achievements, strict=False):
         item["content"] = text.strip()
@@ -245,6 +255,9 @@ def refresh_report(nomination: Nomination, *, actor: Any) -> Nomination:
             item["content"] = old[item["criterion"]]["content"]
     for key in ("duties", "other", "awards_received"):
         fresh[key] = (nomination.report or {}).get(key, "")
+    # What the officer typed in the particulars stays; only blanks take the registry's value.
+    edited = {k: v for k, v in (nomination.report or {}).get("particulars", {}).items() if v}
+    fresh["particulars"] = {**fresh["particulars"], **edited}
     nomination.report = fresh
     nomination.save(update_fields=["report", "updated_at"])
     record(actor=actor, action="awards.nomination.refresh_report", obj=nomination, unit=nomination.proposing_unit)
@@ -626,6 +639,10 @@ def close_meeting(meeting: CouncilMeeting, *, actor: Any, ended_at: datetime | N
     voted = BallotReceipt.objects.filter(meeting=meeting, written=False).count()
     silent = max(0, meeting.members.filter(present=True).count() - voted)
     VoteTally.objects.filter(meeting=meeting, source=TallySource.BALLOTS).update(abstain=silent)
+    # The Biên bản prints the end time the secretary enters, not the moment someone clicked.
+    _require(ended_at is None or ended_at > meeting.held_at,
+             f"Thời gian kết thúc phải sau thời gian bắt đầu cuộc họp "
+             f"({timezone.localtime(meeting.held_at):%H:%M} ngày {formats.date(timezone.localtime(meeting.held_at))}).")
     meeting.ended_at = ended_at or timezone.now()
     transition(meeting, MeetingStatus.CLOSED, transitions=MEETING_TRANSITIONS, actor=actor, action="awards.meeting.close",
                error=AwardsError, labels=MeetingStatus, unit=meeting.round.campaign.issuing_unit,

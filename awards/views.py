@@ -218,9 +218,11 @@ def nomination_edit(request, pk: int):
     achievements = report.get("achievements", [])
     initial = {"duties": report.get("duties", ""), "other": report.get("other", ""),
                "awards_received": report.get("awards_received", ""), "summary": nomination.summary}
-    form = ReportForm(request.POST or None, initial=initial, achievements=achievements)
+    form = ReportForm(request.POST or None, initial=initial, achievements=achievements,
+                      particulars=report.get("particulars", {}), individual=nomination.is_individual)
     if request.method == "POST" and form.is_valid():
-        done = perform(request, services.update_report, nomination, duties=form.cleaned_data["duties"],
+        done = perform(request, services.update_report, nomination, particulars=form.particulars(),
+                       duties=form.cleaned_data["duties"],
                     achievements=form.achievements(), other=form.cleaned_data["other"],
                     awards_received=form.cleaned_data["awards_received"], summary=form.cleaned_data["summary"],
                     success="Đã lưu báo cáo thành tích.")
@@ -228,6 +230,7 @@ def nomination_edit(request, pk: int):
             return redirect("awards:nomination_detail", nomination.pk)
     return render(request, "awards/nomination_edit.html", {
         "n": nomination, "form": form, "achievements": list(zip(achievements, [form[f] for f in form.achievement_fields], strict=False)),
+        "particular_fields": [form[f] for f in form.particular_fields],
         "attachment_form": AttachmentForm(), "attachments": nomination.attachments.all(),
     })
 
@@ -447,8 +450,20 @@ def meeting_tally(request, pk: int, nomination_id: int):
 @login_required
 @require_POST
 def meeting_close(request, pk: int):
+    """End the meeting at the time the secretary enters (``ended_at``, local time;
+    blank: now), which the Biên bản prints."""
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
     meeting = get_meeting_for_user(request.user, pk)
-    perform(request, services.close_meeting, meeting, success="Đã kết thúc cuộc họp.")
+    raw = request.POST.get("ended_at", "").strip()
+    ended_at = parse_datetime(raw) if raw else None
+    if raw and ended_at is None:
+        messages.error(request, f"Thời gian kết thúc không hợp lệ: “{raw}”.")
+        return redirect("awards:meeting_detail", meeting.pk)
+    if ended_at is not None and timezone.is_naive(ended_at):
+        ended_at = timezone.make_aware(ended_at)
+    perform(request, services.close_meeting, meeting, ended_at=ended_at, success="Đã kết thúc cuộc họp.")
     return redirect("awards:meeting_detail", meeting.pk)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import date
 
@@ -301,3 +302,46 @@ def test_every_document_of_a_2026_province_to_commune_round(province_round):
     for expected in ["CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP", "TẶNG", "BẰNG KHEN", person.full_name,
                      "Số quyết định: 125/QĐ-UBND, ngày 15/07/2026"]:
         assert expected in cert, expected
+
+
+def test_report_particulars_are_edited_in_vietnamese_and_printed(client, tn, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    person = tn.people("DT-TAMNONG-PHUCUONG", 1)[0]
+    n = tn.nominate(tn.officer_pc, person=person)
+    url = reverse("awards:nomination_edit", args=[n.pk])
+    client.force_login(tn.officer_pc)
+    page = client.get(url).content.decode()
+    for label in ("Họ và tên", "Ngày, tháng, năm sinh", "Quê quán", "Lý luận chính trị", "Ngạch, bậc"):
+        assert f">{label}:</label>" in page, label
+    visible = re.sub(r"<[^>]+>", " ", page)
+    assert "full_name" not in visible and "birth_date" not in visible  # keys are never shown
+    data = {f"p_{k}": v for k, v in n.report["particulars"].items()}
+    data.update({"p_hometown": "Xã Phú Cường, huyện Tam Nông, tỉnh Đồng Tháp", "p_political_theory": "Trung cấp",
+                 "ach_0": "Tham mưu hoàn thành 100% nội dung Kế hoạch CCHC.", "summary": "Hoàn thành tốt nhiệm vụ."})
+    assert client.post(url, data).status_code == 302
+    n.refresh_from_db()
+    assert n.report["particulars"]["hometown"] == "Xã Phú Cường, huyện Tam Nông, tỉnh Đồng Tháp"
+    services.refresh_report(n, actor=tn.officer_pc)  # re-reading the criteria keeps what the officer typed
+    n.refresh_from_db()
+    assert n.report["particulars"]["political_theory"] == "Trung cấp"
+    with django_capture_on_commit_callbacks(execute=True):
+        doc = services.request_documents(actor=tn.officer_pc, nomination=n, kinds=[DocumentKind.REPORT])[0]
+    doc.refresh_from_db()
+    text = _flat(_text(doc.file.path))
+    assert "Quê quán: Xã Phú Cường, huyện Tam Nông, tỉnh Đồng Tháp" in text and "Lý luận chính trị: Trung cấp" in text
+    assert "Phú Cường, ngày tháng năm" in text  # not submitted yet: the date is left for the day it is sent
+
+
+def test_meeting_end_time_is_the_one_entered(client, tn):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    meeting = tn.meeting()
+    url = reverse("awards:meeting_close", args=[meeting.pk])
+    client.force_login(tn.staff)
+    page = client.post(url, {"ended_at": "2023-07-12T07:30"}, follow=True).content.decode()
+    assert "Thời gian kết thúc phải sau thời gian bắt đầu cuộc họp (08:00 ngày 12/07/2023)" in page
+    client.post(url, {"ended_at": "2023-07-12T10:45"})
+    meeting.refresh_from_db()
+    assert meeting.status == "closed" and timezone.localtime(meeting.ended_at).strftime("%d/%m/%Y %H:%M") == "12/07/2023 10:45"
