@@ -53,6 +53,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
@@ -160,10 +161,11 @@ def _claim(run_id: int) -> Iterator[bool]:
         yield True
         return
     with connection.cursor() as cur:
-        # A killed worker's backend must notice its dead client mid-statement and
-        # release its locks (PostgreSQL 14+; otherwise it finishes the statement first).
-        cur.execute("SELECT set_config('client_connection_check_interval', %s, false)",
-                    [f"{settings.SCORING_RUN_CLIENT_CHECK_SECONDS}s"])
+        if connection.pg_version >= 140000:
+            # A killed worker's backend must notice its dead client mid-statement and
+            # release its locks (PostgreSQL 14+; older ones finish the statement first).
+            cur.execute("SELECT set_config('client_connection_check_interval', %s, false)",
+                        [f"{settings.SCORING_RUN_CLIENT_CHECK_SECONDS}s"])
         cur.execute("SELECT pg_try_advisory_lock(%s, %s)", [CLAIM_LOCK, run_id])
         mine = bool(cur.fetchone()[0])
     try:
@@ -333,8 +335,13 @@ def execute_run(run_id: int) -> str:
                     time.sleep(delay)
                     continue
                 log.exception("Recompute run %s failed", run_id)
-                reason = (f"Thua tranh chấp ({race}) {run.attempts} lần; đã ngừng thử lại." if race
-                          else "Lỗi khi tính lại.")
+                if race:
+                    reason = f"Thua tranh chấp ({race}) {run.attempts} lần; đã ngừng thử lại."
+                elif isinstance(exc, SoftTimeLimitExceeded):
+                    reason = (f"Quá thời gian cho phép ({settings.CELERY_TASK_SOFT_TIME_LIMIT} giây, "
+                              "CELERY_TASK_SOFT_TIME_LIMIT); kết quả cũ được giữ nguyên.")
+                else:
+                    reason = "Lỗi khi tính lại; kết quả cũ được giữ nguyên."
                 _fail(run_id, f"{reason}\n\n{traceback.format_exc()}")
                 raise
 
