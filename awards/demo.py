@@ -40,6 +40,85 @@ def _good_people(unit_code: str, n: int):
 
 def load(stdout: Any = None) -> None:
     apply(LegalRegime, BonusCoefficient, BaseSalary)
+    _tam_nong(stdout)
+    _ha_nam(stdout)
+
+
+def _ha_nam(stdout: Any = None) -> None:
+    """The Hà Nam 2024 round (seed 001): the Sở decides its own Giấy khen; the Bằng khen
+    of the Chủ tịch UBND tỉnh goes upward with a Tờ trình of the Sở and waits for the
+    province's decision (recorded on the decision page when it comes back)."""
+    from campaigns.models import Campaign
+    from organization.models import Person, Unit
+
+    campaign = Campaign.objects.filter(code="ha-nam-sgtvt-2023-2025").first()
+    if campaign is None:
+        return
+    round_ = campaign.rounds.get(order=2)
+    if Nomination.objects.filter(round=round_).exists():
+        return
+    User = get_user_model()
+    users = {u.username: u for u in User.objects.filter(username__startswith="hanam.")}
+    staff, officer, leader = users["hanam.sgtvt.vanphong"], users["hanam.sgtvt.qlvt"], users["hanam.sgtvt.giamdoc"]
+    sgtvt, qlvt = Unit.objects.get(code="HNA-SGTVT"), Unit.objects.get(code="HNA-SGTVT-QLVT")
+    forms = {f.order: f for f in campaign.award_forms.all()}
+    people = list(Person.objects.filter(unit=qlvt, is_head=False).order_by("code")[:2])
+    if len(people) < 2:
+        return
+    services.grant_deadline_exception(round_, actor=staff, unit=qlvt, until=date(2099, 12, 31),
+                                      reason="Dữ liệu mẫu: cho phép gửi hồ sơ sau thời hạn")
+    chosen = []
+    for form, person in ((forms[3], people[0]), (forms[2], people[1])):
+        n = services.create_nomination(round_, actor=officer, award_form=form, person=person)
+        n = services.update_report(n, actor=officer, duties="Chuyên viên phụ trách cải cách hành chính của Phòng.",
+                                   achievements=["Hoàn thành xuất sắc nhiệm vụ cải cách hành chính năm 2024."]
+                                   * len(n.report.get("achievements", [])), other="", awards_received="",
+                                   summary="Hoàn thành xuất sắc nhiệm vụ năm 2024.")
+        try:
+            services.submit_nomination(n, actor=officer)
+        except services.AwardsError as exc:
+            _write(stdout, f"  awards: Hà Nam – {n.nominee_name}: {exc}")
+            continue
+        services.appraise_nomination(n, actor=staff, note="Hồ sơ đầy đủ.")
+        services.send_to_council(n, actor=staff)
+        chosen.append(n)
+    if not chosen:
+        return
+    meeting = services.create_meeting(
+        round_, actor=staff, held_at=datetime(2025, 1, 14, 8, 0, tzinfo=TZ), location="Sở Giao thông vận tải Hà Nam",
+        number="1", members=[{"name": name, "position": position, "council_role": role, "is_chair": i == 0,
+                              "is_secretary": i == 4, "user": user}
+                             for i, (name, position, role, user) in enumerate([
+                                 ("Lương Văn Sơn", "Giám đốc Sở", "Chủ tịch Hội đồng", leader),
+                                 ("Trần Văn Hòa", "Phó Giám đốc Sở", "Phó Chủ tịch Hội đồng", None),
+                                 ("Nguyễn Thị Lan", "Chánh Văn phòng Sở", "Ủy viên", None),
+                                 ("Phạm Văn Long", "Trưởng phòng Quản lý vận tải", "Ủy viên", None),
+                                 ("Đỗ Thị Hạnh", "Chuyên viên Văn phòng Sở", "Thư ký", staff)])])
+    for n in chosen:
+        services.record_tally(meeting, n, actor=staff, yes=5, no=0)
+    services.close_meeting(meeting, actor=staff, ended_at=datetime(2025, 1, 14, 10, 0, tzinfo=TZ))
+    for n in chosen:
+        services.approve_nomination(n, actor=leader)
+    # The Sở's own decision covers only its Giấy khen (Văn phòng Sở presents it) …
+    if any(n.award_form_id == forms[3].pk for n in chosen):
+        own = services.create_decision(round_, actor=staff, proposal_date=date(2025, 1, 15), proposal_number="3",
+                                       proposal_symbol="TTr-VP", proposal_unit=Unit.objects.get(code="HNA-SGTVT-VP"),
+                                       award_forms=[forms[3]], signer_title="GIÁM ĐỐC", signer_name="Lương Văn Sơn")
+        services.issue_decision(own, actor=leader, number="12", decision_date=date(2025, 1, 20))
+        services.request_documents(actor=staff, decision=own, kinds=list(DocumentKind.values))
+    # … the Bằng khen of the Chủ tịch UBND tỉnh is proposed upward; its decision is awaited.
+    if any(n.award_form_id == forms[2].pk for n in chosen):
+        up = services.create_decision(round_, actor=staff, proposal_date=date(2025, 1, 16), proposal_number="4",
+                                      proposal_symbol="TTr-SGTVT", proposal_unit=sgtvt, upward=True,
+                                      award_forms=[forms[2]], proposal_signer_title="GIÁM ĐỐC",
+                                      proposal_signer_name="Lương Văn Sơn")
+        services.request_documents(actor=staff, decision=up, kinds=[DocumentKind.PROPOSAL, DocumentKind.MINUTES,
+                                                                     DocumentKind.REPORT, DocumentKind.SUMMARY])
+    _write(stdout, f"  awards: Hà Nam {round_.name}: Giấy khen của Sở đã quyết định; Bằng khen của Chủ tịch UBND tỉnh "
+                   "đã trình cấp trên, chờ quyết định.")
+
+
+def _tam_nong(stdout: Any = None) -> None:
     from campaigns.models import Campaign
     from organization.models import Unit
 

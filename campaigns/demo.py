@@ -129,6 +129,7 @@ ACCOUNTS: list[tuple[str, str, str, str]] = [
     ("ealy.canbo", "Ksor H'Nhi", Role.OFFICER, "PY-SONGHINH-EALY"),
     ("hanam.sgtvt.vanphong", "Đỗ Thị Hạnh", Role.STAFF, "HNA-SGTVT"),
     ("hanam.sgtvt.qlvt", "Phạm Văn Long", Role.OFFICER, "HNA-SGTVT-QLVT"),
+    ("hanam.sgtvt.giamdoc", "Lương Văn Sơn", Role.LEADER, "HNA-SGTVT"),
     ("nguyenbinh.thidua", "Nông Thị Huế", Role.STAFF, "CB-NGUYENBINH"),
 ]
 

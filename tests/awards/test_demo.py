@@ -18,6 +18,11 @@ def test_demo_is_idempotent_and_covers_states():
     assert {"decided", "to_council", "submitted", "returned", "draft"} <= states
     assert GeneratedDocument.objects.filter(status="done").count() >= 5
     assert not GeneratedDocument.objects.exclude(status="done").exists()
+    # Hà Nam 2024: the Sở decided its Giấy khen; the province's Bằng khen waits upward.
+    from awards.models import Decision
+    hanam = Decision.objects.filter(round__campaign__code="ha-nam-sgtvt-2023-2025")
+    assert {(d.upward, d.status, tuple(f.name for f in d.award_forms.all())) for d in hanam} == {
+        (False, "issued", ("Giấy khen của Lãnh đạo Sở",)), (True, "draft", ("Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh",))}
     counts = (Nomination.objects.count(), AuditEvent.objects.count(), GeneratedDocument.objects.count(), LegalRegime.objects.count())
     load_base()
     demo.load(StringIO())
