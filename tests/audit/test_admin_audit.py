@@ -151,6 +151,13 @@ def change_one_field(model: type[models.Model], data: dict[str, list[str]]) -> t
                 day = datetime.date.fromisoformat(old) + datetime.timedelta(days=1) if old else datetime.date(2024, 1, 1)
                 data[f.name] = [day.isoformat()]
                 return f.attname, day.isoformat()
+    # A choice field: pick another of its choices.
+    for f in model._meta.concrete_fields:
+        if f.name in data and f.choices and not f.is_relation:
+            other = next((v for v, _ in f.flatchoices if str(v) != data[f.name][0] and v != ""), None)
+            if other is not None:
+                data[f.name] = [str(other)]
+                return f.attname, other
     # Only links on the form: point one at a new object of the same kind.
     for f in model._meta.concrete_fields:
         if f.name in data and isinstance(f, models.ForeignKey) and not isinstance(f, models.OneToOneField):
