@@ -80,13 +80,13 @@ def main() -> int:
                        "ONESTOP_MAX_MERGES": 10**9},
     }
     print(f"Giới hạn: bộ nhớ tiến trình con +{settings.ONESTOP_PARSE_MEMORY_MB} MB, CPU {settings.ONESTOP_PARSE_CPU_SECONDS} s; "
-          f"dòng {settings.ONESTOP_MAX_ROWS:,}, cột {settings.ONESTOP_MAX_COLUMNS}, ô {settings.ONESTOP_MAX_CELLS:,}".replace(",", "."))
+          f"dòng {settings.ONESTOP_MAX_ROWS:_}, cột {settings.ONESTOP_MAX_COLUMNS}, ô {settings.ONESTOP_MAX_CELLS:_}".replace("_", "."))
     saved = {k: getattr(settings, k) for k in modes["child only"]}
     for mode, overrides in modes.items():
         for key, value in {**saved, **overrides}.items():
             setattr(settings, key, value)
         print(f"\n== {mode} ==")
-        print(f"{'tệp':36} {'KB':>6} {'giây':>7} {'RSS con MB':>11} {'CPU con s':>10}  kết quả")
+        print(f"{'tệp':36} {'KB':>6} {'giây':>7} {'RSS con MB':>11} {'CPU con s':>10} {'tín hiệu':>4}  kết quả")
         for name, data in files.items():
             started = time.monotonic()
             try:
@@ -101,7 +101,7 @@ def main() -> int:
             wall = time.monotonic() - started
             run = sandbox.last_run
             print(f"{name:36} {len(data) / 1024:6.1f} {wall:7.2f} {run.get('peak_rss_mb', 0):11.1f} "
-                  f"{run.get('cpu_s', 0):10.2f}  {outcome}")
+                  f"{run.get('cpu_s', 0):10.2f} {run.get('signal') or '':>4}  {outcome}")
     print(f"\nRSS đỉnh của tiến trình này: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MB")
     return 0
 

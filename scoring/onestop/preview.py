@@ -456,9 +456,10 @@ def _read_in_child(data: bytes, kind: str, mapping: dict[str, str], profiles: di
     dossiers with the file's codes: the parent keeps them, the child gets the
     codes that belong to units outside the subtree). Returns plain values only."""
     fmt = parsing.check_container(data, settings.MAX_UPLOAD_BYTES)
-    if fmt == "xlsx":
-        readers.measure_xlsx(data)
+    measured = readers.measure_xlsx(data) if fmt == "xlsx" else None
     wb = parsing.open_workbook(data, fmt)
+    if measured is not None:  # the measurement already unzipped every sheet: no second pass for formulas
+        wb.formula_members = {member for member, m in measured.items() if m["formulas"]}
     try:
         loc, sheet, profile = locate_for(kind, mapping, wb, profiles)
         reading = describe_reading(kind, loc, wb)

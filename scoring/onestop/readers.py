@@ -68,6 +68,9 @@ class Book:
     _data: bytes = b""
     # calamine parses a whole sheet in get_sheet_by_index: keep it for rows().
     _sheets: dict[int, Any] = field(default_factory=dict)
+    # .xlsx sheet members that hold a formula at all, as ``measure_xlsx`` saw them
+    # (None: not measured); the others need no second unzip for ``unfilled_formulas``.
+    formula_members: set[str] | None = None
 
     def _sheet(self, index: int) -> Any:
         sheet = self._sheets.get(index)
@@ -100,9 +103,9 @@ class Book:
         save. calamine reads such a cell as blank, which must not become 0. Only
         .xlsx can carry them here; the sheet's XML is scanned only if it holds a
         formula at all."""
-        if self.fmt != "xlsx":
+        if self.fmt != "xlsx" or self.formula_members == set():
             return {}
-        return _xlsx_unfilled_formulas(self._data, self.sheets[index].name)
+        return _xlsx_unfilled_formulas(self._data, self.sheets[index].name, self.formula_members)
 
     def close(self) -> None:
         self._sheets.clear()
@@ -187,7 +190,7 @@ def measure_xlsx(data: bytes, limits: ParseLimits | None = None) -> dict[str, di
     tail (its used range, when the writer kept rows in order, as every writer does);
     the columns of its first 256 KB (the header rows); the number of merged ranges. The shared-strings table is counted too, and no
     XML member may declare a DTD or entities. Returns {member: {"rows", "columns",
-    "merges"}}; raises ``FileRejected`` naming the sheet, what it declares and the
+    "merges", "formulas" (holds a formula at all)}}; raises ``FileRejected`` naming the sheet, what it declares and the
     limit. A file crafted to hide its range (cells out of order, cells without
     references) passes here and meets the child process's memory limit
     (``sandbox``): this is the first guard, that one the last."""
@@ -223,39 +226,35 @@ def measure_xlsx(data: bytes, limits: ParseLimits | None = None) -> dict[str, di
                                 .replace(",", ".")
                             )
                     continue
-                merges = 0
-                carry = b""
-                tail = b""
-                first = True
-                data_done = False
+                # One C-speed pass per 4 MB chunk (the far-reference search and one substring
+                # test): no copy of the chunk, the chunk boundaries searched on their own.
                 head = b""
+                prev = last = b""
+                formulas = prefixed = False
                 hit: list[bytes] = []
                 while chunk := member.read(CHUNK):
-                    if first:
+                    if not head:
                         _no_dtd(chunk[:65536], name)
-                        first = False
-                    text = carry + chunk
-                    cut = text.rfind(b"<")
-                    carry, text = (text[cut:], text[:cut]) if cut > 0 and b">" not in text[cut:] else (b"", text)
-                    if len(carry) > 1 << 20:
-                        raise FileRejected(f"Tệp không đọc được: trang tính “{label}” có một thẻ XML dài hơn 1 MB.")
+                        prefixed = b"<worksheet" not in chunk[:65536]  # <x:worksheet>: formulas as <x:f>
                     if not hit:
-                        m = far.search(text)
+                        m = far.search(chunk) or far.search(last[-40:] + chunk[:40])
                         if m:
-                            hit.append(text[m.start(): m.start() + 20])
+                            hit.append(m.string[m.start(): m.start() + 20])
                     if len(head) < 262144:
-                        head += text[:262144 - len(head)]  # the header rows: the table's width
-                    if data_done:
-                        merges += text.count(b"<mergeCell ")  # merge records follow the cells
-                    else:
-                        # The used range ends with sheetData: keep its last 64 KB (the last row's cells).
-                        end = text.rfind(b"sheetData>")
-                        data_done = end >= 0 and text[text.rfind(b"<", 0, end) + 1:][:1] == b"/"  # the closing tag
-                        end = text.rfind(b"<", 0, end) if data_done else end
-                        part = text[:end] if data_done else text
-                        tail = part[-65536:] if len(part) >= 65536 else (tail + part)[-65536:]
-                        if data_done:
-                            merges += text.count(b"<mergeCell ", end)
+                        head += chunk[:262144 - len(head)]  # the header rows: the table's width
+                    if not formulas:
+                        formulas = b"<f" in chunk or b"<f" in last[-2:] + chunk[:2] or prefixed
+                    prev, last = last, chunk
+                # The used range ends with </sheetData>: its last 64 KB hold the last row's
+                # cells; the merge records follow it (a sheet whose records after the cells
+                # exceed one chunk is counted on the last chunks only: over the limit anyway).
+                end_part = prev[-(1 << 20):] + last
+                close = end_part.rfind(b"sheetData>")
+                start = end_part.rfind(b"<", 0, close) if close >= 0 else -1
+                if start >= 0 and end_part[start + 1:start + 2] == b"/":
+                    tail, merges = end_part[:start][-65536:], end_part.count(b"<mergeCell ", start)
+                else:  # no closing tag (a cut or odd file): the last 64 KB
+                    tail, merges = end_part[-65536:], end_part.count(b"<mergeCell ")
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
             raise FileRejected(f"Tệp bị hỏng, không đọc được ({exc.__class__.__name__}).") from None
         refs = _TAIL_REF.findall(tail)
@@ -287,7 +286,7 @@ def measure_xlsx(data: bytes, limits: ParseLimits | None = None) -> dict[str, di
                 f"{where}: vùng dữ liệu {formats_int(rows)} dòng × {columns} cột vượt giới hạn "
                 f"{formats_int(limits.cells)} ô của cả tệp."
             )
-        out[name] = {"rows": rows, "columns": columns, "merges": merges}
+        out[name] = {"rows": rows, "columns": columns, "merges": merges, "formulas": formulas}
     return out
 
 
@@ -619,11 +618,12 @@ def _col_index(letters: bytes) -> int:
 _FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
 
 
-def _xlsx_unfilled_formulas(data: bytes, sheet_name: str) -> dict[tuple[int, int], str]:
+def _xlsx_unfilled_formulas(data: bytes, sheet_name: str, with_formulas: set[str] | None = None,
+                            ) -> dict[tuple[int, int], str]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         path = _xlsx_sheet_path(zf, sheet_name)
-        if path is None:
+        if path is None or (with_formulas is not None and path not in with_formulas):
             return {}
         xml = zf.read(path)
     except (KeyError, zipfile.BadZipFile, OSError):

@@ -219,7 +219,8 @@ def run_limited(fn: Callable[..., Any], *args: Any, answer: Callable[[str, Any],
 
 def _death_message(sig: int | None, usage: Any, memory_mb: int, cpu_s: int, wall: float) -> str:
     cpu = usage.ru_utime + usage.ru_stime
-    if sig in (signal.SIGXCPU, signal.SIGKILL) and cpu_s and cpu >= cpu_s - 1:
+    # SIGXCPU is the CPU limit itself; SIGKILL is its hard limit (or the kernel's OOM killer).
+    if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu_s and cpu >= 0.8 * cpu_s):
         why = f"việc đọc tệp dùng quá {cpu_s} giây xử lý"
     elif cpu_s and wall >= 2 * cpu_s + 30:
         why = f"việc đọc tệp không xong sau {int(wall)} giây"
