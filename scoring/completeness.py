@@ -13,12 +13,13 @@ import datetime
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from core import listing
 from core.periods import add_months, as_date, month_start
 from organization.models import Unit
 from organization.scope import scope_unit
@@ -64,22 +65,28 @@ def completeness(request: HttpRequest) -> HttpResponse:
         year = today.year
     january = datetime.date(year, 1, 1)
     months = [add_months(january, i) for i in range(12)]
-    units = list(Unit.objects.subtree(root).only("id", "code", "name", "depth", "path").order_by("path"))
+    this_month = month_start(today)
+    # Paged by unit (issue 14): the facts are read for the page's units only, so the
+    # work and the page's size do not grow with the subtree; ``?q=`` finds a unit.
+    units_qs = (Unit.objects.subtree(root).only("id", "code", "name", "depth", "path").order_by("path")
+                .annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk")))))
+    page = listing.paginate(request, units_qs, search_fields=("name", "code"))
+    units = page.rows
+    ids = [u.id for u in units]
     reports = {
         (u, m): total
-        for u, m, total in MonthlyReport.objects.filter(unit__path__startswith=root.path, month__year=year)
+        for u, m, total in MonthlyReport.objects.filter(unit_id__in=ids, month__year=year)
         .values_list("unit_id", "month", "received_total")
     }
     dossiers = {
         (row["unit_id"], as_date(row["m"])): row["n"]
-        for row in Dossier.objects.filter(unit__path__startswith=root.path, received_on__year=year)
+        for row in Dossier.objects.filter(unit_id__in=ids, received_on__year=year)
         .annotate(m=TruncMonth("received_on")).values("unit_id", "m").annotate(n=Count("id")).order_by()
     }
     locks = {
         (lk.unit_id, lk.month): lk
-        for lk in MonthLock.objects.filter(unit__path__startswith=root.path, month__year=year, is_locked=True)
+        for lk in MonthLock.objects.filter(unit_id__in=ids, month__year=year, is_locked=True)
     }
-    this_month = month_start(today)
     rows = []
     totals: dict[str, int] = defaultdict(int)
     for u in units:
@@ -90,7 +97,10 @@ def completeness(request: HttpRequest) -> HttpResponse:
             cells.append({"month": m, "state": state, "label": label, "lock": locks.get((u.id, m))})
         rows.append({"unit": u, "cells": cells, "indent": max(0, u.depth - root.depth)})
     years = list(range(today.year, today.year - 5, -1))
+    # The way back up: the root's ancestors the user may see (one query, a handful of rows).
+    mine = scope_unit(request.user)
+    chain = [a for a in root.ancestors() if request.user.is_superuser or (mine is not None and a.is_within(mine))]
     return render(request, "scoring/completeness.html", {
         "root": root, "year": year, "years": years, "months": months, "rows": rows, "totals": dict(totals),
-        "units": Unit.objects.for_user(request.user).order_by("path").only("code", "name", "depth"),
+        "units": units, "chain": chain, "page": page.page, "listing": page,
     })

@@ -124,3 +124,23 @@ def test_unit_list_pages_and_searches_names(client, staff, officer_a, tree):
     assert "UBND xã Số 0150" in _get(client, url + "?q=xa+so+0150")[1]
     client.force_login(officer_a)  # an officer's search stays in their own subtree
     assert "UBND xã Số 0150" not in _get(client, url + "?q=xa+so+0150")[1]
+
+
+@pytest.mark.django_db
+def test_completeness_grid_pages_by_unit_at_two_registry_sizes(client, staff, tree):
+    client.force_login(staff)
+    url = reverse("completeness") + "?year=2023"
+    _communes(tree["district"], 0, 20)
+    small, _ = _get(client, url)
+    _communes(tree["district"], 20, 300)
+    large, body = _get(client, url)
+    assert large == small and "Trang 1 / 7" in body
+    assert body.count('<tr><th style="padding-left:') == PER_PAGE
+    body = _get(client, url + "&q=so+0299")[1]
+    assert body.count('<tr><th style="padding-left:') == 1 and "UBND xã Số 0299" in body
+    # Drill-down: a unit with units under it opens its own grid; the way back up is shown.
+    Unit.objects.create(code="XA-A-BP", name="Bộ phận một cửa xã A", kind=UnitKind.OFFICE, parent=tree["commune_a"])
+    body = _get(client, reverse("completeness") + "?year=2023&unit=H-DEMO&q=ubnd+xa+a")[1]
+    assert "?year=2023&amp;unit=XA-A" in body
+    body = _get(client, reverse("completeness") + "?year=2023&unit=XA-A")[1]
+    assert "UBND huyện Thử Nghiệm</a> ›" in body and "UBND tỉnh Thử Nghiệm" not in body  # staff's scope is the district
