@@ -188,12 +188,14 @@ def measure_xlsx(data: bytes, limits: ParseLimits | None = None) -> dict[str, di
     bounded) and finds, at C speed: a cell reference beyond the column limit or at a
     row beyond the row limit anywhere; the last row and the columns of the sheet's
     tail (its used range, when the writer kept rows in order, as every writer does);
-    the columns of its first 256 KB (the header rows); the number of merged ranges. The shared-strings table is counted too, and no
-    XML member may declare a DTD or entities. Returns {member: {"rows", "columns",
-    "merges", "formulas" (holds a formula at all)}}; raises ``FileRejected`` naming the sheet, what it declares and the
-    limit. A file crafted to hide its range (cells out of order, cells without
-    references) passes here and meets the child process's memory limit
-    (``sandbox``): this is the first guard, that one the last."""
+    the columns of its first 256 KB (the header rows); the number of merged ranges;
+    whether it holds a formula. The shared-strings table is counted too, and no XML
+    member may declare a DTD or entities. Returns {member: {"rows", "columns",
+    "merges", "formulas"}}; raises ``FileRejected`` naming the sheet, what it
+    declares and the limit. A file crafted to hide its range (cells out of order,
+    cells without references) passes here and meets the child process's memory
+    limit (``sandbox``): this is the first guard, that one the last. Cost: one
+    inflation and one regex pass over the sheets, ~0.3 of calamine's own read."""
     limits = limits or ParseLimits.from_settings()
     row_digits = len(str(limits.rows))
     far = re.compile(rb'r="(?:' + _letters_above(limits.columns) + rb"\d|[A-Z]{0,3}\d{%d,})" % row_digits)

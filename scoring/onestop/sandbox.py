@@ -108,14 +108,23 @@ def _cut_database() -> None:
         conn.connect = refuse  # type: ignore[method-assign]
 
 
+def _lower(kind: int, soft: int, hard: int) -> None:
+    """Set a limit, never above the hard limit the process already has (a container's
+    ulimit): raising it would fail and leave the child unlimited."""
+    _, current = resource.getrlimit(kind)
+    if current != resource.RLIM_INFINITY:
+        soft, hard = min(soft, current), min(hard, current)
+    resource.setrlimit(kind, (soft, hard))
+
+
 def _limit(memory_mb: int, cpu_s: int) -> None:
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    _lower(resource.RLIMIT_CORE, 0, 0)
     if memory_mb > 0:
         ceiling = _address_space() + memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+        _lower(resource.RLIMIT_AS, ceiling, ceiling)
     if cpu_s > 0:
         # SIGXCPU at the soft limit (default action: terminate), SIGKILL at the hard one.
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 2))
+        _lower(resource.RLIMIT_CPU, cpu_s, cpu_s + 2)
 
 
 def _child(fn: Callable[..., Any], args: tuple, to_parent: int, from_parent: int, memory_mb: int, cpu_s: int) -> None:
@@ -139,8 +148,12 @@ def _child(fn: Callable[..., Any], args: tuple, to_parent: int, from_parent: int
             _send(to_parent, ("rejected", "Tệp không đọc được: cấu trúc tệp lồng nhau quá sâu.", {}))
         except Exception as exc:  # noqa: BLE001 - a bug: the parent reports it as a system error
             _send(to_parent, ("error", exc.__class__.__name__, str(exc)[:500]))
-    except BaseException:  # noqa: BLE001 - nothing may escape the child: it must not run the parent's code on
+    except BaseException as exc:  # noqa: BLE001 - nothing may escape the child: it must not run the parent's code on
         code = 70
+        try:
+            _send(to_parent, ("error", exc.__class__.__name__, f"parse child: {exc}"[:500]))
+        except BaseException:  # noqa: BLE001, S110 - the pipe is gone: the exit code says it
+            pass
     finally:
         os._exit(code)
 
@@ -204,7 +217,9 @@ def run_limited(fn: Callable[..., Any], *args: Any, answer: Callable[[str, Any],
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
         "wall_s": round(time.monotonic() - started, 2), "signal": dead, "limit_mb": memory_mb, "cpu_limit_s": cpu_s,
     })
-    if message is None or dead is not None:
+    if message is None:  # no complete answer: the child died, or never started its work
+        if dead is None:
+            raise ChildError(f"parse child exited with status {os.WEXITSTATUS(status)} without an answer")
         raise FileRejected(_death_message(dead, usage, memory_mb, cpu_s, time.monotonic() - started))
     if message[0] == "ok":
         return message[1]

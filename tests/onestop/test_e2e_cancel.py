@@ -26,8 +26,8 @@ pytestmark = [
 def test_staff_cancel_a_stuck_import(tree, officer_a, officer_b, staff, live_server, page, browser):
     batch = services.create_batch(tree["commune_a"], "dossiers", upload(dossier_file([dossier_row("H1")])),
                                   actor=officer_a, enqueue=False)
-    # What a worker killed mid-parse leaves behind.
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.PARSING, parse_attempts=1, progress=10)
+    # What a worker killed mid-parse, twice, leaves behind.
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.PARSING, parse_attempts=2, progress=10)
     url = f"{live_server.url}{reverse('onestop:batch_detail', args=[batch.pk])}"
 
     # Another commune's officer cannot even open it.
@@ -39,6 +39,7 @@ def test_staff_cancel_a_stuck_import(tree, officer_a, officer_b, staff, live_ser
     login(page, live_server, staff.username)
     page.goto(url)
     assert "Đang kiểm tra tệp… 10%" in page.locator("#batch-progress").inner_text()
+    assert "lần thứ 2" in page.locator("#parse-attempt").inner_text()
     page.click("#cancel-running")
     page.wait_for_selector("#batch-message")
     assert page.locator("#batch-status").inner_text() == "Đã hủy"
