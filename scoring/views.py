@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -110,9 +111,12 @@ def dashboard(request):
     return redirect("scoring:unit_dashboard", pk=unit.pk)
 
 
-def indicator_rows(unit: Unit, period: Period) -> tuple[list, dict, list]:
+def indicator_rows(unit: Unit, period: Period, children: list[Unit] | None = None) -> tuple[list, dict, list]:
+    """The unit's indicator rows, and the values of ``children`` (default: every
+    child unit; the page passes one page of them, so its work is bounded)."""
     defs = definitions()
-    children = list(Unit.objects.filter(parent=unit).order_by("sort_order", "name"))
+    if children is None:
+        children = list(Unit.objects.filter(parent=unit).order_by("sort_order", "name"))
     values = values_for([unit.pk] + [c.pk for c in children], period, defs)
     rows = []
     for d in defs:
@@ -134,7 +138,13 @@ def _dashboard(request, pk: int) -> tuple[Unit, Period, list, dict, list]:
 @login_required
 @require_GET
 def unit_dashboard(request, pk: int):
-    unit, period, rows, values, children = _dashboard(request, pk)
+    unit = get_unit_for_user(request.user, pk=pk)
+    period = parse_period(request.GET, _default_year())
+    # Child units paged and searchable (issue 14): values are computed for this page's
+    # children only, whatever the number of units under a province.
+    children_page = paginate(request, Unit.objects.filter(parent=unit).order_by("sort_order", "name", "pk"),
+                                     search_fields=("name", "code"))
+    rows, values, children = indicator_rows(unit, period, children_page.rows)
     defs = [r["defn"] for r in rows]
     by_code = {d.code: d for d in defs}
     chart_code = request.GET.get("chart") or "online_dossier_rate"
@@ -165,6 +175,7 @@ def unit_dashboard(request, pk: int):
         "unit": unit, "period": period, "rows": rows, "chart": chart, "chart_code": chart_code,
         "chart_choices": [d for d in defs if d.formula_kind in (FormulaKind.RATIO, FormulaKind.POINTS)],
         "child_defs": child_defs, "child_rows": child_rows, "results": results, **last_update(),
+        "page": children_page.page, "listing": children_page,
         "year": period.year, "years": years, "month_choices": _month_choices(years),
         "from_month": request.GET.get("from", ""), "to_month": request.GET.get("to", ""),
         "period_query": f"from={month_key(period.start)}&to={month_key(period.end)}",
@@ -209,10 +220,33 @@ def _leaderboard(request, code: str, round_id: int) -> tuple[Round, dict]:
     return round_, leaderboard_data(request.user, round_)
 
 
+#: Leaderboard rows per page: a row carries one cell per criterion, so fewer than a list's.
+LEADERBOARD_PER_PAGE = 25
+
+
+def _page_tables(request, tables: list[dict]) -> None:
+    """Cut each group's table to one page (issue 14): ``?nhom=<group code>&page=N``
+    pages that group, the others show their first page. The user's own unit's rows
+    stay shown under every page they are not on (``t["own"]``) with the page that
+    holds them (``t["own_page"]``), for the jump link."""
+    chosen = request.GET.get("nhom", "")
+    mine = scope_unit(request.user)
+    for t in tables:
+        rows = t["rows"]
+        paginator = Paginator(rows, LEADERBOARD_PER_PAGE)
+        t["page"] = paginator.get_page(request.GET.get("page") if t["group"].code == chosen else 1)
+        t["rows"] = list(t["page"].object_list)
+        shown = {r["unit_id"] for r in t["rows"]}
+        at = next((i for i, r in enumerate(rows) if mine is not None and r["unit_id"] == mine.pk), None)
+        t["own"] = [rows[at]] if at is not None and rows[at]["unit_id"] not in shown else []
+        t["own_page"] = at // LEADERBOARD_PER_PAGE + 1 if at is not None else None
+
+
 @login_required
 @require_GET
 def leaderboard(request, code: str, round_id: int):
     round_, data = _leaderboard(request, code, round_id)
+    _page_tables(request, data["tables"])
     rounds = list(round_.campaign.rounds.order_by("order"))
     return render(request, "scoring/leaderboard.html", {
         "round": round_, "campaign": round_.campaign, "rounds": rounds, **data,

@@ -144,3 +144,48 @@ def test_completeness_grid_pages_by_unit_at_two_registry_sizes(client, staff, tr
     assert "?year=2023&amp;unit=XA-A" in body
     body = _get(client, reverse("completeness") + "?year=2023&unit=XA-A")[1]
     assert "UBND huyện Thử Nghiệm</a> ›" in body and "UBND tỉnh Thử Nghiệm" not in body  # staff's scope is the district
+
+
+@pytest.mark.django_db
+def test_leaderboard_pages_by_group_and_pins_the_users_own_unit(client, staff, tree):
+    from scoring.defaults import ensure_default_indicators
+    from scoring.runs import recompute_now
+    from scoring.views import LEADERBOARD_PER_PAGE
+    from tests.scoring.conftest import make_campaign
+
+    ensure_default_indicators()
+    district = tree["district"]
+    district.name = "Văn phòng HĐND và UBND huyện"  # sorts after every "UBND xã …" when scores tie
+    district.save()
+    units = _communes(district, 0, 30)
+    campaign, group, round_, _ = make_campaign(tree, units=[*units, district])
+    recompute_now()
+    client.force_login(staff)
+    url = reverse("scoring:leaderboard", args=[campaign.code, round_.pk])
+    small, _ = _get(client, url)
+    campaign.participants.model.objects.bulk_create([
+        campaign.participants.model(campaign=campaign, group=group, unit=u) for u in _communes(district, 30, 150)])
+    recompute_now()
+    large, body = _get(client, url)
+    assert large == small
+    assert body.count('<tr id="don-vi-') == LEADERBOARD_PER_PAGE + 1 and "Trang 1 / 8" in body
+    own = f'id="don-vi-{district.pk}" class="own-row"'
+    assert own in body and f"?nhom=xa&amp;page=8#don-vi-{district.pk}" in body
+    body = _get(client, url + "?nhom=xa&page=8")[1]
+    assert f'id="don-vi-{district.pk}"' in body and own not in body  # on its own page: not pinned again
+
+
+@pytest.mark.django_db
+def test_unit_dashboard_pages_child_units_at_two_registry_sizes(client, staff, tree):
+    from scoring.defaults import ensure_default_indicators
+
+    ensure_default_indicators()
+    client.force_login(staff)
+    url = reverse("scoring:unit_dashboard", args=[tree["district"].pk]) + "?year=2023"
+    _communes(tree["district"], 0, 20)
+    small, _ = _get(client, url)
+    _communes(tree["district"], 20, 300)
+    large, body = _get(client, url)
+    assert large == small and "Trang 1 / 7" in body and body.count(">UBND xã Số ") == PER_PAGE - 3  # A, B, office first
+    body = _get(client, url + "&q=so+0299")[1]
+    assert body.count(">UBND xã Số ") == 1 and "?year=2023" in body
