@@ -13,12 +13,13 @@ criterion results of that round are no longer recomputed.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -32,7 +33,7 @@ from campaigns.choices import (
     Subject,
 )
 from campaigns.models import Criterion, Participant, ParticipantGroup, Round
-from core.periods import Period, month_end
+from core.periods import Period, add_months, month_end
 from core.ranking import competition_rank
 from organization.models import Unit
 from organization.rules import allowed
@@ -66,36 +67,140 @@ def _fmt(value: Decimal | None, unit_label: str = "") -> str:
     return f"{text}{' ' + unit_label if unit_label and value is not None else ''}".replace(" %", "%")
 
 
-def evaluate_participants(round_: Round, participants: list[Participant], *, save: bool = True) -> dict[int, list[CriterionResult]]:
-    """Evaluate (and store) the criteria of ``round_`` for these participants.
+@dataclass
+class EvaluationStats:
+    """What this process's criterion evaluation did (tests read it; ``reset()`` first).
 
-    A fixed number of queries whatever the number of participants: the values of
-    every unit participant of the campaign are computed at once (needed anyway by
-    "max"/"min" comparators, which compare a whole group)."""
+    ``evaluations``: calls of ``_evaluate_one`` (one criterion for one participant,
+    or once for every participant of a criterion measured on the issuer's result);
+    ``group_updates``: stored max/min results whose group rank was re-derived from
+    the stored values of the group (no evaluation) because a member's value changed."""
+
+    evaluations: int = 0
+    group_updates: int = 0
+
+    def reset(self) -> None:
+        self.evaluations = self.group_updates = 0
+
+
+stats = EvaluationStats()
+
+
+class _Group:
+    """The known values of one max/min criterion's group, sorted once: the best value
+    and a participant's place are then a lookup, not a pass over the group (which
+    made the comparison quadratic in participants, issue 14)."""
+
+    def __init__(self, op: str, values: list[Decimal | None]) -> None:
+        self.op = op
+        self.known = sorted(v for v in values if v is not None)
+
+    def place(self, v: Decimal) -> tuple[Decimal, int, int]:
+        """``(best, rank, size)`` of value ``v``: rank = 1 + the number of strictly
+        better values (1-2-2-4)."""
+        known = self.known
+        if not known:  # only when the compared value is not a member's own (issuer)
+            return v, 1, 1
+        if self.op == Comparator.MAX:
+            return known[-1], len(known) - bisect.bisect_right(known, v) + 1, len(known)
+        return known[0], bisect.bisect_left(known, v) + 1, len(known)
+
+
+def _in_group(defn: Any, op: str, v: Decimal, group: _Group, detail: dict) -> tuple[bool, Decimal, None, dict]:
+    """A max/min criterion's outcome for value ``v`` in its group; fills ``detail``."""
+    best, rank, size = group.place(v)
+    met = v == best
+    detail.update(best=_f(best), rank_in_group=rank, group_size=size,
+                  explanation=f"{defn.name}: {_fmt(v, defn.unit_label)}; "
+                              f"{'cao' if op == Comparator.MAX else 'thấp'} nhất nhóm: {_fmt(best, defn.unit_label)} "
+                              f"→ hạng {rank}/{size} ({'đạt' if met else 'chưa đạt'}).")
+    return met, v, None, detail
+
+
+def _is_group_criterion(criterion: Criterion) -> bool:
+    return criterion.kind == CriterionKind.INDICATOR and criterion.comparator in (Comparator.MAX, Comparator.MIN)
+
+
+def _result(round_: Round, criterion: Criterion, participant: Participant | int, outcome: tuple,
+            now: datetime.datetime) -> CriterionResult:
+    met, value, points, detail = outcome
+    if criterion.max_points is not None and met is not None and points is None:
+        points = criterion.max_points if met else Decimal(0)
+    who = {"participant_id": participant} if isinstance(participant, int) else {"participant": participant}
+    return CriterionResult(round=round_, criterion=criterion, met=met, value=q(value), points=q(points),
+                           detail=detail, computed_at=now, **who)
+
+
+def evaluate_participants(round_: Round, participants: list[Participant], *, save: bool = True) -> dict[int, list[CriterionResult]]:
+    """Evaluate (and store) the criteria of ``round_`` for these participants:
+    ``{participant id: [CriterionResult in criterion order]}``.
+
+    A fixed number of queries whatever the number of participants; the work is
+    linear in them: values only for these participants' units, plus every group
+    member's for "max"/"min" criteria (a group is compared through one sorted list)."""
+    return _evaluate_round(round_, wanted={p.pk for p in participants}, save=save)
+
+
+def _evaluate_round(round_: Round, *, wanted: set[int] | None, save: bool = True,
+                    affected_units: set[int] | None = None) -> dict[int, list[CriterionResult]]:
+    """Evaluate ``round_`` for the participants ``wanted`` (None: all of them).
+
+    With ``affected_units`` (incremental: the units whose data changed, with their
+    ancestors) the wanted participants are those of the affected units, those that
+    have no stored result yet, and — when the issuer is affected — every
+    participant for the criteria measured on the issuer's result (evaluated once).
+    The other members of a max/min group keep their stored values; their stored
+    result is rewritten only when their place in the group changed. Equal to a full
+    evaluation as long as the configuration did not change since the last one (a
+    configuration change takes a full recompute)."""
     campaign = round_.campaign
     criteria = list(Criterion.objects.filter(campaign=campaign).select_related("campaign__issuing_unit")
                     .order_by("subject", "order", "id"))
     all_participants = list(Participant.objects.filter(campaign=campaign).select_related("unit", "person"))
-    wanted = {p.pk for p in participants}
     period = Period.for_round(round_)
     year = period.year
     defs = definitions()
     by_code = {d.code: d for d in defs}
-    unit_ids = {p.unit_id for p in all_participants if p.unit_id}
+    issuer_id = campaign.issuing_unit_id
+    group_criteria = [c for c in criteria if _is_group_criterion(c) and c.indicator_code in by_code]
+    incremental = affected_units is not None and not any(
+        c.measured_on == MeasuredOn.ISSUER for c in group_criteria)  # an issuer-compared group: full
+    if affected_units is not None and not incremental:
+        wanted = None
+    members = {c.pk: [p for p in all_participants if _applies(c, p, round_)] for c in group_criteria}
+
+    stored: dict[tuple[int, int], CriterionResult] = {}
+    if incremental:
+        wanted = {p.pk for p in all_participants if p.unit_id in affected_units}
+        evaluated = CriterionResult.objects.filter(round=round_).values("participant_id").distinct()
+        wanted |= set(Participant.objects.filter(campaign=campaign).exclude(pk__in=evaluated)
+                      .values_list("pk", flat=True))
+        if group_criteria:
+            for r in CriterionResult.objects.filter(round=round_, criterion__in=group_criteria):
+                stored[(r.criterion_id, r.participant_id)] = r
+            for c in group_criteria:  # a member never evaluated for it: evaluate it now
+                wanted |= {p.pk for p in members[c.pk] if (c.pk, p.pk) not in stored}
+    refresh_issuer = wanted is None or issuer_id in (affected_units or ())
+
+    def is_wanted(p: Participant) -> bool:
+        return wanted is None or p.pk in wanted
+
+    unit_ids = {p.unit_id for p in all_participants if p.unit_id and is_wanted(p)}
+    if not incremental:
+        unit_ids |= {p.unit_id for c in group_criteria for p in members[c.pk] if p.unit_id}
     if any(c.measured_on == MeasuredOn.ISSUER for c in criteria):
-        unit_ids.add(campaign.issuing_unit_id)  # a target on the issuer's own result
-    unit_ids = sorted(unit_ids)
+        unit_ids.add(issuer_id)  # a target on the issuer's own result
+    unit_ids_list = sorted(unit_ids)
     needs_indicators = any(c.kind == CriterionKind.INDICATOR for c in criteria)
-    sums = element_sums(unit_ids, period) if needs_indicators and unit_ids else {}
-    prev_period = period.previous_year()
+    sums = element_sums(unit_ids_list, period) if needs_indicators and unit_ids_list else {}
     needs_prev = any(c.comparator in (Comparator.IMPROVE, Comparator.IMPROVE_SCORE)
                      and by_code.get(c.indicator_code) is not None
                      and by_code[c.indicator_code].formula_kind != FormulaKind.EXTERNAL for c in criteria)
-    prev_sums = element_sums(unit_ids, prev_period) if needs_prev and unit_ids else {}
-    external = index_results(unit_ids, [year, year - 1]) if needs_indicators and unit_ids else {}
+    prev_sums = element_sums(unit_ids_list, period.previous_year()) if needs_prev and unit_ids_list else {}
+    external = index_results(unit_ids_list, [year, year - 1]) if needs_indicators and unit_ids_list else {}
 
-    values: dict[int, dict[str, IndicatorValue]] = {uid: {} for uid in unit_ids}
-    prev_values: dict[int, dict[str, IndicatorValue]] = {uid: {} for uid in unit_ids}
+    values: dict[int, dict[str, IndicatorValue]] = {uid: {} for uid in unit_ids_list}
+    prev_values: dict[int, dict[str, IndicatorValue]] = {uid: {} for uid in unit_ids_list}
 
     def value_of(uid: int, code: str, previous: bool = False) -> IndicatorValue:
         store = prev_values if previous else values
@@ -106,36 +211,117 @@ def evaluate_participants(round_: Round, participants: list[Participant], *, sav
                                        year=year - 1 if previous else year, cache=cache)
         return store[uid][code]
 
-    now = timezone.now()
-    out: dict[int, list[CriterionResult]] = {p.pk: [] for p in participants}
-    to_save: list[CriterionResult] = []
-    for criterion in criteria:
-        group_members = [p for p in all_participants if _applies(criterion, p, round_)]
-        for participant in group_members:
-            if participant.pk not in wanted:
+    groups: dict[int, _Group] = {}
+    for c in group_criteria:
+        vals = []
+        for p in members[c.pk]:
+            if not p.unit_id:
                 continue
-            met, value, points, detail = _evaluate_one(
-                criterion, participant, group_members, value_of, by_code, external, period, year
-            )
+            if not incremental or is_wanted(p):
+                vals.append(value_of(p.unit_id, c.indicator_code).value)
+            else:
+                vals.append(stored[(c.pk, p.pk)].value)
+        groups[c.pk] = _Group(c.comparator, vals)
+
+    now = timezone.now()
+    out: dict[int, list[CriterionResult]] = {p.pk: [] for p in all_participants if is_wanted(p)}
+    to_save: list[CriterionResult] = []
+    regrouped: list[tuple[int, bool, Decimal | None, dict]] = []
+    for criterion in criteria:
+        on_issuer = criterion.kind == CriterionKind.INDICATOR and criterion.measured_on == MeasuredOn.ISSUER
+        # Measured on the issuer: one outcome for every collective participant (and
+        # one for every individual one), evaluated once.
+        shared: dict[bool, tuple] = {}
+
+        def outcome_of(participant: Participant, criterion: Criterion = criterion, on_issuer: bool = on_issuer,
+                       shared: dict[bool, tuple] = shared) -> tuple:
+            key = bool(participant.unit_id)
+            if on_issuer and key in shared:
+                met, value, points, detail = shared[key]
+                return met, value, points, dict(detail)
+            outcome = _evaluate_one(criterion, participant, groups.get(criterion.pk), value_of, by_code, external,
+                                    period, year)
+            detail = outcome[3]
             if detail.get("measured_on") == MeasuredOn.ISSUER and detail.get("explanation"):
                 detail["explanation"] = f"Kết quả chung của {campaign.issuing_unit.name}: {detail['explanation']}"
-            if criterion.max_points is not None and met is not None and points is None:
-                points = criterion.max_points if met else Decimal(0)
-            result = CriterionResult(
-                round=round_, criterion=criterion, participant=participant, met=met,
-                value=q(value), points=q(points), detail=detail, computed_at=now,
-            )
-            out[participant.pk].append(result)
+            if on_issuer:
+                shared[key] = (outcome[0], outcome[1], outcome[2], dict(detail))
+            return outcome
+
+        # Incremental and the issuer's data changed: the stored rows of the others
+        # take the new shared outcome in one UPDATE below.
+        bulk_issuer = incremental and on_issuer and refresh_issuer
+        pool = members[criterion.pk] if criterion.pk in members else all_participants
+        first_collective: Participant | None = None
+        for participant in pool:
+            if not is_wanted(participant) and not (on_issuer and refresh_issuer):
+                continue
+            if criterion.pk not in members and not _applies(criterion, participant, round_):
+                continue
+            if not is_wanted(participant) and bulk_issuer:
+                first_collective = first_collective or (participant if participant.unit_id else None)
+                continue
+            result = _result(round_, criterion, participant, outcome_of(participant), now)
+            if participant.pk in out:
+                out[participant.pk].append(result)
             to_save.append(result)
+        if bulk_issuer and save and (True in shared or first_collective is not None):
+            met, value, points, detail = outcome_of(first_collective) if True not in shared else shared[True]
+            row = _result(round_, criterion, 0, (met, value, points, detail), now)
+            (CriterionResult.objects.filter(round=round_, criterion=criterion, participant__unit__isnull=False)
+             .exclude(participant_id__in=wanted or ())
+             .update(met=row.met, value=row.value, points=row.points, detail=row.detail, computed_at=now))
+        if incremental and criterion.pk in groups:
+            regrouped += _regroup(criterion, by_code[criterion.indicator_code], groups[criterion.pk],
+                                  [stored.get((criterion.pk, p.pk)) for p in members[criterion.pk] if not is_wanted(p)])
     if save and to_save:
         CriterionResult.objects.bulk_create(
             to_save, update_conflicts=True, unique_fields=["round", "criterion", "participant"],
             update_fields=["met", "value", "points", "detail", "computed_at"],
         )
+    if save and regrouped:
+        _update_places(regrouped, now)
     return out
 
 
-def _evaluate_one(criterion, participant, group_members, value_of, by_code, external, period, year):
+def _regroup(criterion: Criterion, defn: Any, group: _Group, results: list[CriterionResult | None]
+             ) -> list[tuple[int, bool, Decimal | None, dict]]:
+    """Stored max/min results of members not re-evaluated whose best value, rank or
+    group size changed with the group, re-derived from their stored value:
+    ``[(result id, met, points, detail)]``."""
+    changed = []
+    for r in results:
+        if r is None or r.value is None:
+            continue  # unmeasured: its result does not depend on the group
+        best, rank, size = group.place(r.value)
+        d = r.detail or {}
+        if (r.met == (r.value == best) and d.get("best") == _f(best) and d.get("rank_in_group") == rank
+                and d.get("group_size") == size):
+            continue
+        stats.group_updates += 1
+        met, _, _, detail = _in_group(defn, criterion.comparator, r.value, group, dict(d))
+        points = None if criterion.max_points is None else q(criterion.max_points if met else Decimal(0))
+        changed.append((r.pk, met, points, detail))
+    return changed
+
+
+def _update_places(rows: list[tuple[int, bool, Decimal | None, dict]], now: datetime.datetime) -> None:
+    """Write re-derived group places by primary key in one batched statement: a
+    moved commune can shift a thousand places, and the ORM's per-row upsert costs
+    about half a millisecond a row."""
+    field = CriterionResult._meta.get_field
+    detail, points, met, at = (field(n) for n in ("detail", "points", "met", "computed_at"))
+    table = CriterionResult._meta.db_table
+    stamp = at.get_db_prep_save(now, connection)
+    params = [(met.get_db_prep_save(m, connection), points.get_db_prep_save(p, connection),
+               detail.get_db_prep_save(d, connection), stamp, pk) for pk, m, p, d in rows]
+    with connection.cursor() as cur:
+        cur.executemany(f"UPDATE {table} SET met = %s, points = %s, detail = %s, computed_at = %s WHERE id = %s",
+                        params)
+
+
+def _evaluate_one(criterion, participant, group, value_of, by_code, external, period, year):
+    stats.evaluations += 1
     base = {"criterion": criterion.code, "period": period.label, "comparator": criterion.comparator,
             "threshold": None if criterion.threshold is None else float(criterion.threshold)}
     if criterion.kind == CriterionKind.ATTESTATION:
@@ -168,16 +354,7 @@ def _evaluate_one(criterion, participant, group_members, value_of, by_code, exte
         return None, None, None, {**detail, "explanation": f"Chưa đo được ({period.label}): {note}{extra}"}
     v = current.value
     if op in (Comparator.MAX, Comparator.MIN):
-        others = [value_of(p.unit_id, code).value for p in group_members if p.unit_id]
-        known = [x for x in others if x is not None]
-        best = max(known) if op == Comparator.MAX else min(known)
-        met = v == best
-        better = sum(1 for x in known if (x > v if op == Comparator.MAX else x < v))
-        detail.update(best=_f(best), rank_in_group=better + 1, group_size=len(known),
-                      explanation=f"{defn.name}: {_fmt(v, defn.unit_label)}; "
-                                  f"{'cao' if op == Comparator.MAX else 'thấp'} nhất nhóm: {_fmt(best, defn.unit_label)} "
-                                  f"→ hạng {better + 1}/{len(known)} ({'đạt' if met else 'chưa đạt'}).")
-        return met, v, None, detail
+        return _in_group(defn, op, v, group, detail)
     threshold = criterion.threshold
     if threshold is None:
         return None, v, None, {**detail, "explanation": "Tiêu chí chưa có ngưỡng."}
@@ -224,22 +401,35 @@ def _f(v: Decimal | None) -> float | None:
 
 
 def reevaluate_for(*, unit_ids: list[int] | None, months: list[datetime.date]) -> int:
-    """Re-evaluate open rounds touched by a recomputation: rounds whose period meets
-    the months and whose campaign has a participant at or above an affected unit.
-    Closed rounds keep their frozen results."""
+    """Re-evaluate the open rounds touched by a recomputation of ``unit_ids`` × ``months``
+    (None: every unit, a full recompute); returns how many rounds.
+
+    A round is touched when its period meets the months (or, for a criterion
+    compared with the previous year, its previous-year period does) and its campaign
+    has a participant at or above an affected unit, or is measured on an issuer at
+    or above one. Incremental: only the participants whose values changed are
+    evaluated (see ``_evaluate_round``), so one commune's upload costs in proportion
+    to that commune, not to the campaign (issue 14). Closed rounds keep their frozen
+    results."""
     if not months:
         return 0
-    lo, hi = min(months), max(months)
-    rounds = Round.objects.filter(status=RoundStatus.OPEN, period_start__lte=month_end(hi),
-                                  period_end__gte=lo).filter(campaign__criteria__kind=CriterionKind.INDICATOR)
+    lo, hi = min(months), month_end(max(months))
+    later_lo, later_hi = add_months(lo, 12), month_end(add_months(max(months), 12))
+    improve = (Comparator.IMPROVE, Comparator.IMPROVE_SCORE)
+    meets = (Q(period_start__lte=hi, period_end__gte=lo)
+             | Q(period_start__lte=later_hi, period_end__gte=later_lo, campaign__criteria__comparator__in=improve))
+    rounds = (Round.objects.filter(status=RoundStatus.OPEN).filter(meets)
+              .filter(campaign__criteria__kind=CriterionKind.INDICATOR))
+    affected: set[int] | None = None
     if unit_ids is not None:
         paths = Unit.objects.filter(pk__in=unit_ids).values_list("path", flat=True)
-        ancestors = {int(x) for p in paths for x in p.strip("/").split("/") if x}
-        rounds = rounds.filter(campaign__participants__unit_id__in=ancestors)
+        affected = {int(x) for p in paths for x in p.strip("/").split("/") if x}
+        rounds = rounds.filter(Q(campaign__participants__unit_id__in=affected)
+                               | Q(campaign__issuing_unit_id__in=affected,
+                                   campaign__criteria__measured_on=MeasuredOn.ISSUER))
     count = 0
     for round_ in rounds.distinct().select_related("campaign"):
-        participants = list(Participant.objects.filter(campaign=round_.campaign))
-        evaluate_participants(round_, participants)
+        _evaluate_round(round_, wanted=None, affected_units=affected)
         count += 1
     return count
 

@@ -69,8 +69,19 @@ def q(value: Decimal | None, places: int = 4) -> Decimal | None:
 # --- element aggregation (a fixed number of queries) ----------------------------
 
 
-def _like_subtree() -> str:
-    return "u.path LIKE t.path || '%%'"
+def _subtree(target_ids: list[int]) -> tuple[str, list[int]]:
+    """``WITH RECURSIVE sub(unit_id, target_id)``: every unit of each target's subtree
+    (the target included), walked down ``parent_id`` from the targets. Its size is
+    Σ subtree sizes: a join on ``u.path LIKE t.path || '%'`` instead compares every
+    target with every unit (11 million rows discarded per query for a province of
+    3,000 communes, issue 14). Portable SQL (SQLite and PostgreSQL)."""
+    unit = Unit._meta.db_table
+    sql = f"""WITH RECURSIVE sub(unit_id, target_id) AS (
+  SELECT id, id FROM {unit} WHERE id IN {_placeholders(target_ids)}
+  UNION ALL
+  SELECT c.id, s.target_id FROM {unit} c JOIN sub s ON c.parent_id = s.unit_id
+)"""
+    return sql, list(target_ids)
 
 
 def _placeholders(values: list) -> str:
@@ -78,30 +89,38 @@ def _placeholders(values: list) -> str:
 
 
 def element_sums(target_ids: list[int], period: Period) -> dict[int, dict[str, Decimal | None]]:
-    """Σ of every data element over the period for each target unit's subtree.
-    A target without any data keeps no entry (blank, not zero)."""
+    """Σ of every data element over the period for each target unit's subtree
+    (``{target id: {element code: Σ, "_months": unit-months counted}}``; a "last"
+    element takes each unit's value in its last month with data, summed over units).
+    A target without any data keeps no entry (blank, not zero).
+
+    Each unit's months are summed once, then the unit sums rolled up to the targets
+    holding it: the cost is data rows + Σ subtree sizes, not targets × units."""
     out: dict[int, dict[str, Decimal | None]] = {}
     if not target_ids:
         return out
     umd = UnitMonthData._meta.db_table
-    unit = Unit._meta.db_table
-    ids_sql = _placeholders(target_ids)
+    sub, sub_params = _subtree(target_ids)
     lo, hi = period.start, period.end
-    sums = ", ".join(f"SUM(d.{c})" for c in SUM_CODES)
-    lasts = ", ".join(f"SUM(CASE WHEN d.month = lm.last_month THEN d.{c} END)" for c in LAST_CODES)
-    sql = f"""
-SELECT t.id, COUNT(d.id), {sums}, {lasts}
-FROM {unit} t
-JOIN {unit} u ON {_like_subtree()}
-JOIN {umd} d ON d.unit_id = u.id AND d.month >= %s AND d.month <= %s
-JOIN (SELECT unit_id, MAX(month) AS last_month FROM {umd} WHERE month >= %s AND month <= %s GROUP BY unit_id) lm
-  ON lm.unit_id = u.id
-WHERE t.id IN {ids_sql}
-GROUP BY t.id
+    per_unit = ", ".join(f"SUM(d.{c}) AS s_{c}" for c in SUM_CODES)
+    sums = ", ".join(f"SUM(pu.s_{c})" for c in SUM_CODES)
+    lasts = ", ".join(f"SUM(l.{c})" for c in LAST_CODES)
+    sql = f"""{sub},
+pu AS (
+  SELECT d.unit_id, COUNT(*) AS n, MAX(d.month) AS last_month, {per_unit}
+  FROM {umd} d
+  WHERE d.unit_id IN (SELECT unit_id FROM sub) AND d.month >= %s AND d.month <= %s
+  GROUP BY d.unit_id
+)
+SELECT s.target_id, SUM(pu.n), {sums}, {lasts}
+FROM sub s
+JOIN pu ON pu.unit_id = s.unit_id
+JOIN {umd} l ON l.unit_id = pu.unit_id AND l.month = pu.last_month
+GROUP BY s.target_id
 """
     codes = SUM_CODES + LAST_CODES
     with connection.cursor() as cur:
-        cur.execute(sql, [lo, hi, lo, hi, *target_ids])
+        cur.execute(sql, [*sub_params, lo, hi])
         for row in cur.fetchall():
             values = {c: (None if v is None else Decimal(v)) for c, v in zip(codes, row[2:], strict=True)}
             values["_months"] = Decimal(row[1])
@@ -130,24 +149,29 @@ DISTINCT_CONDITIONS: dict[str, str] = {
 
 def _distinct(out: dict, target_ids: list[int], period: Period) -> None:
     pm = ProcedureMonth._meta.db_table
-    unit = Unit._meta.db_table
     proc = Procedure._meta.db_table
-    ids_sql = _placeholders(target_ids)
-    counts = ",\n  ".join(f"SUM(CASE WHEN {DISTINCT_CONDITIONS[c]} THEN 1 ELSE 0 END)" for c in DISTINCT_CODES)
-    sql = f"""
-SELECT t.id,
-  {counts}
-FROM {unit} t
-JOIN {unit} u ON {_like_subtree()}
-JOIN (SELECT unit_id, procedure_code, SUM(dossiers) AS dossiers, SUM(online) AS online, SUM(postal) AS postal,
-             SUM(paid_online) AS paid_online
-      FROM {pm} WHERE month >= %s AND month <= %s GROUP BY unit_id, procedure_code) a ON a.unit_id = u.id
-LEFT JOIN {proc} p ON p.unit_id = a.unit_id AND p.code = a.procedure_code
-WHERE t.id IN {ids_sql}
-GROUP BY t.id
+    sub, sub_params = _subtree(target_ids)
+    per_unit = ",\n    ".join(f"SUM(CASE WHEN {DISTINCT_CONDITIONS[c]} THEN 1 ELSE 0 END) AS c_{c}" for c in DISTINCT_CODES)
+    counts = ", ".join(f"SUM(pa.c_{c})" for c in DISTINCT_CODES)
+    sql = f"""{sub},
+a AS (
+  SELECT unit_id, procedure_code, SUM(dossiers) AS dossiers, SUM(online) AS online, SUM(postal) AS postal,
+         SUM(paid_online) AS paid_online
+  FROM {pm} WHERE unit_id IN (SELECT unit_id FROM sub) AND month >= %s AND month <= %s
+  GROUP BY unit_id, procedure_code
+),
+pa AS (
+  SELECT a.unit_id,
+    {per_unit}
+  FROM a LEFT JOIN {proc} p ON p.unit_id = a.unit_id AND p.code = a.procedure_code
+  GROUP BY a.unit_id
+)
+SELECT s.target_id, {counts}
+FROM sub s JOIN pa ON pa.unit_id = s.unit_id
+GROUP BY s.target_id
 """
     with connection.cursor() as cur:
-        cur.execute(sql, [period.start, period.end, *target_ids])
+        cur.execute(sql, [*sub_params, period.start, period.end])
         for row in cur.fetchall():
             values = out.setdefault(row[0], {})
             for c, v in zip(DISTINCT_CODES, row[1:], strict=True):
@@ -155,24 +179,25 @@ GROUP BY t.id
 
 
 def _catalog(out: dict, target_ids: list[int]) -> None:
-    unit = Unit._meta.db_table
     proc = Procedure._meta.db_table
-    ids_sql = _placeholders(target_ids)
-    sql = f"""
-SELECT t.id, COUNT(p.id),
-  SUM(CASE WHEN p.online_level IN ('full', 'partial') THEN 1 ELSE 0 END),
-  SUM(CASE WHEN p.online_level = 'full' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN p.fee_bearing THEN 1 ELSE 0 END),
-  SUM(CASE WHEN p.fee_bearing AND p.online_level IN ('full', 'partial') THEN 1 ELSE 0 END),
-  SUM(CASE WHEN p.postal_enabled THEN 1 ELSE 0 END)
-FROM {unit} t
-JOIN {unit} u ON {_like_subtree()}
-JOIN {proc} p ON p.unit_id = u.id
-WHERE t.id IN {ids_sql}
-GROUP BY t.id
+    sub, sub_params = _subtree(target_ids)
+    sql = f"""{sub},
+pc AS (
+  SELECT p.unit_id, COUNT(*) AS c0,
+    SUM(CASE WHEN p.online_level IN ('full', 'partial') THEN 1 ELSE 0 END) AS c1,
+    SUM(CASE WHEN p.online_level = 'full' THEN 1 ELSE 0 END) AS c2,
+    SUM(CASE WHEN p.fee_bearing THEN 1 ELSE 0 END) AS c3,
+    SUM(CASE WHEN p.fee_bearing AND p.online_level IN ('full', 'partial') THEN 1 ELSE 0 END) AS c4,
+    SUM(CASE WHEN p.postal_enabled THEN 1 ELSE 0 END) AS c5
+  FROM {proc} p WHERE p.unit_id IN (SELECT unit_id FROM sub)
+  GROUP BY p.unit_id
+)
+SELECT s.target_id, SUM(pc.c0), SUM(pc.c1), SUM(pc.c2), SUM(pc.c3), SUM(pc.c4), SUM(pc.c5)
+FROM sub s JOIN pc ON pc.unit_id = s.unit_id
+GROUP BY s.target_id
 """
     with connection.cursor() as cur:
-        cur.execute(sql, target_ids)
+        cur.execute(sql, sub_params)
         for row in cur.fetchall():
             values = out.setdefault(row[0], {})
             for c, v in zip(CATALOG_CODES, row[1:], strict=True):
@@ -182,17 +207,17 @@ GROUP BY t.id
 def monthly_series(target_id: int, period: Period) -> dict[datetime.date, dict[str, Decimal | None]]:
     """Element sums per month for one subtree (the trend chart), in one query."""
     umd = UnitMonthData._meta.db_table
-    unit = Unit._meta.db_table
+    sub, sub_params = _subtree([target_id])
     codes = SUM_CODES + LAST_CODES
     cols = ", ".join(f"SUM(d.{c})" for c in codes)
-    sql = f"""
-SELECT d.month, {cols} FROM {unit} t JOIN {unit} u ON {_like_subtree()}
-JOIN {umd} d ON d.unit_id = u.id
-WHERE t.id = %s AND d.month >= %s AND d.month <= %s GROUP BY d.month ORDER BY d.month
+    sql = f"""{sub}
+SELECT d.month, {cols} FROM {umd} d
+WHERE d.unit_id IN (SELECT unit_id FROM sub) AND d.month >= %s AND d.month <= %s
+GROUP BY d.month ORDER BY d.month
 """
     out: dict[datetime.date, dict[str, Decimal | None]] = {}
     with connection.cursor() as cur:
-        cur.execute(sql, [target_id, period.start, period.end])
+        cur.execute(sql, [*sub_params, period.start, period.end])
         for row in cur.fetchall():
             out[as_date(row[0])] = {c: (None if v is None else Decimal(v)) for c, v in zip(codes, row[1:], strict=True)}
     return out

@@ -10,6 +10,8 @@ is stored, so evaluating never runs arbitrary code. Database-free: the models'
 from __future__ import annotations
 
 import ast
+import functools
+from collections.abc import Callable
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any
 
@@ -64,33 +66,57 @@ def _binary(op: ast.operator, a: Decimal, b: Decimal) -> Decimal | None:
     return None if b == 0 else a / b
 
 
-def evaluate(text: str, elements: dict[str, Decimal | None]) -> Decimal | None:
-    """Value of an expression over ``{element code: value}``; None when an element it
-    uses is blank (not reported) or a division is by zero."""
-    tree = parse_expression(text)
+Compiled = Callable[[dict[str, Decimal | None]], Decimal | None]
 
-    def ev(node: ast.AST) -> Decimal | None:
+
+@functools.lru_cache(maxsize=4096)
+def _compile(text: str) -> Compiled:
+    """``text`` parsed and checked once per process and turned into nested closures:
+    the engine evaluates the same few dozen formulas for every unit and period (a
+    province dashboard asked for 120,000 parses per request, issue 14). A refused
+    expression raises ``ExpressionError`` and is not cached."""
+
+    def build(node: ast.AST) -> Compiled:
         if isinstance(node, ast.Expression):
-            return ev(node.body)
+            return build(node.body)
         if isinstance(node, ast.Constant):
-            return Decimal(str(node.value))
+            const = Decimal(str(node.value))
+            return lambda elements: const
         if isinstance(node, ast.Name):
-            return elements.get(node.id)
+            name = node.id
+            return lambda elements: elements.get(name)
         if isinstance(node, ast.UnaryOp):
-            v = ev(node.operand)
-            return None if v is None else (-v if isinstance(node.op, ast.USub) else v)
+            operand, negate = build(node.operand), isinstance(node.op, ast.USub)
+
+            def unary(elements: dict[str, Decimal | None]) -> Decimal | None:
+                v = operand(elements)
+                return None if v is None else (-v if negate else v)
+            return unary
         if isinstance(node, ast.BinOp):
-            a, b = ev(node.left), ev(node.right)
-            return None if a is None or b is None else _binary(node.op, a, b)
+            left, right, op = build(node.left), build(node.right), node.op
+
+            def binary(elements: dict[str, Decimal | None]) -> Decimal | None:
+                a, b = left(elements), right(elements)
+                return None if a is None or b is None else _binary(op, a, b)
+            return binary
         if isinstance(node, ast.Call):
-            args = [ev(a) for a in node.args]
-            if any(a is None for a in args):
-                return None
-            return _ALLOWED_FUNCS[node.func.id](args)
+            args, func = [build(a) for a in node.args], _ALLOWED_FUNCS[node.func.id]
+
+            def call(elements: dict[str, Decimal | None]) -> Decimal | None:
+                values = [a(elements) for a in args]
+                return None if any(v is None for v in values) else func(values)
+            return call
         raise ExpressionError("Biểu thức không hợp lệ.")
 
+    return build(parse_expression(text))
+
+
+def evaluate(text: str, elements: dict[str, Decimal | None]) -> Decimal | None:
+    """Value of an expression over ``{element code: value}``; None when an element it
+    uses is blank (not reported) or a division is by zero. ``ExpressionError`` for a
+    refused expression (see ``parse_expression``)."""
     try:
-        return ev(tree)
+        return _compile(text)(elements)
     except (InvalidOperation, DivisionByZero):
         return None
 

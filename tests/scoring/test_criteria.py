@@ -188,3 +188,27 @@ def test_new_index_result_reevaluates_open_rounds(tree, indicators, staff):
     assert CriterionResult.objects.get(participant=pa).met is None  # no result yet
     set_index_result(unit=a, year=2023, index_code="par_index", score=Decimal("91.2"), actor=staff)
     assert CriterionResult.objects.get(participant=pa).met is True
+
+
+@pytest.mark.django_db
+def test_highest_and_lowest_in_group_rank_1_2_2_4(tree, indicators):
+    """A max/min criterion places each member among the group's known values once
+    sorted (issue 14: it compared every member with the whole group, quadratic)."""
+    a, b, office, dept = tree["commune_a"], tree["commune_b"], tree["office"], tree["department"]
+    make_dossiers(a, JAN, online=1, direct=1)       # 50 %
+    make_dossiers(b, JAN, online=2, direct=2)       # 50 %
+    make_dossiers(office, JAN, online=9, direct=1)  # 90 %
+    make_dossiers(dept, JAN, online=1, direct=4)    # 20 %
+    _, _, round_, participants = make_campaign(tree, units=[a, b, office, dept], criteria=[
+        {"code": "cao-nhat", "indicator_code": "online_dossier_rate", "comparator": Comparator.MAX},
+        {"code": "thap-nhat", "indicator_code": "online_dossier_rate", "comparator": Comparator.MIN},
+    ])
+    recompute_now()
+    places = {(r.criterion.code, r.participant.unit_id): (r.met, r.detail["rank_in_group"], r.detail["group_size"])
+              for r in CriterionResult.objects.filter(round=round_).select_related("criterion", "participant")}
+    assert [places[("cao-nhat", u.pk)] for u in (office, a, b, dept)] == [(True, 1, 4), (False, 2, 4), (False, 2, 4),
+                                                                         (False, 4, 4)]
+    assert [places[("thap-nhat", u.pk)] for u in (dept, a, b, office)] == [(True, 1, 4), (False, 2, 4), (False, 2, 4),
+                                                                          (False, 4, 4)]
+    [high, _] = evaluate_participant(participants[0], round_, save=False)
+    assert "cao nhất nhóm: 90" in high.detail["explanation"] and "hạng 2/4" in high.detail["explanation"]

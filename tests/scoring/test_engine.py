@@ -179,3 +179,35 @@ def test_sqlite_table_scan_and_index_give_the_same_rows(tree, monkeypatch):
     indexed = snapshot()
     assert scanned[0] and scanned[1]
     assert scanned == indexed
+
+
+@pytest.mark.django_db
+def test_subtree_sums_roll_units_up_with_each_units_last_month(tree, indicators, django_assert_num_queries):
+    """Issue 14: subtrees are walked down the tree (not a path-prefix join of every
+    target with every unit). A parent's stock ("last" element) is the sum of each
+    unit's value in its own last month with data; the query count does not depend
+    on the number of targets; each formula is parsed once per process."""
+    from scoring.engine import element_sums
+    from scoring.expressions import _compile
+
+    a, b = tree["commune_a"], tree["commune_b"]
+    report(a, JAN, received_total=4, received_online=1, received_direct_postal=3, pending_total=7)
+    report(a, FEB, received_total=2, received_online=2, received_direct_postal=0, pending_total=5)
+    report(b, JAN, received_total=6, received_online=3, received_direct_postal=3, pending_total=11)
+    recompute_now()
+    q1 = Period.quarter(2023, 1)
+    with django_assert_num_queries(3):
+        one = element_sums([a.pk], q1)
+    targets = [tree[k].pk for k in ("province", "district", "commune_a", "commune_b", "office", "department")]
+    with django_assert_num_queries(3):
+        sums = element_sums(targets, q1)
+    assert one[a.pk] == sums[a.pk]
+    assert (sums[a.pk]["received_in_period"], sums[a.pk]["pending_total"], sums[a.pk]["_months"]) == (6, 5, 2)
+    for parent in ("district", "province"):
+        got = sums[tree[parent].pk]
+        assert (got["received_in_period"], got["received_online"], got["pending_total"], got["_months"]) == (12, 6, 16, 3)
+    assert tree["office"].pk not in sums and tree["department"].pk not in sums  # no data: blank, not zero
+    values_for(targets, q1)
+    parsed = _compile.cache_info().misses
+    values_for(targets, q1)
+    assert _compile.cache_info().misses == parsed and _compile.cache_info().hits > 0
