@@ -189,3 +189,15 @@ def test_unit_dashboard_pages_child_units_at_two_registry_sizes(client, staff, t
     assert large == small and "Trang 1 / 7" in body and body.count(">UBND xã Số ") == PER_PAGE - 3  # A, B, office first
     body = _get(client, url + "&q=so+0299")[1]
     assert body.count(">UBND xã Số ") == 1 and "?year=2023" in body
+
+
+def test_documents_rendered_again_are_numbered_latest_first():
+    from types import SimpleNamespace
+
+    from core.templatetags.listing import versions
+
+    docs = [SimpleNamespace(pk=pk, kind=kind, nomination_id=n) for pk, kind, n in
+            ((1, "report", 7), (2, "report", 7), (3, "decision", None), (4, "report", 8), (5, "report", 7))]
+    rows = versions(docs, "kind,nomination_id")
+    assert [(r["obj"].pk, r["version"], r["latest"]) for r in rows] == [
+        (5, 3, True), (4, 1, True), (3, 1, True), (2, 2, False), (1, 1, False)]
