@@ -159,6 +159,7 @@ def amounted(nominations: list[Nomination], day: date) -> list[Nomination]:
                 cache[key] = (None, str(exc))
         n.display_amount = n.amount if n.amount is not None else cache[key][0]
         n.amount_source = cache[key][1]
+        n.form_name = expand(n.award_form.name)  # printed in full: no "UBND"
     return nominations
 
 
@@ -166,7 +167,7 @@ def amount_sources(nominations: list[Nomination]) -> list[tuple[str, str]]:
     """(award form and subject, source) once each, for the note under an amount table."""
     seen: dict[str, str] = {}
     for n in nominations:
-        label = f"{n.award_form.name} ({Subject(n.subject).label.lower()})"
+        label = f"{expand(n.award_form.name)} ({Subject(n.subject).label.lower()})"
         if getattr(n, "amount_source", "") and label not in seen:
             seen[label] = n.amount_source
     return list(seen.items())

@@ -47,8 +47,7 @@ class HaNam:
         self.qlvt = Unit.objects.get(code="HNA-SGTVT-QLVT")
         self.staff = User.objects.get(username="hanam.sgtvt.vanphong")
         self.officer = User.objects.get(username="hanam.sgtvt.qlvt")
-        self.leader = User.objects.create_user("hanam.sgtvt.giamdoc", first_name="Giám đốc Sở")
-        UserProfile.objects.create(user=self.leader, unit=self.sgtvt, role=Role.LEADER)
+        self.leader = User.objects.get(username="hanam.sgtvt.giamdoc")  # the Sở's director (Role.LEADER)
         services.grant_deadline_exception(self.round, actor=self.staff, unit=self.qlvt, until=date(2099, 12, 31),
                                           reason="Thử nghiệm: mở lại hạn gửi hồ sơ")
         self.people = list(Person.objects.filter(unit=self.qlvt).order_by("code"))
@@ -113,6 +112,9 @@ def test_hanam_round_sở_decides_giay_khen_bang_khen_go_upward(hn):
     assert bk_tinh.status == bk_ttg.status == NominationStatus.APPROVED  # not the Sở's to decide
     ctx = decision_context(own)
     assert [n.pk for n in ctx["individuals"]] == [gk.pk]
+    # A later Tờ trình of the Sở lists only what no decision has covered yet.
+    later = services.create_decision(hn.round, actor=hn.staff, proposal_date=date(2025, 1, 21))
+    assert proposal_context(later)["individuals"] == []
     assert ctx["authority"] == "GIÁM ĐỐC SỞ GIAO THÔNG VẬN TẢI HÀ NAM"
 
     # Upward: one Tờ trình per higher authority, addressed to it, listing only its form.
