@@ -307,7 +307,8 @@ PRIVATE_FILES_INTERNAL_URL = env_str("PRIVATE_FILES_INTERNAL_URL", "/_private_fi
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # Uploaded spreadsheets are capped here and checked again before parsing.
-MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# 32 MB (issue 14): a 300,000-row per-dossier export is ~20 MB; 10 MB stopped at ~149,000.
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 32 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -320,6 +321,9 @@ ONESTOP_MAX_ROWS = env_int("ONESTOP_MAX_ROWS", 1_000_000)
 ONESTOP_MAX_COLUMNS = env_int("ONESTOP_MAX_COLUMNS", 200)
 ONESTOP_MAX_CELLS = env_int("ONESTOP_MAX_CELLS", 10_000_000)  # used range area, all sheets together
 ONESTOP_MAX_MERGES = env_int("ONESTOP_MAX_MERGES", 20_000)  # merged ranges per sheet
+# Sum of the xlsx parts' uncompressed sizes (issue 14: a 300,000-row export, about
+# 200 MB of sheet XML, is accepted by default; was a fixed 100 MB, ~149,000 rows).
+ONESTOP_MAX_UNCOMPRESSED_MB = env_int("ONESTOP_MAX_UNCOMPRESSED_MB", 400)
 ONESTOP_PARSE_MEMORY_MB = env_int("ONESTOP_PARSE_MEMORY_MB", 2048)  # address space the child may add
 ONESTOP_PARSE_CPU_SECONDS = env_int("ONESTOP_PARSE_CPU_SECONDS", 120)
 # A parse whose worker died is started again this many times, then the batch fails

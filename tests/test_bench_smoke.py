@@ -18,5 +18,8 @@ def test_import_bench_runs_and_prints_its_ratio():
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode in (0, 1), proc.stdout + proc.stderr  # 1 = above budget, a figure all the same
     assert "Tỷ lệ (b + c)/(a):" in proc.stdout, proc.stdout + proc.stderr
-    assert proc.stdout.count("\n   1 ") == 1 and "\n   2 " in proc.stdout, proc.stdout
+    assert "Tỷ lệ tải lại (b + c)/(a):" in proc.stdout, proc.stdout
+    # Each repetition: the all-new upload, then the re-upload with 15 % of its rows changed.
+    assert proc.stdout.count("\n   1 mới ") == 1 and proc.stdout.count("\n   1 tải lại ") == 1, proc.stdout
+    assert "\n   2 tải lại " in proc.stdout and "\n   3 " not in proc.stdout, proc.stdout
     assert "Tệp: 3,000 dòng" in proc.stdout

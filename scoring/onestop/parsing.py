@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from openpyxl.utils import get_column_letter
 
 from core import formats
@@ -34,7 +35,6 @@ from .readers import Book, FileRejected
 # --- limits ---------------------------------------------------------------------
 
 MAX_ZIP_ENTRIES = 200
-MAX_UNCOMPRESSED = 100 * 1024 * 1024
 BOMB_PART_BYTES = 20 * 1024 * 1024
 BOMB_RATIO = 100
 HEADER_SCAN_ROWS = 30
@@ -453,8 +453,9 @@ def check_container(data: bytes, max_bytes: int) -> str:
                 f"Tệp có thành phần “{info.filename[:80]}” giải nén ra {info.file_size // 1048576} MB "
                 f"(tỷ lệ nén trên {BOMB_RATIO}:1): nghi là tệp độc hại, không xử lý."
             )
-    if total > MAX_UNCOMPRESSED:
-        raise FileRejected(f"Tệp giải nén ra {total // 1048576} MB (tối đa {MAX_UNCOMPRESSED // 1048576} MB): không xử lý.")
+    max_uncompressed = settings.ONESTOP_MAX_UNCOMPRESSED_MB * 1048576  # issue 14: a setting, was MAX_UNCOMPRESSED
+    if total > max_uncompressed:
+        raise FileRejected(f"Tệp giải nén ra {total // 1048576} MB (tối đa {max_uncompressed // 1048576} MB): không xử lý.")
     names = {i.filename for i in infos}
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         if any(n.startswith("xl/") and n.endswith(".bin") and "workbook" in n for n in names):
