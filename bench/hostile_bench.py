@@ -90,8 +90,7 @@ def main() -> int:
         for name, data in files.items():
             started = time.monotonic()
             try:
-                out = sandbox.run_limited(preview._read_in_child, data, "dossiers", {}, {}, ctx,
-                                          answer=lambda kind, payload: {})
+                out = preview.read_file(data, "dossiers", {}, {}, ctx, answer=lambda kind, payload: {})
                 outcome = f"đọc xong, {out['error_count']} lỗi" + (f": {out['errors'][0]['message']}" if out["errors"] else "")
                 outcome = outcome[:90]
             except FileRejected as exc:

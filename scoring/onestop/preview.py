@@ -448,21 +448,48 @@ def finish_reading(batch: ImportBatch, reading: dict[str, Any], counts: dict[str
             counts["stale_pending"] = stale
 
 
-def _read_in_child(data: bytes, kind: str, mapping: dict[str, str], profiles: dict[str, tuple[int, str, dict[str, str]]],
-                   ctx: Context, ask: Any) -> dict[str, Any]:
-    """The part of the parse that touches the file: container checks, measurement,
-    header recognition, every row check. Runs in ``sandbox.run_limited``'s child;
-    the database answers come through ``ask("codes", [...])`` (the stored
-    dossiers with the file's codes: the parent keeps them, the child gets the
-    codes that belong to units outside the subtree). Returns plain values only."""
+def read_file(data: bytes, kind: str, mapping: dict[str, str], profiles: dict[str, tuple[int, str, dict[str, str]]],
+              ctx: Context, answer: Any = None, progress: Any = None) -> dict[str, Any]:
+    """Read and validate an uploaded file under the parse limits (issue 10).
+
+    The container checks run here (they read the zip directory only); then the
+    child (``_read_in_child``) reads the file while this process measures it from
+    its XML records (``readers.measure_xlsx``, on another core): a measurement
+    that refuses the file kills the child and its message is the batch's. The
+    child asks for the measurement's list of sheets with formulas before it
+    would unzip a sheet again to look for them. ``answer`` answers the child's
+    other questions (``"codes"``), ``progress`` receives its percentages."""
     fmt = parsing.check_container(data, settings.MAX_UPLOAD_BYTES)
-    measured = readers.measure_xlsx(data) if fmt == "xlsx" else None
+    measured: dict[str, Any] = {}
+
+    def measure() -> None:
+        if fmt == "xlsx":
+            measured["formulas"] = [m for m, v in readers.measure_xlsx(data).items() if v["formulas"]]
+
+    def reply(question: str, payload: Any) -> Any:
+        if question == "measured":
+            return measured.get("formulas")
+        return answer(question, payload) if answer is not None else None
+
+    return sandbox.run_limited(_read_in_child, data, fmt, kind, mapping, profiles, ctx, answer=reply,
+                               progress=progress, alongside=measure)
+
+
+def _read_in_child(data: bytes, fmt: str, kind: str, mapping: dict[str, str],
+                   profiles: dict[str, tuple[int, str, dict[str, str]]], ctx: Context, ask: Any) -> dict[str, Any]:
+    """The part of the parse that reads the file: header recognition, every row
+    check. Runs in ``sandbox.run_limited``'s child; the database answers come
+    through ``ask("codes", [...])`` (the stored dossiers with the file's codes: the
+    parent keeps them, the child gets the codes that belong to units outside the
+    subtree). Returns plain values only."""
     wb = parsing.open_workbook(data, fmt)
-    if measured is not None:  # the measurement already unzipped every sheet: no second pass for formulas
-        wb.formula_members = {member for member, m in measured.items() if m["formulas"]}
     try:
         loc, sheet, profile = locate_for(kind, mapping, wb, profiles)
         reading = describe_reading(kind, loc, wb)
+        # The measurement unzipped every sheet already: no second pass for formulas where it found none.
+        members = ask("measured", None)
+        if members is not None:
+            wb.formula_members = set(members)
         ask("progress", 10)
         try:
             rows = sheet.to_python(skip_empty_area=False)
@@ -533,8 +560,8 @@ def parse_file(batch: ImportBatch) -> dict[str, Any]:
         names = dict(Unit.objects.filter(pk__in=foreign_units).values_list("id", "name"))
         return {c: names[v[0]] for c, v in existing.items() if v[0] in foreign_units}
 
-    out = sandbox.run_limited(_read_in_child, data, batch.kind, batch.mapping or {}, profiles, ctx,
-                              answer=answer, progress=lambda pct: _update_progress(batch.pk, pct))
+    out = read_file(data, batch.kind, batch.mapping or {}, profiles, ctx, answer=answer,
+                    progress=lambda pct: _update_progress(batch.pk, pct))
     del data
     records, reading, total = out["records"], out["reading"], out["total"]
     error_count = out["error_count"]

@@ -159,7 +159,7 @@ def _child(fn: Callable[..., Any], args: tuple, to_parent: int, from_parent: int
 
 
 def run_limited(fn: Callable[..., Any], *args: Any, answer: Callable[[str, Any], Any] | None = None,
-                progress: Callable[[int], None] | None = None) -> Any:
+                progress: Callable[[int], None] | None = None, alongside: Callable[[], None] | None = None) -> Any:
     """``fn(*args, ask)`` in a forked child under the parse limits; its result.
 
     ``fn`` returns something ``marshal`` can carry (tuples, lists, dicts, str,
@@ -170,7 +170,12 @@ def run_limited(fn: Callable[..., Any], *args: Any, answer: Callable[[str, Any],
     out of memory or CPU time ("Tệp không đọc được: …"), ``ChildError`` for any
     other exception in the child. Limits: settings ``ONESTOP_PARSE_MEMORY_MB``
     (address space the child may add to the parent's), ``ONESTOP_PARSE_CPU_SECONDS``;
-    the parent also waits at most twice the CPU limit plus 30 s of wall time."""
+    the parent also waits at most twice the CPU limit plus 30 s of wall time.
+
+    ``alongside``, if given, runs in this process while the child starts (another
+    core): the measurement of the file. If it raises, the child is killed and its
+    exception propagates, so the measurement's precise refusal wins over whatever
+    the child was doing (it is under the limits meanwhile)."""
     memory_mb = settings.ONESTOP_PARSE_MEMORY_MB
     cpu_s = settings.ONESTOP_PARSE_CPU_SECONDS
     child_out, parent_in = os.pipe()  # child → parent
@@ -183,6 +188,15 @@ def run_limited(fn: Callable[..., Any], *args: Any, answer: Callable[[str, Any],
         _child(fn, args, parent_in, parent_out, memory_mb, cpu_s)
     os.close(parent_in)
     os.close(parent_out)
+    if alongside is not None:
+        try:
+            alongside()
+        except BaseException:
+            os.kill(pid, signal.SIGKILL)
+            os.close(child_out)
+            os.close(child_in)
+            os.waitpid(pid, 0)
+            raise
     deadline = started + (2 * cpu_s + 30 if cpu_s > 0 else 3600)
     message: Any = None
     try:
