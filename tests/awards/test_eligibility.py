@@ -175,3 +175,18 @@ def test_staff_tick_to_whom_and_when_a_criterion_applies(tn, client):
     # Officers of a commune cannot change it.
     client.force_login(tn.officer_pc)
     assert client.post(url, data).status_code in (403, 404)
+
+
+
+def test_campaign_page_says_to_whom_and_when_criteria_apply(db, client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from campaigns.demo import load_base
+
+    load_base()
+    client.force_login(get_user_model().objects.get(username="hanam.sgtvt.vanphong"))
+    page = client.get(reverse("campaigns:detail", args=["ha-nam-sgtvt-2023-2025"])).content.decode()
+    assert "Chỉ áp dụng: đợt Tổng kết năm, Tổng kết giai đoạn; Cán bộ, Công chức, Viên chức" in page
+    assert "so với kết quả chung của cơ quan phát động" in page
+    assert "Hạn gửi hồ sơ: trước ngày 10/01/2024 (hạn cuối 09/01/2024)" in page
