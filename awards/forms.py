@@ -95,7 +95,8 @@ class MeetingForm(forms.Form):
     held_at = forms.DateTimeField(label="Thời gian bắt đầu", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                   input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"])
     location = forms.CharField(label="Địa điểm", max_length=300)
-    number = forms.CharField(label="Số biên bản", max_length=20, required=False)
+    number = forms.CharField(label="Số biên bản", max_length=20, required=False,
+                             help_text="Chỉ nhập số (ví dụ: 02); ký hiệu BB-HĐTĐKT được in kèm")
     members = forms.CharField(
         label="Thành viên Hội đồng (mỗi dòng: Họ tên; chức vụ; chức danh trong Hội đồng)",
         widget=forms.Textarea(attrs={"rows": 7}),

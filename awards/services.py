@@ -21,6 +21,7 @@ from django.utils import timezone
 from audit.services import record, transition
 from campaigns.choices import AwardAuthority, Requirement, Subject
 from campaigns.models import AwardForm, Participant, Round
+from campaigns.services import round_participation_problem
 from core import formats
 from core.errors import DomainError, NotAllowed
 from core.system import SYSTEM
@@ -197,6 +198,8 @@ def create_nomination(
         proposing_unit = actor.profile.unit if hasattr(actor, "profile") and actor.profile.unit_id else nominee_home
     _require(unit_in_scope(actor, proposing_unit), "Bạn chỉ được đề nghị khen thưởng cho đơn vị mình.")
     _require(nominee_home.is_within(proposing_unit), "Tập thể, cá nhân được đề nghị phải thuộc đơn vị đề nghị.")
+    ended = round_participation_problem(nominee_home, round_)  # abolished / merged units (issue 11)
+    _require(not ended, ended)
     subject = Subject.COLLECTIVE if unit is not None else Subject.INDIVIDUAL
     _require(award_form.subject in (subject, "both"), f"Hình thức “{award_form.name}” không áp dụng cho {Subject(subject).label.lower()}.")
     existing = Nomination.objects.filter(round=round_, award_form=award_form, unit=unit, person=person)
@@ -653,6 +656,35 @@ def close_meeting(meeting: CouncilMeeting, *, actor: Any, ended_at: datetime | N
 # --- decisions --------------------------------------------------------------------
 
 
+def _decision_forms(round_: Round, award_forms: Iterable[AwardForm] | None, upward: bool) -> list[AwardForm]:
+    """The award forms a decision covers, all of one deciding authority (issue 11).
+
+    Local (``upward`` false): only forms the campaign's issuer decides; default all
+    of them. Upward: forms of ONE higher authority (one Tờ trình to one addressee).
+    Raises ``AwardsError`` naming the form for a mixed-level attempt."""
+    campaign = round_.campaign
+    issuer = expand_unit_name(campaign.issuing_unit.name)
+    forms = list(award_forms) if award_forms is not None else [
+        f for f in campaign.award_forms.select_related("authority_unit")
+        if (f.authority == AwardAuthority.HIGHER) == upward and f.authority != AwardAuthority.PARTICIPANT]
+    if upward and not forms:
+        raise AwardsError("Chọn hình thức khen thưởng của cấp trên cần trình.")
+    for form in forms:
+        _require(form.campaign_id == campaign.pk, f"Hình thức “{form.name}” không thuộc phong trào của đợt xét.")
+        if not upward and form.authority != AwardAuthority.ISSUER:
+            who = expand_unit_name(form.authority_name) or "cấp khác"
+            raise AwardsError(
+                f"Quyết định của {issuer} chỉ gồm các hình thức thuộc thẩm quyền của mình; “{form.name}” do {who} "
+                f"quyết định" + (": lập tờ trình đề nghị cấp trên." if form.is_higher else ", không đưa vào quyết định này."))
+        if upward and not form.is_higher:
+            raise AwardsError(f"“{form.name}” do {issuer} quyết định theo thẩm quyền, không trình cấp trên.")
+    if upward:
+        keys = {f.authority_key for f in forms}
+        _require(len(keys) == 1, "Mỗi tờ trình chỉ đề nghị một cấp có thẩm quyền: "
+                 + "; ".join(sorted({f"“{f.name}” do {expand_unit_name(f.authority_name)}" for f in forms})) + ".")
+    return forms
+
+
 @transaction.atomic
 def create_decision(round_: Round, *, actor: Any, proposal_date: date, proposal_number: str = "",
                     proposal_symbol: str = "TTr-UBND", addressee: str = "", meeting: CouncilMeeting | None = None,
@@ -787,35 +819,6 @@ def record_external_decision(decision: Decision, *, actor: Any, number: str, sym
 
 
 # --- documents ------------------------------------------------------------------
-
-
-def _decision_forms(round_: Round, award_forms: Iterable[AwardForm] | None, upward: bool) -> list[AwardForm]:
-    """The award forms a decision covers, all of one deciding authority (issue 11).
-
-    Local (``upward`` false): only forms the campaign's issuer decides; default all
-    of them. Upward: forms of ONE higher authority (one Tờ trình to one addressee).
-    Raises ``AwardsError`` naming the form for a mixed-level attempt."""
-    campaign = round_.campaign
-    issuer = expand_unit_name(campaign.issuing_unit.name)
-    forms = list(award_forms) if award_forms is not None else [
-        f for f in campaign.award_forms.select_related("authority_unit")
-        if (f.authority == AwardAuthority.HIGHER) == upward and f.authority != AwardAuthority.PARTICIPANT]
-    if upward and not forms:
-        raise AwardsError("Chọn hình thức khen thưởng của cấp trên cần trình.")
-    for form in forms:
-        _require(form.campaign_id == campaign.pk, f"Hình thức “{form.name}” không thuộc phong trào của đợt xét.")
-        if not upward and form.authority != AwardAuthority.ISSUER:
-            who = expand_unit_name(form.authority_name) or "cấp khác"
-            raise AwardsError(
-                f"Quyết định của {issuer} chỉ gồm các hình thức thuộc thẩm quyền của mình; “{form.name}” do {who} "
-                f"quyết định" + (": lập tờ trình đề nghị cấp trên." if form.is_higher else ", không đưa vào quyết định này."))
-        if upward and not form.is_higher:
-            raise AwardsError(f"“{form.name}” do {issuer} quyết định theo thẩm quyền, không trình cấp trên.")
-    if upward:
-        keys = {f.authority_key for f in forms}
-        _require(len(keys) == 1, "Mỗi tờ trình chỉ đề nghị một cấp có thẩm quyền: "
-                 + "; ".join(sorted({f"“{f.name}” do {expand_unit_name(f.authority_name)}" for f in forms})) + ".")
-    return forms
 
 
 @transaction.atomic

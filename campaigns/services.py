@@ -62,6 +62,15 @@ def issuer_problem(unit: Unit | None, issued_on: date | None) -> str:
             f"{formats.date(issued_on)}. Chọn đơn vị đang hoạt động (đơn vị kế thừa sau sắp xếp).")
 
 
+def round_participation_problem(unit: Unit, round_: Any) -> str:
+    """Why ``unit`` cannot take part in ``round_`` ("" when it can): a unit that ended
+    before the round's period began (an abolished district, a merged commune) is out."""
+    if unit.valid_until is not None and unit.valid_until < round_.period_start:
+        return (f"“{unit.name}” {_validity_text(unit)}, không thể tham gia {round_.name.lower()} "
+                f"(kỳ đánh giá từ {formats.date(round_.period_start)}).")
+    return ""
+
+
 def participant_problem(unit: Unit, campaign: Campaign) -> str:
     """Why ``unit`` cannot take part in ``campaign`` ("" when it can): it must exist
     at some day of the campaign's period (a unit ended before the start cannot)."""

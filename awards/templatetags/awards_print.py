@@ -6,6 +6,7 @@ not the host's locale), so a PDF reads the same on every host and as the pages d
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -69,6 +70,21 @@ def upper_vn(value: str) -> str:
 @register.filter
 def lines(value: str) -> list[str]:
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+_SHORT_DATE = re.compile(r"\bngày (\d{1,2})/(\d{1,2})/(\d{4})\b")
+
+
+@register.filter
+def full_dates(value: str) -> str:
+    """"ngày 27/12/2022" → "ngày 27 tháng 12 năm 2022" in a căn cứ line (ND 30/2020 writes
+    the date of a cited document in words); anything that is not a real date is kept."""
+    def words(m: re.Match) -> str:
+        try:
+            return date_words(date(int(m[3]), int(m[2]), int(m[1])))
+        except ValueError:
+            return m[0]
+    return _SHORT_DATE.sub(words, value or "")
 
 
 @register.filter

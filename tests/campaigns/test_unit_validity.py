@@ -89,3 +89,27 @@ def test_demo_provinces_merged_in_2025_end_and_keep_their_history(db):
     ha_nam = Campaign.objects.get(code="ha-nam-sgtvt-2023-2025")
     assert issuer_problem(ha_nam.issuing_unit, ha_nam.doc_date) == ""  # issued in 2023: history
     assert issuer_problem(ha_nam.issuing_unit, date(2026, 1, 1)) != ""
+
+
+def test_a_unit_ended_before_the_round_cannot_be_nominated(reform):
+    from awards import services as awards
+    from campaigns.models import AwardForm, Round
+
+    campaign = reform["campaign"]
+    round_ = Round.objects.create(campaign=campaign, name="Sơ kết 6 tháng đầu năm 2026", kind="six_month",
+                                  period_start=date(2026, 1, 1), period_end=date(2026, 6, 30))
+    form = AwardForm.objects.create(campaign=campaign, name="Bằng khen của Chủ tịch UBND tỉnh", award_type="bang_khen_tinh",
+                                    level="province")
+    with pytest.raises(awards.AwardsError, match="“UBND xã A” kết thúc hoạt động từ sau ngày 30/06/2025, không thể tham gia"):
+        awards.create_nomination(round_, actor=reform["staff"], award_form=form, unit=reform["commune_a"])
+    made = awards.create_nomination(round_, actor=reform["staff"], award_form=form, unit=reform["new_commune"])
+    assert made.unit == reform["new_commune"]
+
+
+def test_cited_dates_are_written_in_full():
+    from awards.templatetags.awards_print import full_dates
+
+    line = "Thực hiện Kế hoạch số 267/KH-UBND ngày 27/12/2022 và Công văn số 3202/UBND-NC ngày 16/7/2020"
+    assert full_dates(line) == ("Thực hiện Kế hoạch số 267/KH-UBND ngày 27 tháng 12 năm 2022 và Công văn số "
+                                "3202/UBND-NC ngày 16 tháng 7 năm 2020")
+    assert full_dates("ngày 31/2/2020") == "ngày 31/2/2020"  # not a date: kept as typed
