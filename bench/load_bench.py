@@ -205,7 +205,7 @@ def plan() -> list[dict]:
             "dashboard": reverse("scoring:unit_dashboard", args=[unit.pk]) + f"?year={YEAR}",
             "completeness": reverse("completeness") + f"?year={YEAR}",
             "nominations": reverse("awards:nomination_list"),
-            "api": reverse("scoring:api_indicators") + f"?year={YEAR}",
+            "api": reverse("scoring:api_indicators") + f"?year={YEAR}&unit={unit.code}",
         }
 
     officers = ["tamnong.xa.phucuong", "tamnong.xa.anlong"] + sorted(
