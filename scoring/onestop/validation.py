@@ -170,12 +170,18 @@ def check_storable(kind: str, nums: Sequence[int], values_of: dict[str, Sequence
     limits = STORED_TEXT.get(kind, {}) if limits is None else limits
     bad: set[int] = set()
     for key, values in values_of.items():
-        distinct = {v for v in set(values) if v.__class__ is str}
+        distinct = set(values)
+        try:
+            joined = "\n".join(distinct)
+        except TypeError:  # numbers, dates among the texts: only the texts are looked at
+            distinct = {v for v in distinct if v.__class__ is str}
+            joined = "\n".join(distinct)
         if not distinct:
             continue
         limit = limits.get(key)
-        # Fast path, at C speed: nothing to look at in the usual clean column.
-        if (limit is None or max(map(len, distinct)) <= limit) and _UNSTORABLE.search("".join(distinct)) is None \
+        # Fast path, at C speed: nothing to look at in the usual clean column (each
+        # distinct value once, joined by a line feed, which no pattern crosses).
+        if (limit is None or max(map(len, distinct)) <= limit) and _UNSTORABLE.search(joined) is None \
                 and not any(map(_FORMULA_LIKE.match, distinct)):
             continue
         failed = {v: why for v in distinct if (why := _unstorable(v, limit)) is not None}
