@@ -620,7 +620,7 @@ def parse_file(batch: ImportBatch) -> dict[str, Any]:
 
 def summary_text(kind: str, counts: dict[str, Any]) -> str:
     """The preview line (also printed by ``manage.py import_onestop``)."""
-    c = counts or {}
+    c = {k: (formats.number(v) if isinstance(v, int) else v) for k, v in (counts or {}).items()}  # "40.000 dòng"
     text = (
         f"{c.get('total', 0)} dòng: {c.get('new', 0)} mới, {c.get('updated', 0)} cập nhật, "
         f"{c.get('unchanged', 0)} không đổi, {c.get('invalid', 0)} dòng lỗi"

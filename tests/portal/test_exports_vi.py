@@ -55,3 +55,10 @@ def test_leaderboard_and_dashboard_xlsx_are_in_vietnamese_with_numeric_cells(cli
     online = {r[-1].value: r for r in ws.iter_rows(min_row=4)}["online_dossier_rate"]  # the code only last, for the API
     assert online[1].value.startswith("Tỷ lệ hồ sơ") and online[2].value == 3 and online[2].number_format == INTEGER_FORMAT
     assert online[4].data_type == "n" and online[4].number_format == DECIMAL_FORMAT and round(online[4].value, 2) == 50
+
+
+def test_pages_group_thousands_like_the_exports():
+    from scoring.onestop.preview import summary_text
+
+    text = summary_text("dossiers", {"total": 40000, "new": 39000, "updated": 1000, "unchanged": 0, "invalid": 0})
+    assert text.startswith("40.000 dòng: 39.000 mới, 1.000 cập nhật, 0 không đổi")
