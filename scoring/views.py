@@ -261,12 +261,13 @@ def leaderboard_xlsx(request, code: str, round_id: int):
     round_, data = _leaderboard(request, code, round_id)
     sheets = []
     for t in data["tables"]:
-        header = ["Hạng", "Đơn vị", "Điểm", "Số tiêu chí đạt", "Tiêu chí bắt buộc chưa đạt", "Hạng năm trước",
+        header = ["Hạng", "Đơn vị", "Điểm", "Số tiêu chí đạt", "Tiêu chí bắt buộc chưa đạt", "Đủ điều kiện", "Hạng năm trước",
                   "Điểm năm trước", *[f"TC {c.order}. {c.text[:120]}" for c in t["criteria"]]]
-        rows = [[r["rank"], r["name"], r["score"], r["met"], r["must_failed"], r["previous_rank"], r["previous_score"],
+        rows = [[r["rank"], r["name"], r["score"], r["met"], r["must_failed"], "Có" if r["eligible"] else "Không",
+                 r["previous_rank"], r["previous_score"],
                  *[(cell or {}).get("value") for _, cell in r["cells"]]] for r in t["rows"]]
         sheets.append((t["group"].name, header, rows))
-    title = f"Bảng xếp hạng – {round_.campaign.title[:120]} – {round_.name}. {RankingSnapshot.TIE_RULE}"
+    title = f"Bảng xếp hạng – {round_.campaign.title[:120]} – {round_.name}. {RankingSnapshot.TIE_RULE} {ELIGIBILITY_RULE}"
     body = titled_workbook(title, sheets or [("Xếp hạng", ["Hạng", "Đơn vị", "Điểm"], [])])
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="xep-hang-{round_.campaign.code}-dot-{round_.order}.xlsx"'

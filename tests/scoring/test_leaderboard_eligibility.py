@@ -64,3 +64,19 @@ def test_must_meet_failure_never_ranks_above_an_eligible_unit(board, client):
     assert "Đồng hạng 2 (2 đơn vị đánh dấu “2=”, cùng 1 điểm) – theo quy tắc 1-2-2-4, hạng kế tiếp là 4." in page
     assert page.count('2<span title="Đồng hạng">=</span>') == 2
 
+
+
+def test_leaderboard_export_says_who_is_not_eligible(board, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    campaign, round_, staff = board
+    client.force_login(staff)
+    body = client.get(reverse("scoring:leaderboard_xlsx", args=[campaign.code, round_.pk])).content
+    ws = load_workbook(io.BytesIO(body))["UBND các xã, thị trấn"]
+    header = [c.value for c in ws[3]]
+    rows = {r[1].value: r for r in ws.iter_rows(min_row=4)}
+    col = header.index("Đủ điều kiện")
+    assert rows["UBND xã Phú Cường"][col].value == "Không" and rows["UBND xã An Long"][col].value == "Có"
+    assert "luôn xếp sau mọi đơn vị đủ điều kiện" in ws["A1"].value
