@@ -45,6 +45,7 @@ from .engine import (
     compute,
     definitions,
     element_sums,
+    elements_used,
     format_value,
     index_results,
     q,
@@ -192,11 +193,13 @@ def _evaluate_round(round_: Round, *, wanted: set[int] | None, save: bool = True
         unit_ids.add(issuer_id)  # a target on the issuer's own result
     unit_ids_list = sorted(unit_ids)
     needs_indicators = any(c.kind == CriterionKind.INDICATOR for c in criteria)
-    sums = element_sums(unit_ids_list, period) if needs_indicators and unit_ids_list else {}
+    # Only the queries of the elements the criteria's indicators read.
+    used = elements_used({c.indicator_code for c in criteria if c.kind == CriterionKind.INDICATOR}, by_code)
+    sums = element_sums(unit_ids_list, period, used) if needs_indicators and unit_ids_list else {}
     needs_prev = any(c.comparator in (Comparator.IMPROVE, Comparator.IMPROVE_SCORE)
                      and by_code.get(c.indicator_code) is not None
                      and by_code[c.indicator_code].formula_kind != FormulaKind.EXTERNAL for c in criteria)
-    prev_sums = element_sums(unit_ids_list, period.previous_year()) if needs_prev and unit_ids_list else {}
+    prev_sums = element_sums(unit_ids_list, period.previous_year(), used) if needs_prev and unit_ids_list else {}
     external = index_results(unit_ids_list, [year, year - 1]) if needs_indicators and unit_ids_list else {}
 
     values: dict[int, dict[str, IndicatorValue]] = {uid: {} for uid in unit_ids_list}

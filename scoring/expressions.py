@@ -56,6 +56,12 @@ def parse_expression(text: str, field_name: str = "numerator") -> ast.Expression
     return tree
 
 
+@functools.lru_cache(maxsize=4096)
+def element_names(text: str) -> frozenset[str]:
+    """The data elements an expression reads (``ExpressionError`` as ``parse_expression``)."""
+    return frozenset(n.id for n in ast.walk(parse_expression(text)) if isinstance(n, ast.Name) and n.id in BY_CODE)
+
+
 def _binary(op: ast.operator, a: Decimal, b: Decimal) -> Decimal | None:
     if isinstance(op, ast.Add):
         return a + b
