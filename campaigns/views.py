@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core import listing
 from core.views import perform
 from organization.rules import allowed
 from organization.scope import get_for_user
@@ -37,9 +38,11 @@ def campaign_list(request):
         Campaign.objects.for_user(request.user)
         .select_related("issuing_unit", "parent")
         .annotate(n_participants=Count("participants", distinct=True))
-        .order_by("-start_date")
+        .order_by("-start_date", "pk")
     )
-    return render(request, "campaigns/campaign_list.html", {"campaigns": campaigns})
+    # Paged on the server; ?q= searches title, code and issuing unit (core.listing).
+    page = listing.paginate(request, campaigns, search_fields=("title", "code", "issuing_unit__name"))
+    return render(request, "campaigns/campaign_list.html", {"campaigns": page.rows, "page": page.page, "listing": page})
 
 
 @login_required

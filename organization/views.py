@@ -25,7 +25,11 @@ def unit_list(request):
 
 @login_required
 def unit_detail(request, pk: int):
+    """A unit, its people and its child units — paged, ``?q=`` searches them: a
+    province has thousands of communes under it (issue 14)."""
     unit = get_for_user(Unit, request.user, pk=pk)
     people = Person.objects.filter(unit=unit).order_by("-is_head", "full_name")
-    children = unit.children.order_by("sort_order", "name")
-    return render(request, "organization/unit_detail.html", {"unit": unit, "people": people, "children": children})
+    page = listing.paginate(request, unit.children.order_by("sort_order", "name", "pk"), search_fields=("name", "code"))
+    return render(request, "organization/unit_detail.html", {
+        "unit": unit, "people": people, "children": page.rows, "page": page.page, "listing": page,
+    })

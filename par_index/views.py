@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from audit.services import timeline
+from core import listing
 from core.files import file_response
 from core.views import perform
 from organization.rules import allowed
@@ -67,8 +68,11 @@ def assessment_list(request):
         taken = set(Assessment.objects.filter(unit=root).values_list("framework_id", flat=True))
         startable = [f for f in frameworks
                      if services.applies_to(f, root) and f.pk not in taken and f.results_published_at is None]
+    # Paged on the server; ?q= searches unit and framework (core.listing).
+    page = listing.paginate(request, own.order_by("-framework__year", "unit__path", "pk"),
+                            search_fields=("unit__name", "unit__code", "framework__name"))
     return render(request, "par_index/assessment_list.html", {
-        "assessments": own.order_by("-framework__year", "unit__path"),
+        "assessments": page.rows, "page": page.page, "listing": page,
         "frameworks": frameworks,
         "startable": startable,
         "plans": ImprovementPlan.objects.for_user(request.user).select_related("campaign", "unit"),

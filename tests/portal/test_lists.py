@@ -201,3 +201,17 @@ def test_documents_rendered_again_are_numbered_latest_first():
     rows = versions(docs, "kind,nomination_id")
     assert [(r["obj"].pk, r["version"], r["latest"]) for r in rows] == [
         (5, 3, True), (4, 1, True), (3, 1, True), (2, 2, False), (1, 1, False)]
+
+
+@pytest.mark.django_db
+def test_unit_page_pages_its_child_units_and_campaign_and_par_lists_search(client, staff, tree):
+    client.force_login(staff)
+    url = reverse("organization:unit_detail", args=[tree["district"].pk])
+    _communes(tree["district"], 0, 20)
+    small, _ = _get(client, url)
+    _communes(tree["district"], 20, 200)
+    large, body = _get(client, url)
+    assert large == small and "Trang 1 / 5" in body
+    assert "UBND xã Số 0150" in _get(client, url + "?q=0150")[1]
+    for name in ("campaigns:list", "par_index:assessment_list"):
+        assert "Tìm kiếm" in _get(client, reverse(name) + "?q=không-có")[1]
