@@ -333,8 +333,10 @@ def api_provenance(request, code: str):
 @require_GET
 def index_results(request):
     """External yearly index results within the user's scope."""
-    results = IndexResult.objects.for_user(request.user).select_related("unit").order_by("index_code", "-year", "unit__path")
-    return render(request, "scoring/index_results.html", {"results": results})
+    results = IndexResult.objects.for_user(request.user).select_related("unit").order_by("index_code", "-year", "unit__path", "pk")
+    # Paged on the server (one row per unit and year); ?q= searches the unit.
+    page = paginate(request, results, search_fields=("unit__name", "unit__code", "source"))
+    return render(request, "scoring/index_results.html", {"results": page.rows, "page": page.page, "listing": page})
 
 
 # --- recompute runs (issue 10): staff see every run of their scope and cancel a stuck one ---

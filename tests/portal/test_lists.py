@@ -5,6 +5,7 @@ the number of rows or units; search folds diacritics; the filter stays in links.
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -215,3 +216,20 @@ def test_unit_page_pages_its_child_units_and_campaign_and_par_lists_search(clien
     assert "UBND xã Số 0150" in _get(client, url + "?q=0150")[1]
     for name in ("campaigns:list", "par_index:assessment_list"):
         assert "Tìm kiếm" in _get(client, reverse(name) + "?q=không-có")[1]
+
+
+@pytest.mark.django_db
+def test_index_results_page_on_the_server(client, staff, tree):
+    from scoring.models import IndexResult
+
+    client.force_login(staff)
+    url = reverse("scoring:index_results")
+    units = _communes(tree["district"], 0, 120)
+    IndexResult.objects.bulk_create([IndexResult(unit=u, index_code="par_index", year=2023, score=Decimal(800 + i) / 10, source="QĐ công bố")
+                                     for i, u in enumerate(units[:20])])
+    small, _ = _get(client, url)
+    IndexResult.objects.bulk_create([IndexResult(unit=u, index_code="par_index", year=2023, score=70, source="QĐ công bố")
+                                     for u in units[20:]])
+    large, body = _get(client, url)
+    assert large == small and "Trang 1 / 3" in body and "80,1" in body
+    assert body.count("UBND xã Số") == PER_PAGE
