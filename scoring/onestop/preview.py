@@ -625,9 +625,10 @@ def summary_text(kind: str, counts: dict[str, Any]) -> str:
         f"{c.get('total', 0)} dòng: {c.get('new', 0)} mới, {c.get('updated', 0)} cập nhật, "
         f"{c.get('unchanged', 0)} không đổi, {c.get('invalid', 0)} dòng lỗi"
     )
-    if c.get("older"):
+    # Asked of the numbers, not of their text ("0" is a non-empty string).
+    if (counts or {}).get("older"):
         text += f", {c['older']} hồ sơ giữ trạng thái mới hơn đã có"
-    if c.get("removed"):
+    if (counts or {}).get("removed"):
         text += f", {c['removed']} thủ tục không còn trong danh mục sẽ bị xóa"
     if c.get("months"):
         text += f" (tháng {', '.join(c['months'])})"
