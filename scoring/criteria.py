@@ -17,7 +17,7 @@ import bisect
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -157,7 +157,13 @@ def _evaluate_round(round_: Round, *, wanted: set[int] | None, save: bool = True
     campaign = round_.campaign
     criteria = list(Criterion.objects.filter(campaign=campaign).select_related("campaign__issuing_unit")
                     .order_by("subject", "order", "id"))
-    all_participants = list(Participant.objects.filter(campaign=campaign).select_related("unit", "person"))
+    participants_qs = Participant.objects.filter(campaign=campaign).select_related("unit", "person")
+    if affected_units is not None:
+        # Only what evaluation reads (the results are not returned): a campaign of
+        # 3,000 communes is loaded on every upload.
+        participants_qs = participants_qs.only("id", "campaign_id", "group_id", "unit_id", "person_id", "unit__kind",
+                                               "person__category")
+    all_participants = list(participants_qs)
     period = Period.for_round(round_)
     year = period.year
     defs = definitions()
@@ -170,15 +176,17 @@ def _evaluate_round(round_: Round, *, wanted: set[int] | None, save: bool = True
         wanted = None
     members = {c.pk: [p for p in all_participants if _applies(c, p, round_)] for c in group_criteria}
 
-    stored: dict[tuple[int, int], CriterionResult] = {}
+    stored: dict[tuple[int, int], _Stored] = {}
     if incremental:
         wanted = {p.pk for p in all_participants if p.unit_id in affected_units}
         evaluated = CriterionResult.objects.filter(round=round_).values("participant_id").distinct()
         wanted |= set(Participant.objects.filter(campaign=campaign).exclude(pk__in=evaluated)
                       .values_list("pk", flat=True))
         if group_criteria:
-            for r in CriterionResult.objects.filter(round=round_, criterion__in=group_criteria):
-                stored[(r.criterion_id, r.participant_id)] = r
+            rows = CriterionResult.objects.filter(round=round_, criterion__in=group_criteria).values_list(
+                "criterion_id", "participant_id", "pk", "met", "value", "detail")
+            for criterion_id, participant_id, *rest in rows:
+                stored[(criterion_id, participant_id)] = _Stored(*rest)
             for c in group_criteria:  # a member never evaluated for it: evaluate it now
                 wanted |= {p.pk for p in members[c.pk] if (c.pk, p.pk) not in stored}
     refresh_issuer = wanted is None or issuer_id in (affected_units or ())
@@ -287,7 +295,16 @@ def _evaluate_round(round_: Round, *, wanted: set[int] | None, save: bool = True
     return out
 
 
-def _regroup(criterion: Criterion, defn: Any, group: _Group, results: list[CriterionResult | None]
+class _Stored(NamedTuple):
+    """A stored max/min result, as the group re-placement reads it."""
+
+    pk: int
+    met: bool | None
+    value: Decimal | None
+    detail: dict
+
+
+def _regroup(criterion: Criterion, defn: Any, group: _Group, results: list[_Stored | None]
              ) -> list[tuple[int, bool, Decimal | None, dict]]:
     """Stored max/min results of members not re-evaluated whose best value, rank or
     group size changed with the group, re-derived from their stored value:
@@ -418,20 +435,27 @@ def reevaluate_for(*, unit_ids: list[int] | None, months: list[datetime.date]) -
         return 0
     lo, hi = min(months), month_end(max(months))
     later_lo, later_hi = add_months(lo, 12), month_end(add_months(max(months), 12))
+    # Semi-joins on campaign ids: joining criteria and participants themselves gave
+    # rounds × criteria × participants rows to DISTINCT (0.7 s at 3,321 participants).
+    def campaigns_with(**criterion: Any) -> Any:
+        return Criterion.objects.filter(**criterion).values("campaign_id")
+
     improve = (Comparator.IMPROVE, Comparator.IMPROVE_SCORE)
     meets = (Q(period_start__lte=hi, period_end__gte=lo)
-             | Q(period_start__lte=later_hi, period_end__gte=later_lo, campaign__criteria__comparator__in=improve))
+             | Q(period_start__lte=later_hi, period_end__gte=later_lo,
+                 campaign_id__in=campaigns_with(comparator__in=improve)))
     rounds = (Round.objects.filter(status=RoundStatus.OPEN).filter(meets)
-              .filter(campaign__criteria__kind=CriterionKind.INDICATOR))
+              .filter(campaign_id__in=campaigns_with(kind=CriterionKind.INDICATOR)))
     affected: set[int] | None = None
     if unit_ids is not None:
         paths = Unit.objects.filter(pk__in=unit_ids).values_list("path", flat=True)
         affected = {int(x) for p in paths for x in p.strip("/").split("/") if x}
-        rounds = rounds.filter(Q(campaign__participants__unit_id__in=affected)
+        taking_part = Participant.objects.filter(unit_id__in=affected).values("campaign_id")
+        rounds = rounds.filter(Q(campaign_id__in=taking_part)
                                | Q(campaign__issuing_unit_id__in=affected,
-                                   campaign__criteria__measured_on=MeasuredOn.ISSUER))
+                                   campaign_id__in=campaigns_with(measured_on=MeasuredOn.ISSUER)))
     count = 0
-    for round_ in rounds.distinct().select_related("campaign"):
+    for round_ in rounds.select_related("campaign").order_by("pk"):
         _evaluate_round(round_, wanted=None, affected_units=affected)
         count += 1
     return count
