@@ -44,11 +44,16 @@ class CampaignQuerySet(ScopedQuerySet):
         """Campaigns a user may see: issued within their subtree, issued by one of
         their ancestors (a district plan is read by its communes), or one their
         unit takes part in. (No unit → nothing: ``ScopedQuerySet.for_user``.)"""
+        # Id sets from indexed lookups, not a join to the participants with DISTINCT:
+        # with 3,300 participating communes that plan took 90 ms on every home page
+        # (issue 14).
+        units = Unit.objects.filter(path__startswith=root.path).values("pk")
+        taking_part = Participant.objects.filter(unit_id__in=units).values("campaign_id")
         return self.filter(
-            Q(issuing_unit__path__startswith=root.path)
+            Q(issuing_unit_id__in=units)
             | Q(issuing_unit_id__in=root.path_ids, status__in=[CampaignStatus.LAUNCHED, CampaignStatus.CLOSED])
-            | Q(participants__unit__path__startswith=root.path)
-        ).distinct()
+            | Q(pk__in=taking_part)
+        )
 
 
 class Campaign(models.Model):
