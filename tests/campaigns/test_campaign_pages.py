@@ -57,7 +57,7 @@ def test_detail_is_vietnamese_with_vietnamese_dates(client, officer_a, campaign)
     client.force_login(officer_a)
     html = client.get(reverse("campaigns:detail", args=[campaign.code])).content.decode()
     assert "Từ 01/03/2023 đến hết ngày 31/10/2023" in html
-    assert "Hạn gửi hồ sơ: 05/07/2023" in html
+    assert "Hạn gửi hồ sơ: đến hết ngày 05/07/2023" in html
     assert "Đợt xét và chỉ tiêu số lượng khen thưởng" in html
     assert "Sửa thông tin chung" not in html  # officers do not manage campaigns
 

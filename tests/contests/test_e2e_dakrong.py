@@ -136,7 +136,7 @@ def test_dakrong_contest_end_to_end(live_server, page, browser, tmp_path):
     login(page, live_server, "dakrong.giamkhao2", DEMO_PASSWORD)
     page.goto(base)
     assert "BD-001" not in _main(page)
-    page.click("text=BD-002")
+    page.locator("main").get_by_text("BD-002", exact=False).first.click()
     detail = _main(page)
     assert "điểm của các giám khảo được ẩn" in detail and "Lê Văn Hùng" not in detail and "76,00" not in detail
     assert "Pả Văn Kiên" not in detail and "UBND xã Mò Ó" not in detail
