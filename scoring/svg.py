@@ -40,7 +40,9 @@ def trend_chart(
         return top + plot_h - (v / ceiling) * plot_h
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        # No fixed width/height: the chart scales by its viewBox to the box it is in
+        # (a 390 px phone), never wider than its drawn size (static/css: svg.chart).
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart" '
         f'role="img" aria-label="{escape(title)}" font-family="sans-serif" font-size="11">',
         f"<title>{escape(title)}</title>",
         f'<text x="{left}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
