@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from campaigns.demo import DEMO_PASSWORD
+from campaigns.demo import set_demo_password
 from campaigns.models import Campaign
 from core.formats import number
 from organization.choices import Role, UnitKind
@@ -226,7 +226,7 @@ def _appraise(assessment: Assessment, staff: Any, per_field: list[str]) -> None:
 def _user(username: str, full_name: str, role: str, unit: Unit) -> Any:
     user, created = get_user_model().objects.get_or_create(username=username, defaults={"first_name": full_name})
     if created:
-        user.set_password(DEMO_PASSWORD)
+        set_demo_password(user)
         user.save()
     UserProfile.objects.update_or_create(user=user, defaults={"unit": unit, "role": role})
     return user
