@@ -12,7 +12,9 @@ child's peak RSS and CPU seconds, twice:
   child only  the measurement switched off (limits set absurdly high): what the
             last guard, the child's memory and CPU limits, does alone.
 
-Peak RSS is the child's ``ru_maxrss`` (it includes the pages it shares with this
+"dừng khi đo": the measurement (in this process, while the child starts) refused
+the file and killed the child, whose figures up to then are printed. Peak RSS is
+the child's ``ru_maxrss`` (it includes the pages it shares with this
 process at the fork; this process's own peak is printed for reference). The
 child reads the file and validates its rows as in production; nothing touches a
 database (the validation context is empty, so the reading stops at the first
@@ -89,6 +91,7 @@ def main() -> int:
         print(f"{'tệp':36} {'KB':>6} {'giây':>7} {'RSS con MB':>11} {'CPU con s':>10} {'tín hiệu':>4}  kết quả")
         for name, data in files.items():
             started = time.monotonic()
+            sandbox.last_run.clear()
             try:
                 out = preview.read_file(data, "dossiers", {}, {}, ctx, answer=lambda kind, payload: {})
                 outcome = f"đọc xong, {out['error_count']} lỗi" + (f": {out['errors'][0]['message']}" if out["errors"] else "")
@@ -100,7 +103,8 @@ def main() -> int:
             wall = time.monotonic() - started
             run = sandbox.last_run
             print(f"{name:36} {len(data) / 1024:6.1f} {wall:7.2f} {run.get('peak_rss_mb', 0):11.1f} "
-                  f"{run.get('cpu_s', 0):10.2f} {run.get('signal') or '':>4}  {outcome}")
+                  f"{run.get('cpu_s', 0):10.2f} {run.get('signal') or '':>4}"
+                  f"{' (dừng khi đo)' if run.get('stopped_by_measurement') else ''}  {outcome}")
     print(f"\nRSS đỉnh của tiến trình này: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MB")
     return 0
 

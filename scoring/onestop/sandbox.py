@@ -45,7 +45,8 @@ from .readers import FileRejected
 
 _HEADER = struct.Struct("!Q")
 
-#: Figures of the latest child: {"peak_rss_mb", "cpu_s", "wall_s", "signal", "limit_mb", "cpu_limit_s"}.
+#: Figures of the latest child: {"peak_rss_mb", "cpu_s", "wall_s", "signal", "limit_mb", "cpu_limit_s"}
+#: (+ "stopped_by_measurement" when the measurement refused the file and killed it).
 last_run: dict[str, Any] = {}
 
 
@@ -195,7 +196,13 @@ def run_limited(fn: Callable[..., Any], *args: Any, answer: Callable[[str, Any],
             os.kill(pid, signal.SIGKILL)
             os.close(child_out)
             os.close(child_in)
-            os.waitpid(pid, 0)
+            _, _, usage = os.wait4(pid, 0)
+            last_run.clear()
+            last_run.update({
+                "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+                "wall_s": round(time.monotonic() - started, 2), "signal": signal.SIGKILL, "limit_mb": memory_mb,
+                "cpu_limit_s": cpu_s, "stopped_by_measurement": True,
+            })
             raise
     deadline = started + (2 * cpu_s + 30 if cpu_s > 0 else 3600)
     message: Any = None
