@@ -4,8 +4,10 @@
   stores the original file and enqueues ``parse_batch`` after commit.
 - ``parse_batch``: runs ``preview.parse_file`` (container checks, header
   recognition, row validation, the preview counts against the database) and
-  stores the normalised rows for the commit. Idempotent: a batch that is no
-  longer "uploaded"/"parsing" is left alone.
+  stores the normalised rows for the commit. The file is measured and read in a
+  child process under memory and CPU limits (``sandbox``, issue 10). Idempotent:
+  a batch that is no longer "uploaded"/"parsing" is left alone; a parse whose
+  process died is retried ``ONESTOP_PARSE_RETRIES`` times, then fails with the reason.
 - ``confirm_batch``: ONE transaction that upserts every row (``store``), then
   announces ``signals.facts_committed`` for the units × months touched (scoring
   recomputes them after commit).
@@ -15,7 +17,7 @@
   the first parse, so the preview is what the confirmation stores).
 - ``share_mapping``: emulation staff share a batch's mapping as a named preset
   over their subtree ("VNPT iGate", "Viettel").
-- ``cancel_batch``, ``lock_month``, ``reopen_month``.
+- ``cancel_batch`` (also a batch stuck "đang kiểm tra"), ``lock_month``, ``reopen_month``.
 
 A file that cannot measure something (``reading["cannot_measure"]``, a missing
 column) is confirmed only with ``accept_gaps=True``: the officer's explicit tick.

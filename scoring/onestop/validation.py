@@ -121,7 +121,8 @@ class Errors:
 
 # --- preview = commit: what the database would refuse is a cell error here (issue 10) --------
 
-#: The largest count a ``PositiveIntegerField`` holds on PostgreSQL (``integer``).
+#: The largest count a ``PositiveIntegerField`` holds on PostgreSQL (``integer``:
+#: -2147483648 to +2147483647, PostgreSQL documentation, "Numeric Types", §8.1.1).
 PG_INT_MAX = 2_147_483_647
 #: Characters no export writes into a cell and that must not be stored: NUL (PostgreSQL
 #: refuses it in text), the other C0 controls but tab, line feed and carriage return, DEL
