@@ -12,7 +12,7 @@ export DJANGO_HTTPS=0
 unset DJANGO_DEBUG
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py collectstatic --noinput -v0   # whitenoise serves var/static
-echo "==> Nạp dữ liệu mẫu (lần đầu: khoảng nửa phút CPU, dưới một phút trên máy rảnh; từng bước in ra dưới đây)"
+echo "==> Nạp dữ liệu mẫu (lần đầu dưới một phút, khoảng 20 giây CPU; từng bước in ra dưới đây)"
 .venv/bin/python manage.py load_demo
 echo
 echo "==> Cổng CCHC đang chạy tại http://127.0.0.1:${PORT:-8000}  (Ctrl+C để dừng)"
