@@ -33,7 +33,7 @@ from scoring.onestop.models import Dossier, ImportBatch
 from scoring.onestop.signals import facts_committed
 from scoring.runs import recompute_now
 
-from .conftest import dossier
+from .conftest import dossier, make_campaign, make_dossiers
 
 N = 2000
 JAN = datetime.date(2023, 1, 1)
@@ -138,3 +138,28 @@ def test_one_commune_upload_evaluates_that_commune_only_and_equals_full(big_camp
     recompute_now(reason="toàn bộ")
     assert stats.evaluations >= N * 3
     assert _snapshot(round_) == after
+
+
+@pytest.mark.django_db
+def test_a_criterion_added_since_is_evaluated_for_everyone_at_the_next_upload(tree, indicators):
+    """Stored results that do not cover the configuration make the round's
+    evaluation a full one: the unit that did not upload gets the new criterion too."""
+    a, b = tree["commune_a"], tree["commune_b"]
+    make_dossiers(a, JAN, online=3, direct=1)
+    make_dossiers(b, JAN, online=1, direct=3)
+    campaign, _, round_, (pa, pb) = make_campaign(tree, criteria=[
+        {"code": "c1", "indicator_code": "online_dossier_rate", "comparator": Comparator.GTE, "threshold": Decimal(50)},
+    ])
+    recompute_now()
+    added = Criterion.objects.create(campaign=campaign, subject=Subject.COLLECTIVE, code="c2", order=2, text="Mới",
+                                     kind=CriterionKind.INDICATOR, indicator_code="online_dossier_rate",
+                                     comparator=Comparator.GTE, threshold=Decimal(20))
+    make_dossiers(a, JAN, online=1)
+    stats.reset()
+    recompute_now(unit_ids=[a.pk], months=[JAN])
+    assert stats.evaluations == 4  # both criteria for both communes: a full evaluation of the round
+    assert CriterionResult.objects.get(round=round_, criterion=added, participant=pb).met is True
+    stats.reset()
+    make_dossiers(a, JAN, online=1)
+    recompute_now(unit_ids=[a.pk], months=[JAN])
+    assert stats.evaluations == 2  # covered again: commune A's two criteria only
