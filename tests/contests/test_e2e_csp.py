@@ -36,12 +36,12 @@ def test_pages_run_under_the_csp_without_violations(live_server, page):
     assert page.locator("#ma-qr svg").count() == 1
     # The filter selects submit their form on change (data-autosubmit, static/js/portal.js).
     page.goto(f"{live_server.url}/so-lieu/")
-    select = page.locator("select#f-unit[data-autosubmit]")
+    select = page.locator("select#f-kind[data-autosubmit]")  # the unit is searched, not picked from every unit
     options = select.locator("option").all()
     assert len(options) > 1
     with page.expect_navigation():
         select.select_option(index=1)
-    assert "?unit=" in page.url
+    assert "kind=" in page.url
     # The menu button toggles the menu on a narrow screen (data-menu-toggle).
     page.set_viewport_size({"width": 400, "height": 800})
     page.goto(f"{live_server.url}/")
