@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -65,6 +66,9 @@ def _applies(criterion: Criterion, participant: Participant, round_: Round | Non
                            person=participant.person if participant.person_id and criterion.person_categories else None)
 
 
+# Explanations format the same few values thousands of times per run (~50 µs each
+# through Django's localisation); equal Decimals format alike, so a cache is exact.
+@functools.lru_cache(maxsize=8192)
 def _fmt(value: Decimal | None, unit_label: str = "") -> str:
     text = format_value(value, 2)
     return f"{text}{' ' + unit_label if unit_label and value is not None else ''}".replace(" %", "%")
@@ -97,15 +101,6 @@ class _Group:
     def __init__(self, op: str, values: list[Decimal | None]) -> None:
         self.op = op
         self.known = sorted(v for v in values if v is not None)
-        self._texts: dict[tuple[Decimal, str], str] = {}
-
-    def text(self, value: Decimal, unit_label: str) -> str:
-        """``_fmt`` once per distinct value (the best value is in every member's
-        explanation and equal values are common; formatting costs ~50 µs)."""
-        key = (value, unit_label)
-        if key not in self._texts:
-            self._texts[key] = _fmt(value, unit_label)
-        return self._texts[key]
 
     def place(self, v: Decimal) -> tuple[Decimal, int, int]:
         """``(best, rank, size)`` of value ``v``: rank = 1 + the number of strictly
@@ -123,10 +118,15 @@ def _in_group(defn: Any, op: str, v: Decimal, group: _Group, detail: dict) -> tu
     best, rank, size = group.place(v)
     met = v == best
     detail.update(best=_f(best), rank_in_group=rank, group_size=size,
-                  explanation=f"{defn.name}: {group.text(v, defn.unit_label)}; "
-                              f"{'cao' if op == Comparator.MAX else 'thấp'} nhất nhóm: {group.text(best, defn.unit_label)} "
+                  explanation=f"{defn.name}: {_fmt(v, defn.unit_label)}; "
+                              f"{'cao' if op == Comparator.MAX else 'thấp'} nhất nhóm: {_fmt(best, defn.unit_label)} "
                               f"→ hạng {rank}/{size} ({'đạt' if met else 'chưa đạt'}).")
     return met, v, None, detail
+
+
+@functools.lru_cache(maxsize=8192)
+def _whole(value: Decimal | None) -> str:
+    return format_value(value, 0)
 
 
 def _is_group_criterion(criterion: Criterion) -> bool:
@@ -407,7 +407,7 @@ def _evaluate_one(criterion, participant, group, value_of, by_code, external, pe
     met = Comparator(op).holds(v, threshold)
     detail["explanation"] = (
         f"{defn.name} ({period.label}): {_fmt(v, defn.unit_label)}"
-        + (f" = {format_value(current.numerator, 0)}/{format_value(current.denominator, 0)}" if current.denominator is not None else "")
+        + (f" = {_whole(current.numerator)}/{_whole(current.denominator)}" if current.denominator is not None else "")
         + f"; yêu cầu {Comparator(op).label} {_fmt(threshold, defn.unit_label)} → {'đạt' if met else 'chưa đạt'}."
     )
     return met, v, None, detail
