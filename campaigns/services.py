@@ -22,6 +22,12 @@ from .models import Campaign, Participant, ParticipantGroup, Round
 
 #: Sent inside ``close_round``'s transaction; the scoring app freezes the ranking.
 round_closed = Signal()
+#: Sent (inside the saving transaction) when what a campaign's results depend on was
+#: saved: the campaign itself, its criteria, rounds, groups or participants. Scoring
+#: re-evaluates the campaign's open rounds once the transaction commits, so an edited
+#: threshold never leaves stale results on the leaderboard (campaigns never import
+#: scoring: a hand-off upward is a signal).
+campaign_configured = Signal()
 
 MANAGE_REFUSED = "Bạn không có quyền quản lý phong trào này."
 
@@ -105,6 +111,8 @@ def save_campaign(form: ModelForm, *, actor: Any) -> Campaign:
         actor=actor, action="campaign.create" if is_new else "campaign.update", obj=campaign,
         unit=campaign.issuing_unit, data={"fields": sorted(form.changed_data)},
     )
+    if not is_new and form.changed_data:
+        campaign_configured.send(sender=Campaign, campaign=campaign, actor=actor)
     return campaign
 
 
@@ -122,6 +130,8 @@ def save_campaign_section(campaign: Campaign, formset: BaseModelFormSet, *, acto
             "deleted": len(formset.deleted_objects),
         },
     )
+    if formset.new_objects or formset.changed_objects or formset.deleted_objects:
+        campaign_configured.send(sender=Campaign, campaign=campaign, actor=actor)
     return campaign
 
 
@@ -204,5 +214,7 @@ def register_participants(
         created += was_created
     record(actor=actor, action="campaign.participants.register", obj=campaign, unit=campaign.issuing_unit,
            data={"group": group.code, "created": created})
+    if created:
+        campaign_configured.send(sender=Campaign, campaign=campaign, actor=actor)
     return created
 

@@ -446,6 +446,17 @@ def _f(v: Decimal | None) -> float | None:
     return None if v is None else float(v)
 
 
+def reevaluate_campaign(campaign_id: int) -> int:
+    """Evaluate every open round of one campaign in full, after its configuration
+    (criteria, thresholds, rounds, participants) changed; returns how many rounds.
+    Closed rounds keep their frozen results. Idempotent: the stored results are
+    replaced by the same evaluation."""
+    rounds = list(Round.objects.filter(campaign_id=campaign_id, status=RoundStatus.OPEN).select_related("campaign"))
+    for round_ in rounds:
+        _evaluate_round(round_, wanted=None)
+    return len(rounds)
+
+
 def reevaluate_for(*, unit_ids: list[int] | None, months: list[datetime.date]) -> int:
     """Re-evaluate the open rounds touched by a recomputation of ``unit_ids`` × ``months``
     (None: every unit, a full recompute); returns how many rounds.

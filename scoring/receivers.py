@@ -3,7 +3,10 @@
 - ``scoring.onestop.signals.facts_committed`` → a recompute run of the touched
   units × months, enqueued when the import's transaction commits;
 - ``campaigns.services.round_closed`` → the round's ranking frozen inside
-  ``close_round``'s transaction.
+  ``close_round``'s transaction;
+- ``campaigns.services.campaign_configured`` → the campaign's open rounds
+  re-evaluated once the saving transaction commits (an edited threshold or a new
+  participant must not leave results computed on the old configuration).
 
 Connected in ``ScoringConfig.ready()`` (``dispatch_uid`` keeps a second import harmless).
 """
@@ -13,8 +16,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from campaigns.models import Round
-from campaigns.services import round_closed
+from campaigns.models import Campaign, Round
+from campaigns.services import campaign_configured, round_closed
 from scoring.onestop.signals import facts_committed
 
 from .criteria import freeze_round
@@ -41,7 +44,14 @@ def on_round_closed(sender: Any, round: Round, actor: Any = None, **kwargs: Any)
     freeze_round(round, actor=actor)
 
 
+def on_campaign_configured(sender: Any, campaign: Campaign, actor: Any = None, **kwargs: Any) -> None:
+    from .tasks import reevaluate_campaign_task
+
+    reevaluate_campaign_task.delay_on_commit(campaign.pk)
+
+
 def connect() -> None:
     """Connect the receivers (called once from ``ScoringConfig.ready``)."""
     facts_committed.connect(on_facts_committed, dispatch_uid="scoring.recompute_on_facts")
     round_closed.connect(on_round_closed, dispatch_uid="scoring.freeze_on_round_closed")
+    campaign_configured.connect(on_campaign_configured, dispatch_uid="scoring.reevaluate_on_configured")

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from core.periods import months_between
 
-from .criteria import reevaluate_for
+from .criteria import reevaluate_campaign, reevaluate_for
 from .reminders import send_upload_reminders as send_reminders
 from .runs import execute_run, orphaned_runs, serialize_writers
 
@@ -59,3 +59,12 @@ def reevaluate_criteria(unit_ids: list[int], years: list[int]) -> None:
         for year in sorted(set(years)):
             reevaluate_for(unit_ids=list(unit_ids),
                            months=months_between(datetime.date(year, 1, 1), datetime.date(year, 12, 1)))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def reevaluate_campaign_task(campaign_id: int) -> None:
+    """Re-evaluate a campaign's open rounds after staff changed its configuration
+    (idempotent). Takes the writers' lock like every writer of criterion results."""
+    with transaction.atomic():
+        serialize_writers()
+        reevaluate_campaign(campaign_id)

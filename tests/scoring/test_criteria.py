@@ -212,3 +212,50 @@ def test_highest_and_lowest_in_group_rank_1_2_2_4(tree, indicators):
                                                                           (False, 4, 4)]
     [high, _] = evaluate_participant(participants[0], round_, save=False)
     assert "cao nhất nhóm: 90" in high.detail["explanation"] and "hạng 2/4" in high.detail["explanation"]
+
+
+def _bound_copy(formset) -> dict:
+    """The POST a browser sends for ``formset`` unchanged (its saved forms only)."""
+    data: dict = {f"{formset.prefix}-TOTAL_FORMS": str(formset.initial_form_count()),
+                  f"{formset.prefix}-INITIAL_FORMS": str(formset.initial_form_count()),
+                  f"{formset.prefix}-MIN_NUM_FORMS": "0", f"{formset.prefix}-MAX_NUM_FORMS": "1000"}
+    for form in formset.initial_forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            key = form.add_prefix(name)
+            if value is True:
+                data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(v) for v in value]
+            else:
+                data[key] = str(value.pk if hasattr(value, "pk") else value)
+    return data
+
+
+@pytest.mark.django_db
+def test_edited_threshold_reevaluates_without_any_upload(tree, indicators, staff, django_capture_on_commit_callbacks):
+    """Staff raise a threshold on the campaign page: the open round's stored results
+    follow at once (a hand-off by the ``campaign_configured`` signal), not only at the
+    next upload — a leaderboard must never show results of the old configuration."""
+    from campaigns.forms import section_formset
+    from campaigns.services import save_campaign_section
+
+    make_dossiers(tree["commune_a"], JAN, online=6, direct=4)  # 60 %
+    campaign, _, round_, (pa, _) = make_campaign(tree, criteria=[
+        {"code": "ho-so-truc-tuyen", "indicator_code": "online_dossier_rate", "comparator": Comparator.GTE, "threshold": Decimal(50)},
+    ])
+    recompute_now()
+    assert CriterionResult.objects.get(round=round_, participant=pa).met is True
+
+    formset = section_formset("criteria", campaign)
+    data = _bound_copy(formset)
+    data[formset.initial_forms[0].add_prefix("threshold")] = "70"
+    bound = section_formset("criteria", campaign, data)
+    assert bound.is_valid(), bound.errors
+    with django_capture_on_commit_callbacks(execute=True):
+        save_campaign_section(campaign, bound, actor=staff, section="criteria")
+    result = CriterionResult.objects.get(round=round_, participant=pa)
+    assert result.met is False and result.value == Decimal("60.0000")
+    assert "70" in result.detail["explanation"]
