@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
+from django.utils import timezone
 
 from core import listing
 
@@ -20,7 +21,8 @@ def unit_list(request):
         .order_by("path")
     )
     page = listing.paginate(request, units, search_fields=("name", "code", "place_name"))
-    return render(request, "organization/unit_list.html", {"units": page.rows, "page": page.page, "listing": page})
+    return render(request, "organization/unit_list.html", {
+        "units": page.rows, "page": page.page, "listing": page, "today": timezone.localdate()})
 
 
 @login_required

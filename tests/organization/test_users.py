@@ -17,7 +17,7 @@ from audit.models import AuditEvent
 from core.errors import DomainError, NotAllowed
 from organization import services
 from organization.choices import Role
-from organization.models import UserProfile
+from organization.models import Unit, UserProfile
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +205,51 @@ def test_mail_server_down_is_a_message_not_a_crash(client, staff, tree, settings
         services.create_account(actor=staff, username="xa.moi", full_name="X", email="x@example.vn",
                                 unit=tree["commune_a"], role=Role.OFFICER)
     assert not AuditEvent.objects.filter(action="account.invite").exists()
+
+
+def test_staff_of_an_ended_district_create_an_officer_for_its_commune(client):
+    """Trial finding 1: the demo's districts and communes ended on 30/06/2025, their
+    2023 campaigns are still worked on. Tam Nông's staff see units in operation first,
+    then the ended ones labelled with their end date, and create an officer for
+    xã Phú Cường; the role offered first is the unit officer; nothing outside the subtree."""
+    # The Tam Nông demo base, as tests/awards/conftest.py loads it.
+    from campaigns.demo import load_base
+
+    load_base()
+    staff = User.objects.get(username="tamnong.thidua")
+    phu_cuong = Unit.objects.get(code="DT-TAMNONG-PHUCUONG")
+    client.force_login(staff)
+    page = client.get(reverse("organization:account_create")).content.decode()
+    unit_select = re.search(r'<select name="unit".*?</select>', page, re.S).group(0)
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', unit_select, re.S)
+    assert [label for label, _ in groups] == ["Đang hoạt động", "Đã kết thúc (làm việc với dữ liệu các năm trước)"]
+    assert "Bưu điện huyện Tam Nông" in groups[0][1] and "Phú Cường" not in groups[0][1]
+    assert f'<option value="{phu_cuong.pk}">· UBND xã Phú Cường (DT-TAMNONG-PHUCUONG) (đã kết thúc 30/06/2025)' \
+        in groups[1][1]
+    assert "Đakrông" not in unit_select and "Tràm Chim (DT-XA" not in unit_select  # not their subtree
+    assert re.search(r'<option value="officer" selected>Cán bộ đơn vị</option>', page)
+    assert "tamnong.xa.phucuong" in page and "dongthap" not in page
+
+    response = client.post(reverse("organization:account_create"), {
+        "username": "tamnong.xa.phucuong2", "full_name": "Trần Văn Hòa", "email": "",
+        "unit": phu_cuong.pk, "role": Role.OFFICER, "temporary_password": "Tam-thoi-Phu-Cuong-2026"})
+    assert response.status_code == 302
+    assert UserProfile.objects.filter(user__username="tamnong.xa.phucuong2", unit=phu_cuong,
+                                      role=Role.OFFICER).exists()
+    elsewhere = Unit.objects.get(code="QT-DAKRONG-MOO")  # ended too, but another district's
+    response = client.post(reverse("organization:account_create"), {
+        "username": "tamnong.xa.ngoai", "full_name": "X", "email": "x@example.vn", "unit": elsewhere.pk,
+        "role": Role.OFFICER})
+    assert response.status_code == 200 and "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
+    assert not User.objects.filter(username="tamnong.xa.ngoai").exists()
+
+    units_page = client.get(reverse("organization:unit_list") + "?q=Phú Cường").content.decode()
+    assert "đã kết thúc 30/06/2025" in units_page
+
+
+def test_password_rules_are_listed_one_per_line(client, officer_a):
+    client.force_login(officer_a)
+    page = client.get(reverse("password_change")).content.decode()
+    rules = re.search(r'<div class="muted password-rules">\s*<ul>(.*?)</ul>', page, re.S).group(1)
+    items = re.findall(r"<li>(.*?)</li>", rules)
+    assert len(items) == 4 and any("ít nhất 10 ký tự" in item for item in items), items
