@@ -4,9 +4,11 @@ from django import forms
 
 from campaigns.choices import AwardAuthority
 from campaigns.models import AwardForm, Participant, Round
+from organization.choices import Role
 from organization.models import Unit
 
 from .choices import PARTICULARS_COLLECTIVE, PARTICULARS_INDIVIDUAL, AttachmentKind
+from .services import MEMBER_ROLES
 
 
 class NominationCreateForm(forms.Form):
@@ -92,32 +94,106 @@ class DeadlineExceptionForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
+    """"Lập cuộc họp": the members are picked from the accounts that may sit on the
+    round's council (``services.council_candidates``), each with the position and
+    council title prefilled from the account and editable; those without an account
+    are typed one a line ("Họ tên; chức vụ; chức danh") and vote on paper only.
+
+    ``cleaned_data["members"]``: the member specs ``services.create_meeting`` takes."""
+
     held_at = forms.DateTimeField(label="Thời gian bắt đầu", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                   input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"])
     location = forms.CharField(label="Địa điểm", max_length=300)
     number = forms.CharField(label="Số biên bản", max_length=20, required=False,
                              help_text="Chỉ nhập số (ví dụ: 02); ký hiệu BB-HĐTĐKT được in kèm")
+    chair = forms.ChoiceField(label="Chủ trì cuộc họp", required=False)
+    secretary = forms.ChoiceField(label="Thư ký cuộc họp", required=False)
     members = forms.CharField(
-        label="Thành viên Hội đồng (mỗi dòng: Họ tên; chức vụ; chức danh trong Hội đồng)",
-        widget=forms.Textarea(attrs={"rows": 7}),
-        help_text="Dòng đầu là người chủ trì, dòng cuối là thư ký.",
+        label="Thành viên không có tài khoản trên hệ thống (mỗi dòng: Họ tên; chức vụ; chức danh trong Hội đồng)",
+        widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        help_text="Bỏ phiếu giấy; thư ký nhập kết quả kiểm phiếu. Khi không chọn tài khoản nào: dòng đầu là người "
+                  "chủ trì, dòng cuối là thư ký.",
     )
 
-    def clean_members(self) -> list[dict]:
+    def __init__(self, *args, candidates: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        self.rows = []  # (checkbox, position, council role) bound fields per account, for the template
+        choices = [("", "— thành viên không có tài khoản (dòng đầu / dòng cuối) —")]
+        for user in candidates:
+            key = f"acct_{user.pk}"
+            person = user.profile.person
+            name = user.get_full_name() or user.username
+            self.fields[key] = forms.BooleanField(label=f"{name} ({user.profile.get_role_display()})",
+                                                  required=False, initial=True)
+            self.fields[f"{key}_position"] = forms.CharField(label="Chức vụ", max_length=300, required=False,
+                                                             initial=person.position if person else "")
+            self.fields[f"{key}_role"] = forms.CharField(label="Chức danh trong Hội đồng", max_length=100,
+                                                         required=False, initial=MEMBER_ROLES[user.profile.role])
+            choices.append((str(user.pk), name))
+        self.fields["chair"].choices = choices
+        self.fields["secretary"].choices = choices
+        first = {role: next((str(u.pk) for u in candidates if u.profile.role == role), "") for role in MEMBER_ROLES}
+        self.fields["chair"].initial = first[Role.LEADER] or (str(candidates[0].pk) if candidates else "")
+        self.fields["secretary"].initial = first[Role.STAFF]
+        self.account_rows = [(self[f"acct_{u.pk}"], self[f"acct_{u.pk}_position"], self[f"acct_{u.pk}_role"])
+                             for u in candidates]
+
+    @property
+    def plain_fields(self) -> list:
+        """The fields other than the per-account rows (rendered as paragraphs)."""
+        return [self[name] for name in ("held_at", "location", "number", "chair", "secretary", "members")]
+
+    def _guests(self) -> list[dict]:
         rows = []
-        lines = [line for line in self.cleaned_data["members"].splitlines() if line.strip()]
+        lines = [line for line in self.cleaned_data.get("members", "").splitlines() if line.strip()]
         for i, line in enumerate(lines, start=1):
             parts = [p.strip() for p in line.split(";")]
             if not parts[0]:
-                raise forms.ValidationError(f"Dòng {i}: thiếu họ tên.")
-            rows.append({
-                "name": parts[0], "position": parts[1] if len(parts) > 1 else "",
-                "council_role": parts[2] if len(parts) > 2 and parts[2] else "Ủy viên",
-                "is_chair": i == 1, "is_secretary": i == len(lines) and len(lines) > 1, "present": True,
-            })
-        if len(rows) < 3:
-            raise forms.ValidationError("Hội đồng cần ít nhất 03 thành viên.")
+                self.add_error("members", f"Dòng {i}: thiếu họ tên.")
+                continue
+            rows.append({"name": parts[0], "position": parts[1] if len(parts) > 1 else "",
+                         "council_role": parts[2] if len(parts) > 2 and parts[2] else "Ủy viên",
+                         "is_chair": False, "is_secretary": False, "present": True})
         return rows
+
+    def clean(self):
+        data = super().clean()
+        chair, secretary = data.get("chair") or "", data.get("secretary") or ""
+        accounts = []
+        for user in self.candidates:
+            key = f"acct_{user.pk}"
+            if not data.get(key):
+                if str(user.pk) in (chair, secretary):
+                    self.add_error(None, f"{user.get_full_name() or user.username} được chọn làm chủ trì hoặc thư ký "
+                                         "nhưng chưa được chọn vào Hội đồng.")
+                continue
+            accounts.append({
+                "name": user.get_full_name() or user.username, "user": user, "person": user.profile.person,
+                "position": (data.get(f"{key}_position") or "").strip(),
+                "council_role": (data.get(f"{key}_role") or "").strip() or "Ủy viên",
+                "is_chair": str(user.pk) == chair, "is_secretary": str(user.pk) == secretary, "present": True,
+            })
+        guests = self._guests()
+        # Chair and secretary without an account: the first and the last typed line.
+        if guests and not chair:
+            guests[0]["is_chair"] = True
+        if len(guests) > 1 and not secretary:
+            guests[-1]["is_secretary"] = True
+        members = accounts + guests
+        if len(members) < 3:
+            self.add_error(None, "Hội đồng cần ít nhất 03 thành viên.")
+        elif not any(m["is_chair"] for m in members):
+            self.add_error("chair", "Chọn người chủ trì cuộc họp.")
+        if chair and chair == secretary:
+            self.add_error("secretary", "Thư ký phải khác người chủ trì.")
+        data["members"] = members
+        for user in self.candidates:  # the service takes the member specs, not the form's own fields
+            for suffix in ("", "_position", "_role"):
+                data.pop(f"acct_{user.pk}{suffix}", None)
+        data.pop("chair", None)
+        data.pop("secretary", None)
+        return data
 
 
 class TallyForm(forms.Form):

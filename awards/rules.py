@@ -75,11 +75,30 @@ def is_meeting_member(user: Any, meeting: Any = None) -> bool:
     return meeting.members.filter(user_id=user.pk).exists()
 
 
+@rules.predicate
+def is_meeting_voter(user: Any, meeting: Any = None) -> bool:
+    """A voting member of this meeting linked to the user's account, other than its
+    secretary: they cast a secret ballot, so they do not also count or record it."""
+    if meeting is None or not getattr(user, "is_authenticated", False):
+        return False
+    return meeting.members.filter(user_id=user.pk, is_secretary=False).exists()
+
+
+@rules.predicate
+def is_meeting_secretary(user: Any, meeting: Any = None) -> bool:
+    """The meeting's secretary (thư ký), linked to the user's account."""
+    if meeting is None or not getattr(user, "is_authenticated", False):
+        return False
+    return meeting.members.filter(user_id=user.pk, is_secretary=True).exists()
+
+
 may_nominate = rules.predicate(lambda user: has_role(user, Role.OFFICER, Role.STAFF), name="may_nominate") & round_visible
 emulation_staff = round_staff(Role.STAFF)
 staff_or_leader = round_staff(Role.STAFF, Role.LEADER)
 round_leader = round_staff(Role.LEADER)
-meeting_clerk = round_staff(Role.STAFF, Role.COUNCIL)
+# The clerk of a meeting: emulation staff of the round, its secretary, or a council
+# account of the round that is not itself voting there (finding 2 of the trial).
+meeting_clerk = emulation_staff | is_meeting_secretary | (round_staff(Role.COUNCIL) & ~is_meeting_voter)
 round_manager = round_staff(Role.STAFF, Role.LEADER, Role.COUNCIL)
 
 PERMISSIONS: dict[str, rules.Predicate] = {
@@ -96,7 +115,7 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "awards.approve_nomination": round_leader,
     "awards.reject_nomination": round_leader,
     "awards.print_nomination": round_manager | is_nominating_officer,
-    # Council meetings: open one; the secretary (staff) or a member records it.
+    # Council meetings: open one; staff or the secretary record it, the members vote.
     "awards.add_meeting": emulation_staff,
     "awards.record_meeting": meeting_clerk,  # attendance, paper tallies, written opinions, closing
     "awards.cast_ballot": is_meeting_member,  # one ballot in the portal

@@ -474,13 +474,46 @@ def grant_deadline_exception(round_: Round, *, actor: Any, unit: Unit, until: da
 # --- council ----------------------------------------------------------------------
 
 
+#: Council roles in the order the "Lập cuộc họp" form lists them, with the council
+#: title it suggests for each (chủ trì: the leader; thư ký: the emulation staff).
+MEMBER_ROLES: dict[str, str] = {Role.LEADER: "Chủ tịch Hội đồng", Role.COUNCIL: "Ủy viên", Role.STAFF: "Thư ký"}
+
+
+def council_candidates(round_: Round) -> list[Any]:
+    """The accounts a meeting of ``round_`` may seat, in form order (leader, council,
+    staff, then name): council accounts over the issuing unit (its own or an
+    ancestor's), and the leaders and emulation staff of the issuing unit itself."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    unit = round_.campaign.issuing_unit
+    users = (get_user_model().objects.filter(is_active=True)
+             .filter(Q(profile__role=Role.COUNCIL, profile__unit_id__in=unit.path_ids)
+                     | Q(profile__role__in=[Role.LEADER, Role.STAFF], profile__unit_id=unit.pk))
+             .select_related("profile__person"))
+    order = list(MEMBER_ROLES)
+    return sorted(users, key=lambda u: (order.index(u.profile.role), u.get_full_name() or u.username, u.pk))
+
+
 @transaction.atomic
 def create_meeting(round_: Round, *, actor: Any, held_at: datetime, location: str, members: list[dict[str, Any]],
                    number: str = "", title: str = "") -> CouncilMeeting:
     """Open a council meeting with its members (name, position, council_role,
-    is_chair, is_secretary, present, user, person)."""
+    is_chair, is_secretary, present, user, person). A member linked to an account
+    (``user``) votes in the portal; that account must be one of
+    ``council_candidates(round_)`` and sit once. Raises ``AwardsNotAllowed`` unless
+    the actor is emulation staff of the round, ``AwardsError`` otherwise."""
     _guard(actor, "awards.add_meeting", round_, "Chỉ cán bộ thi đua – khen thưởng được lập cuộc họp Hội đồng.")
     _require(bool(members), "Cần nhập danh sách thành viên Hội đồng.")
+    linked = [spec["user"] for spec in members if spec.get("user") is not None]
+    if linked:
+        allowed_ids = {u.pk for u in council_candidates(round_)}
+        for order, spec in enumerate(members, start=1):
+            user = spec.get("user")
+            _require(user is None or user.pk in allowed_ids,
+                     f"Dòng {order}: tài khoản {getattr(user, 'username', '')} không thuộc Hội đồng của "
+                     f"{round_.campaign.issuing_unit.name}.")
+        _require(len({u.pk for u in linked}) == len(linked), "Một tài khoản chỉ được chọn một lần trong Hội đồng.")
     meeting = CouncilMeeting.objects.create(round=round_, held_at=held_at, location=location, number=number,
                                             created_by=actor, **({"title": title} if title else {}))
     for order, spec in enumerate(members, start=1):
@@ -496,7 +529,8 @@ def create_meeting(round_: Round, *, actor: Any, held_at: datetime, location: st
 
 def _require_meeting_clerk(meeting: CouncilMeeting, actor: Any) -> None:
     _guard(actor, "awards.record_meeting", meeting,
-           "Chỉ thư ký (cán bộ thi đua) hoặc thành viên Hội đồng được ghi nhận cuộc họp.")
+           "Chỉ thư ký cuộc họp hoặc cán bộ thi đua – khen thưởng được ghi nhận cuộc họp; "
+           "thành viên Hội đồng bỏ phiếu trên hệ thống.")
     _require(meeting.status == MeetingStatus.OPEN, "Cuộc họp đã kết thúc, không sửa được.")
 
 
@@ -636,17 +670,23 @@ def close_meeting(meeting: CouncilMeeting, *, actor: Any, ended_at: datetime | N
     """End the meeting (``ended_at``: now unless given); no more attendance or votes.
 
     Raises ``AwardsNotAllowed`` unless the actor records this meeting, ``AwardsError``
-    when it is already closed."""
+    when it is already closed, or when the end (given, or now) is not after the start."""
     _require_meeting_clerk(meeting, actor)
     # Present members who cast no ballot are counted "không biểu quyết" in the ballot tallies.
     voted = BallotReceipt.objects.filter(meeting=meeting, written=False).count()
     silent = max(0, meeting.members.filter(present=True).count() - voted)
     VoteTally.objects.filter(meeting=meeting, source=TallySource.BALLOTS).update(abstain=silent)
-    # The Biên bản prints the end time the secretary enters, not the moment someone clicked.
-    _require(ended_at is None or ended_at > meeting.held_at,
-             f"Thời gian kết thúc phải sau thời gian bắt đầu cuộc họp "
-             f"({timezone.localtime(meeting.held_at):%H:%M} ngày {formats.date(timezone.localtime(meeting.held_at))}).")
-    meeting.ended_at = ended_at or timezone.now()
+    # The Biên bản prints the end time the secretary enters, not the moment someone
+    # clicked; "now" only stands in when the meeting has already begun.
+    start = timezone.localtime(meeting.held_at)
+    start_text = f"{start:%H:%M} ngày {formats.date(start)}"
+    if ended_at is None:
+        ended_at = timezone.now()
+        _require(ended_at > meeting.held_at,
+                 f"Cuộc họp bắt đầu lúc {start_text}, chưa đến giờ họp: nhập thời gian kết thúc "
+                 "(sau thời gian bắt đầu) rồi kết thúc cuộc họp.")
+    _require(ended_at > meeting.held_at, f"Thời gian kết thúc phải sau thời gian bắt đầu cuộc họp ({start_text}).")
+    meeting.ended_at = ended_at
     transition(meeting, MeetingStatus.CLOSED, transitions=MEETING_TRANSITIONS, actor=actor, action="awards.meeting.close",
                error=AwardsError, labels=MeetingStatus, unit=meeting.round.campaign.issuing_unit,
                update_fields=("ended_at",))

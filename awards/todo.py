@@ -40,12 +40,23 @@ def todo_items(user: Any) -> list[TodoItem]:
         .values_list("status").annotate(n=Count("pk"))
     ) if wanted else {}
     items = []
+    # A member's ballot: the open meeting they sit on, present, not yet voted (the
+    # council's "chờ bỏ phiếu" leads there rather than to a list with no vote action).
+    ballot = (CouncilMeeting.objects.filter(status=MeetingStatus.OPEN, members__user_id=user.pk, members__present=True)
+              .exclude(ballot_receipts__member__user_id=user.pk).order_by("held_at").first()
+              if role == Role.COUNCIL else None)
     for roles, status, title, level in NOMINATION_ITEMS:
         n = counts.get(status, 0) if role in roles else 0
         if n:
-            items.append(TodoItem(title, f"{url}?status={status}", n, level))
+            link = (reverse("awards:meeting_vote", args=[ballot.pk])
+                    if ballot is not None and role == Role.COUNCIL and status == S.TO_COUNCIL else f"{url}?status={status}")
+            items.append(TodoItem(title, link, n, level))
     if role in (Role.STAFF, Role.COUNCIL):
-        n = CouncilMeeting.objects.for_user(user).filter(status=MeetingStatus.OPEN).count()
-        if n:
-            items.append(TodoItem("Cuộc họp Hội đồng đang mở", url, n, "info"))
+        open_meetings = list(CouncilMeeting.objects.for_user(user).filter(status=MeetingStatus.OPEN)
+                             .order_by("held_at").values_list("pk", flat=True)[:2])
+        if open_meetings:
+            n = CouncilMeeting.objects.for_user(user).filter(status=MeetingStatus.OPEN).count()
+            # One open meeting: its page; several: the list of dossiers waiting for the council.
+            link = reverse("awards:meeting_detail", args=[open_meetings[0]]) if n == 1 else f"{url}?status={S.TO_COUNCIL}"
+            items.append(TodoItem("Cuộc họp Hội đồng đang mở", link, n, "info"))
     return items

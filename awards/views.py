@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -18,8 +18,10 @@ from campaigns.models import Campaign, Participant, Round
 from core import listing
 from core.files import file_response
 from core.views import perform
+from organization.choices import Role
 from organization.models import Person, Unit
 from organization.rules import allowed
+from organization.scope import has_role
 
 from . import services
 from .choices import (
@@ -29,7 +31,9 @@ from .choices import (
     DecisionStatus,
     DocumentKind,
     DocumentStatus,
+    MeetingStatus,
     NominationStatus,
+    TallySource,
 )
 from .documents import amounted, split_by_subject
 from .eligibility import attested_criteria, deadline_problem, eligibility_reasons, quota_usage
@@ -194,6 +198,12 @@ def nomination_detail(request, pk: int):
         problems += services.report_problems(nomination)
     elif nomination.status == S.TO_COUNCIL:
         problems += services.approval_problems(nomination)
+    # A member of an open meeting with this dossier on its agenda votes from here too.
+    ballot_meeting = None
+    if nomination.status == S.TO_COUNCIL:
+        ballot_meeting = (CouncilMeeting.objects.filter(round=nomination.round, status=MeetingStatus.OPEN,
+                                                        members__user_id=request.user.pk, members__present=True)
+                          .exclude(ballot_receipts__member__user_id=request.user.pk).order_by("-held_at").first())
     # Proposals beyond the places are accepted: the page says how many compete for them.
     quotas = [u for u in quota_usage(nomination.round, QUOTA_SUBMITTED_STATUSES, QUOTA_APPROVED_STATUSES)
               if u.quota.subject == nomination.subject and u.quota.award_form_id in (None, nomination.award_form_id)
@@ -206,7 +216,11 @@ def nomination_detail(request, pk: int):
         "n": nomination, "reasons": reasons, "problems": problems, "timeline": timeline(nomination, ACTION_LABELS, states=S),
         "tally": latest_tally(nomination), "attachments": nomination.attachments.all(),
         "documents": nomination.documents.filter(kind__in=[DocumentKind.REPORT, DocumentKind.SUMMARY, DocumentKind.CERTIFICATES]),
-        "reason_form": ReasonForm(),
+        "reason_form": ReasonForm(), "ballot_meeting": ballot_meeting,
+        "ballot_waiting": nomination.status == S.TO_COUNCIL and ballot_meeting is None
+        and has_role(request.user, Role.COUNCIL),
+        # The leader's "Duyệt khen thưởng" only when it can succeed; otherwise the page says why.
+        "approval_blocked": nomination.status == S.TO_COUNCIL and bool(problems),
     })
 
 
@@ -318,7 +332,8 @@ def round_detail(request, round_id: int):
         "budget": round_budget(round_),
         "exception_form": DeadlineExceptionForm(units=Unit.objects.for_user(request.user))
         if allowed(request.user, "awards.grant_deadline_exception", round_) else None,
-        "meeting_form": MeetingForm() if allowed(request.user, "awards.add_meeting", round_) else None,
+        "meeting_form": MeetingForm(candidates=services.council_candidates(round_))
+        if allowed(request.user, "awards.add_meeting", round_) else None,
         "decision_form": DecisionCreateForm(round_=round_, user=request.user, initial={"proposal_symbol": "TTr-UBND"})
         if allowed(request.user, "awards.add_decision", round_) else None,
     })
@@ -348,7 +363,9 @@ def round_exception(request, round_id: int):
 @login_required
 @require_POST
 def meeting_create(request, round_id: int):
-    return _round_form_post(request, round_id, "awards.add_meeting", MeetingForm(request.POST), "Cuộc họp",
+    round_ = get_managed_round_for_user(request.user, round_id, "awards.add_meeting")
+    form = MeetingForm(request.POST, candidates=services.council_candidates(round_))
+    return _round_form_post(request, round_id, "awards.add_meeting", form, "Cuộc họp",
                             services.create_meeting, "Đã lập cuộc họp Hội đồng.", "awards:meeting_detail")
 
 
@@ -360,8 +377,11 @@ def meeting_detail(request, pk: int):
     tallies = {t.nomination_id: t for t in VoteTally.objects.filter(meeting=meeting).select_related("nomination__award_form")}
     for t in tallies.values():
         t.meeting = meeting
+    # This meeting's agenda: what it voted on, and while open what waits for the council
+    # (not the dossiers an earlier meeting already settled).
+    on_agenda = Q(pk__in=tallies) | (Q(status=S.TO_COUNCIL) if meeting.is_open else Q(pk__in=[]))
     agenda = list(
-        Nomination.objects.filter(round=meeting.round, status__in=[S.TO_COUNCIL, S.APPROVED, S.DECIDED, S.REJECTED])
+        Nomination.objects.filter(on_agenda, round=meeting.round)
         .select_related("award_form", "person__unit", "unit").order_by("subject", "id")
     )
     rows = [(n, tallies.get(n.pk)) for n in agenda]
@@ -369,12 +389,21 @@ def meeting_detail(request, pk: int):
     members = list(meeting.members.all())
     for m in members:
         m.receipt = receipts.get(m.pk)
+        # "(Thư ký)" once, whether the title already says it or only the flag does.
+        role = m.council_role or ""
+        m.role_label = ", ".join([role, *(flag for flag, on in (("chủ trì", m.is_chair), ("thư ký", m.is_secretary))
+                                          if on and flag not in role.lower())]).strip(", ")
     can_record = allowed(request.user, "awards.record_meeting", meeting)
     absent_left = [m for m in members if not m.present and m.pk not in receipts]
+    me = next((m for m in members if request.user.pk and m.user_id == request.user.pk), None)
     return render(request, "awards/meeting_detail.html", {
         "meeting": meeting, "members": members, "rows": rows, "documents": meeting.documents.all(),
-        "voted": len([r for r in receipts.values() if not r.written]),
-        "is_member": any(m.user_id == request.user.pk for m in members),
+        # One count per channel, so "n/m" never contradicts the results beside it.
+        "voted": sum(1 for r in receipts.values() if not r.written),
+        "written": sum(1 for r in receipts.values() if r.written),
+        "absent": sum(1 for m in members if not m.present),
+        "paper": sum(1 for t in tallies.values() if t.source == TallySource.PAPER),
+        "is_member": me is not None, "me": me,
         "written_form": WrittenOpinionForm(members=absent_left, agenda=services.meeting_agenda(meeting))
         if can_record and meeting.is_open and absent_left else None,
     })

@@ -100,6 +100,23 @@ def lowerfirst(value: str) -> str:
 
 
 @register.filter
+def movement_name(title: str) -> str:
+    """A campaign's title as "phong trào thi đua …" inside a sentence, never doubled:
+    "Phát động phong trào thi đua “X”" → "phong trào thi đua “X”";
+    "Tổ chức thực hiện phong trào thi đua “X”" → "phong trào thi đua “X”";
+    "Thi đua CCHC năm 2023" → "phong trào thi đua CCHC năm 2023";
+    any other title → "phong trào thi đua <title>"."""
+    title = (title or "").strip()
+    lower = title.lower()
+    at = lower.find("phong trào")
+    if at >= 0:
+        return "phong trào" + title[at + len("phong trào"):]
+    if lower.startswith("thi đua "):
+        return "phong trào thi đua " + title[len("thi đua "):]
+    return f"phong trào thi đua {title}"
+
+
+@register.filter
 def two_digits(value) -> str:
     try:
         return f"{int(value):02d}"

@@ -103,3 +103,119 @@ def test_secretary_paper_tally_still_works_and_then_blocks_online_votes(voting):
     with pytest.raises(services.AwardsError, match="kết quả kiểm phiếu giấy"):
         services.cast_ballot(meeting, actor=users[0], votes={a.pk: True, b.pk: True})
     assert not BallotReceipt.objects.exists()
+
+
+# --- the trial's findings 2, 3, 6, 7: the meeting form, the member's way to the ballot,
+# the meeting page and closing it ----------------------------------------------------
+
+
+def _form_post(tn, **extra) -> dict:
+    """The "Lập cuộc họp" form as the page prefills it: every account of the Tam Nông
+    council ticked (leader chairs, staff is secretary), one member without an account."""
+    from awards.forms import MeetingForm
+
+    form = MeetingForm(candidates=services.council_candidates(tn.round))
+    data = {"held_at": "2023-07-20T08:00", "location": "Hội trường", "number": "4",
+            "members": "Phạm Văn Bình; Chánh Văn phòng; Ủy viên"}
+    for name, field in form.fields.items():
+        if name.startswith("acct_") or name in ("chair", "secretary"):
+            initial = form.get_initial_for_field(field, name)
+            if initial not in (None, False, ""):
+                data[name] = "on" if initial is True else initial
+    return {**data, **extra}
+
+
+def test_meeting_form_seats_the_council_accounts_who_then_vote(tn, client):
+    elsewhere = make_user("dakrong.hoidong3", Unit.objects.get(code="QT-DAKRONG"), Role.COUNCIL, "Hồ Văn Khác")
+    n = tn.to_council(tn.nominate(tn.officer_pc, person=tn.people("DT-TAMNONG-PHUCUONG", 1)[0]))
+    # Only the accounts over the issuing unit are offered: another district's council is not.
+    candidates = services.council_candidates(tn.round)
+    assert [u.username for u in candidates] == ["tamnong.chutich", "tamnong.hoidong", "tamnong.thidua"]
+    client.force_login(tn.staff)
+    page = client.get(f"/khen-thuong/dot/{tn.round.pk}/").content.decode()
+    assert 'id="meeting-accounts"' in page and "Hồ Văn Khác" not in page
+    client.post(f"/khen-thuong/dot/{tn.round.pk}/hop/", _form_post(tn))
+    meeting = tn.round.council_meetings.get(number="4")
+    seated = {m.name: (m.user, m.council_role, m.is_chair, m.is_secretary) for m in meeting.members.all()}
+    assert seated == {
+        "Trần Thanh Nam": (tn.leader, "Chủ tịch Hội đồng", True, False),
+        "Nguyễn Minh Hiếu": (tn.council, "Ủy viên", False, False),
+        "Lê Thị Tuyền": (tn.staff, "Thư ký", False, True),
+        "Phạm Văn Bình": (None, "Ủy viên", False, False),
+    }
+    # The member linked to an account votes from the meeting page and from the dossier;
+    # they see no clerk control; their to-do leads to the ballot.
+    client.force_login(tn.council)
+    page = client.get(f"/khen-thuong/hop/{meeting.pk}/").content.decode()
+    assert f"/khen-thuong/hop/{meeting.pk}/bo-phieu/" in page
+    assert "Kết thúc cuộc họp" not in page and "Lưu điểm danh" not in page and 'class="tally"' not in page
+    assert "(Thư ký)" in page and "Thư ký, thư ký" not in page
+    assert 'id="ballot-link"' in client.get(f"/khen-thuong/ho-so/{n.pk}/").content.decode()
+    assert f"/khen-thuong/hop/{meeting.pk}/bo-phieu/" in client.get("/").content.decode()
+    with pytest.raises(services.AwardsNotAllowed, match="thành viên Hội đồng bỏ phiếu trên hệ thống"):
+        services.close_meeting(meeting, actor=tn.council)
+    client.post(f"/khen-thuong/hop/{meeting.pk}/bo-phieu/", {f"vote_{n.pk}": "1"})
+    assert VoteTally.objects.get(meeting=meeting, nomination=n).yes == 1
+    # The secretary (staff) keeps the clerk's controls.
+    client.force_login(tn.staff)
+    assert "Kết thúc cuộc họp" in client.get(f"/khen-thuong/hop/{meeting.pk}/").content.decode()
+    # Wrong unit: an account of another district cannot be seated, even by a hand-made post.
+    with pytest.raises(services.AwardsError, match="không thuộc Hội đồng của"):
+        services.create_meeting(tn.round, actor=tn.staff, held_at=datetime(2023, 7, 21, 8, 0, tzinfo=TZ), location="X",
+                                members=[{"name": "Hồ Văn Khác", "user": elsewhere, "is_chair": True}])
+
+
+def test_meeting_page_agenda_counts_and_closing(tn, client):
+    earlier, waiting = (tn.to_council(tn.nominate(tn.officer_pc, person=p)) for p in tn.people("DT-TAMNONG-PHUCUONG", 2))
+    first = tn.meeting(members=5, present=4)
+    services.record_tally(first, earlier, actor=tn.staff, yes=4, no=0, absent_yes=1)
+    services.close_meeting(first, actor=tn.staff, ended_at=datetime(2023, 7, 12, 10, 0, tzinfo=TZ))
+    services.approve_nomination(earlier, actor=tn.leader)
+    client.force_login(tn.staff)
+    page = client.get(f"/khen-thuong/hop/{first.pk}/").content.decode()
+    assert "Đã kết thúc" in page and "Kết thúc cuộc họp" not in page
+    # The paper tally and the counter agree: no "0/4 đã bỏ phiếu" beside "4 đồng ý".
+    assert "kiểm phiếu giấy: thư ký nhập kết quả cho 1 hồ sơ" in page and "phiếu giấy:</small> 4 đồng ý" in page
+    assert waiting.nominee_name not in page  # not on the closed meeting's agenda
+    # A new meeting lists what waits for the council, not the dossier already approved.
+    second = services.create_meeting(
+        tn.round, actor=tn.staff, held_at=datetime(2099, 1, 2, 8, 0, tzinfo=TZ), location="Hội trường",
+        members=[{"name": f"Thành viên {i}", "is_chair": i == 0} for i in range(3)])
+    page = client.get(f"/khen-thuong/hop/{second.pk}/").content.decode()
+    assert waiting.nominee_name in page and earlier.nominee_name not in page
+    # Closing: "now" is before a meeting that has not begun; an end before the start is refused.
+    with pytest.raises(services.AwardsError, match="chưa đến giờ họp: nhập thời gian kết thúc"):
+        services.close_meeting(second, actor=tn.staff)
+    with pytest.raises(services.AwardsError, match="Thời gian kết thúc phải sau thời gian bắt đầu cuộc họp"):
+        services.close_meeting(second, actor=tn.staff, ended_at=datetime(2099, 1, 2, 7, 0, tzinfo=TZ))
+    second.refresh_from_db()
+    assert second.is_open and second.ended_at is None
+
+
+def test_leader_sees_why_approval_waits(tn, client):
+    n = tn.to_council(tn.nominate(tn.officer_pc, person=tn.people("DT-TAMNONG-PHUCUONG", 1)[0]))
+    client.force_login(tn.leader)
+    page = client.get(f"/khen-thuong/ho-so/{n.pk}/").content.decode()
+    assert 'value="approve"' not in page and "Chưa duyệt khen thưởng được: Chưa có kết quả bỏ phiếu" in page
+    meeting = tn.meeting(members=5, present=5)
+    services.record_tally(meeting, n, actor=tn.staff, yes=5, no=0)
+    assert 'value="approve"' in client.get(f"/khen-thuong/ho-so/{n.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(("title", "printed"), [
+    ("Phát động phong trào thi đua “Đẩy mạnh CCHC”", "phong trào thi đua “Đẩy mạnh CCHC”"),
+    ("Tổ chức thực hiện phong trào thi đua “X”", "phong trào thi đua “X”"),
+    ("Thi đua CCHC năm 2023", "phong trào thi đua CCHC năm 2023"),
+    ("“Dân vận khéo”", "phong trào thi đua “Dân vận khéo”"),
+])
+def test_minutes_name_the_movement_once(title, printed):
+    from awards.templatetags.awards_print import movement_name
+
+    assert movement_name(title) == printed
+
+
+def test_council_member_without_a_meeting_is_told_what_waits(tn, client):
+    n = tn.to_council(tn.nominate(tn.officer_pc, person=tn.people("DT-TAMNONG-PHUCUONG", 1)[0]))
+    client.force_login(tn.council)
+    page = client.get(f"/khen-thuong/ho-so/{n.pk}/").content.decode()
+    assert 'id="ballot-waiting"' in page and 'id="ballot-link"' not in page
