@@ -139,26 +139,51 @@ def signer_block(title: str) -> list[str]:
 def amounted(nominations: list[Nomination], day: date) -> list[Nomination]:
     """Amounts for display: the stored amount once decided, else computed for ``day``
     (once per award form × subject: a 100-nominee list costs a handful of queries).
-    Each nomination gets ``display_amount`` and ``amount_source`` (decree and article,
-    or why the law gives no amount), as the Tờ trình's amount table cites them."""
-    from .money import MoneyConfigError, amount_breakdown
 
-    cache: dict[tuple[int, str], tuple[int | None, str]] = {}
+    Each nomination gets ``display_amount``, ``amount_source`` (what a printed
+    document cites: decree and article, never a research note — see
+    ``money.printable_citation``), ``amount_warning`` (staff-facing, shown on screen
+    before printing: why the figure is not verified, or ``""``) and ``amount_error``
+    (the configuration is missing: no figure at all, or ``""``)."""
+    from .money import (
+        MoneyConfigError,
+        amount_breakdown,
+        base_salary_row_on,
+        printable_citation,
+        tidy_note,
+    )
+
+    cache: dict[tuple[int, str], tuple[int | None, str, str, str]] = {}
+    salary_note: list[str] = []  # computed once, only when some figure is unverified
+
+    def warning(b) -> str:
+        if b.verified:
+            return ""
+        parts = [tidy_note(b.source), tidy_note(b.note)]
+        if not salary_note:
+            row = base_salary_row_on(day)
+            salary_note.append(f"mức lương cơ sở {formats.money(row.amount)} đồng: {tidy_note(row.legal_basis)}"
+                               if row.needs_verification else "")
+        parts.append(salary_note[0])
+        return "; ".join(p for p in parts if p)
+
     for n in nominations:
         key = (n.award_form_id, n.subject)
         if key not in cache:
             try:
                 b = amount_breakdown(n.award_form, day, n.subject)
-                source = getattr(b, "source", "") or ""
-                if b.amount is None and getattr(b, "note", ""):
-                    source = b.note
-                elif b.coefficient is not None and source:
-                    source = f"{formats.number(b.coefficient)} × {formats.money(b.base_salary or 0)}, làm tròn lên; {source}"
-                cache[key] = (b.amount, source)
+                citation = printable_citation(getattr(b, "source", "") or "")
+                if b.amount is None and b.regime is not None:
+                    source = f"pháp luật không quy định mức tiền thưởng ({citation})" if citation else ""
+                elif b.coefficient is not None and citation:
+                    source = f"{formats.number(b.coefficient)} × {formats.money(b.base_salary or 0)}, làm tròn lên; {citation}"
+                else:
+                    source = citation
+                cache[key] = (b.amount, source, warning(b), "")
             except MoneyConfigError as exc:
-                cache[key] = (None, str(exc))
-        n.display_amount = n.amount if n.amount is not None else cache[key][0]
-        n.amount_source = cache[key][1]
+                cache[key] = (None, "", "", str(exc))
+        amount, n.amount_source, n.amount_warning, n.amount_error = cache[key]
+        n.display_amount = n.amount if n.amount is not None else amount
         n.form_name = expand(n.award_form.name)  # printed in full: no "UBND"
     return nominations
 
@@ -173,14 +198,51 @@ def amount_sources(nominations: list[Nomination]) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
+def amount_warnings(nominations: list[Nomination]) -> list[tuple[str, str]]:
+    """(award form and subject, why) once each, for staff before they print: a figure
+    from unverified configuration, or a missing one. Never printed in a document."""
+    seen: dict[str, str] = {}
+    for n in nominations:
+        why = getattr(n, "amount_error", "") or getattr(n, "amount_warning", "")
+        label = f"{n.award_form.name} ({Subject(n.subject).label.lower()})"
+        if why and label not in seen:
+            seen[label] = why
+    return list(seen.items())
+
+
+def recipients_phrase(collectives: int, individuals: int) -> str:
+    """"02 tập thể và 03 cá nhân", without a zero part ("03 cá nhân"); "" for none."""
+    parts = [f"{count:02d} {what}" for count, what in ((collectives, "tập thể"), (individuals, "cá nhân")) if count]
+    return " và ".join(parts)
+
+
 def split_by_subject(nominations: list[Nomination]) -> dict[str, Any]:
-    """collectives, individuals and the amounts' totals (of each and of all), as the lists print them."""
+    """collectives, individuals, the amounts' totals (of each and of all), the
+    "02 tập thể và 03 cá nhân" phrase (``awarded_count``) and the staff-facing
+    ``amount_warnings``."""
     collectives = [n for n in nominations if n.subject == Subject.COLLECTIVE]
     individuals = [n for n in nominations if n.subject == Subject.INDIVIDUAL]
     total = sum(n.display_amount or 0 for n in nominations)
     return {"collectives": collectives, "individuals": individuals, "total": total,
             "collective_total": sum(n.display_amount or 0 for n in collectives),
-            "individual_total": sum(n.display_amount or 0 for n in individuals)}
+            "individual_total": sum(n.display_amount or 0 for n in individuals),
+            "awarded_count": recipients_phrase(len(collectives), len(individuals)),
+            "amount_warnings": amount_warnings(nominations)}
+
+
+def _printable(ctx: dict[str, Any], what: str) -> dict[str, Any]:
+    """``ctx`` of a Tờ trình / Quyết định, refused when printed (``ValueError``, shown on
+    the document's row) for a list with nobody on it, or with an amount the
+    configuration cannot give."""
+    nominations = ctx["collectives"] + ctx["individuals"]
+    if not nominations:
+        raise ValueError(f"{what} chưa có tập thể, cá nhân nào để đề nghị: cần hồ sơ đã được Hội đồng thông qua "
+                         "hoặc lãnh đạo duyệt, thuộc hình thức khen thưởng của tờ trình.")
+    errors = list(dict.fromkeys(n.amount_error for n in nominations
+                                if getattr(n, "amount_error", "") and n.display_amount is None))
+    if errors:
+        raise ValueError(f"Chưa in được {what.lower()}: " + " ".join(errors))
+    return ctx
 
 
 def certificate_title(award_form) -> str:
@@ -372,8 +434,8 @@ TEMPLATES = {
 
 #: kind → (context builder, the document's target field, file name prefix).
 RENDERERS: dict[str, tuple[Any, str, str]] = {
-    DocumentKind.PROPOSAL: (lambda doc: proposal_context(doc.decision), "decision", "to-trinh"),
-    DocumentKind.DECISION: (lambda doc: decision_context(doc.decision), "decision", "quyet-dinh"),
+    DocumentKind.PROPOSAL: (lambda doc: _printable(proposal_context(doc.decision), "Tờ trình"), "decision", "to-trinh"),
+    DocumentKind.DECISION: (lambda doc: _printable(decision_context(doc.decision), "Quyết định"), "decision", "quyet-dinh"),
     DocumentKind.MINUTES: (lambda doc: minutes_context(doc.meeting), "meeting", "bien-ban"),
     DocumentKind.REPORT: (lambda doc: report_context(doc.nomination), "nomination", "bao-cao-thanh-tich"),
     DocumentKind.SUMMARY: (lambda doc: report_context(doc.nomination), "nomination", "tom-tat-thanh-tich"),

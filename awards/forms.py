@@ -211,7 +211,8 @@ class DecisionCreateForm(forms.Form):
 
     proposal_unit = forms.ModelChoiceField(
         label="Cơ quan trình", queryset=Unit.objects.none(), required=False,
-        help_text="Ví dụ: Phòng Nội vụ, Văn phòng, Sở Nội vụ, Phòng Văn hóa – Xã hội; để trống: đơn vị của bạn",
+        help_text="Ví dụ: Phòng Nội vụ, Văn phòng, Sở Nội vụ, Phòng Văn hóa – Xã hội; để trống: Phòng Nội vụ (Sở Nội "
+                  "vụ), nếu không có thì Văn phòng của cơ quan quyết định; trình cấp trên: đơn vị của bạn",
     )
     proposal_number = forms.CharField(label="Số tờ trình", max_length=20, required=False,
                                       help_text="Chỉ nhập số (ví dụ: 12); ký hiệu nhập ở ô dưới")
@@ -233,13 +234,41 @@ class DecisionCreateForm(forms.Form):
 
     def __init__(self, *args, round_: Round, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.round_ = round_
         self.fields["proposal_unit"].queryset = Unit.objects.for_user(user).filter(is_active=True).order_by("path")
         self.fields["award_forms"].queryset = round_.campaign.award_forms.exclude(authority=AwardAuthority.PARTICIPANT)
 
     def clean(self):
         data = super().clean()
         data["award_forms"] = list(data.get("award_forms") or []) or None  # none ticked: the issuer's own forms
+        if not data.get("upward"):
+            try:
+                data["proposal_unit"] = self._local_proposer(data.get("proposal_unit"))
+            except forms.ValidationError as exc:
+                self.add_error("proposal_unit", exc)  # a field error: the page's message names the field
         return data
+
+    def _local_proposer(self, chosen: Unit | None) -> Unit | None:
+        """Who presents a Tờ trình to the campaign's own deciding authority: the
+        chosen unit, or left blank the advisory body under the authority (its Phòng /
+        Sở Nội vụ, standing body of the emulation council, else its Văn phòng).
+        Never the authority proposing to itself (finding 8 of the new-user trial:
+        "UBND huyện kính trình Chủ tịch UBND huyện"): refused, as a blank with no
+        such body under the authority."""
+        authority = self.round_.campaign.issuing_unit
+        if chosen is not None and chosen.pk != authority.pk:
+            return chosen
+        if chosen is None:
+            under = self.fields["proposal_unit"].queryset.filter(parent=authority)
+            for prefix in ("Phòng Nội vụ", "Sở Nội vụ", "Văn phòng"):
+                found = under.filter(name__istartswith=prefix).order_by("path").first()
+                if found is not None:
+                    return found
+        why = ("để trống nhưng không tìm thấy Phòng Nội vụ hay Văn phòng trực thuộc " + authority.name if chosen is None
+               else f"{authority.name} quyết định khen thưởng nên không tự trình mình")
+        raise forms.ValidationError(
+            f"{why}; chọn cơ quan tham mưu trình (Phòng Nội vụ, Văn phòng …) thuộc {authority.name}, "
+            "hoặc đánh dấu “Trình cấp trên quyết định”.")
 
 
 class ExternalDecisionForm(forms.Form):

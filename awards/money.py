@@ -17,6 +17,7 @@ a ``DomainError``) with what staff must configure, never computed on a dead decr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_CEILING, Decimal
@@ -200,6 +201,47 @@ def award_amount(award_form: AwardForm, decision_date: date, subject: str | None
     return amount_breakdown(award_form, decision_date, subject).amount
 
 
+# --- display: research notes vs. what a legal document may cite -------------------
+
+#: Words that mark a configured article or basis as a research note, not a citation
+#: (the shipped data of ``legal_data`` says so where a text could not be checked).
+_CAVEAT = re.compile(r"kiểm chứng|suy theo|chưa xác định|chưa tìm được|chưa đối chiếu|domain\.md|\(|\?", re.IGNORECASE)
+_CHECK_TAILS = [
+    re.compile(r"\s*\(\s*cần kiểm chứng\s*\)", re.IGNORECASE),          # "Điều 72 (cần kiểm chứng)"
+    re.compile(r"\s*[–-]\s*(?:cần|chưa) kiểm chứng", re.IGNORECASE),       # "… – cần kiểm chứng"
+    re.compile(r",\s*chưa kiểm chứng", re.IGNORECASE),                      # "…, chưa kiểm chứng."
+    re.compile(r"(?:^|(?<=[.;]))\s*(?:cần|chưa) kiểm chứng\s*\.?", re.IGNORECASE),  # a sentence of its own
+]
+
+
+def tidy_note(text: str) -> str:
+    """A configured note or basis without its "cần kiểm chứng" tails, for a page
+    that shows a "chưa kiểm chứng" badge instead (the rest of the note is kept):
+    "Chưa tìm được văn bản quy định (một nguồn … 161/2026/NĐ-CP) – cần kiểm chứng"
+    → "Chưa tìm được văn bản quy định (một nguồn … 161/2026/NĐ-CP)"; "cần kiểm chứng" → ""."""
+    text = text or ""
+    for pattern in _CHECK_TAILS:
+        text = pattern.sub("", text)
+    return " ".join(text.split()).strip(" ;,–-")
+
+
+def needs_check(text: str) -> bool:
+    """The configured text itself says it still needs checking ("cần kiểm chứng")."""
+    return "kiểm chứng" in (text or "").lower()
+
+
+def printable_citation(source: str) -> str:
+    """What a legal document may cite of a configured source "<decree>, <article>":
+    the article only when it is a plain citation; an article the data marks as a
+    guess or unchecked ("Điều 58 (suy theo bố cục – cần kiểm chứng)", "điều khoản
+    chưa xác định …") leaves the decree alone ("NĐ 98/2023/NĐ-CP"). Research notes
+    never reach a Tờ trình or Quyết định; staff see them on screen (``tidy_note``)."""
+    decree, sep, article = (source or "").partition(", ")
+    if sep and _CAVEAT.search(article):
+        return decree
+    return tidy_note(source) if _CAVEAT.search(source or "") else (source or "")
+
+
 @dataclass(frozen=True)
 class AmountRow:
     """One line of the "Mức tiền thưởng" table: an award form or title with its
@@ -233,6 +275,16 @@ class AmountRow:
     @property
     def unverified(self) -> bool:
         return any(not r.verified for r in self._present)
+
+    @property
+    def display_sources(self) -> list[str]:
+        """The sources without their "cần kiểm chứng" tails (the row's badge says it)."""
+        return list(dict.fromkeys(tidy_note(s) for s in self.sources))
+
+    @property
+    def display_notes(self) -> str:
+        """The notes without their "cần kiểm chứng" tails, each sentence once."""
+        return " ".join(dict.fromkeys(n for n in (tidy_note(r.note) for r in self._present) if n))
 
 
 @dataclass(frozen=True)

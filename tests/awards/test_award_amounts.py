@@ -112,3 +112,22 @@ def test_page_for_staff_only(tn, client):
     assert reverse("awards:award_amounts") in client.get(reverse("awards:nomination_list")).content.decode()
     client.force_login(tn.officer_pc)
     assert client.get(reverse("awards:award_amounts")).status_code == 403
+
+
+def test_page_shows_unverified_figures_as_a_badge_with_a_footnote(config, client, staff):
+    """Finding 9 of the new-user trial: an unverified row or base salary shows a short
+    "chưa kiểm chứng" badge, its note once in a footnote (and tooltip); no nested
+    "(… (…)) – cần kiểm chứng) – cần kiểm chứng" of research notes."""
+    client.force_login(staff)
+    page = client.get(reverse("awards:award_amounts"), {"date": "2026-07-15"}).content.decode()
+    salary = page.split("<dt>Mức lương cơ sở</dt>")[1].split("</dd>")[0]
+    assert "2.530.000" in salary and "chưa kiểm chứng</span>" in salary and "(" not in salary.split("<span")[0]
+    notes = re.findall(r'<li id="amount-note-\d+">([^<]*)</li>', page)
+    assert notes[0] == "Chưa tìm được văn bản quy định (một nguồn thứ ba nêu Nghị định 161/2026/NĐ-CP)"
+    # NĐ 152 Giấy khen rows (its coefficient verified, the issuer's place in Luật Điều 75 not): one note a level.
+    assert len(notes) == len(set(notes)) == 4 and all("Điều 75 Luật TĐKT" in n for n in notes[1:])
+    assert not any("kiểm chứng" in n for n in notes) and "cần kiểm chứng" not in page.lower() and "))" not in page
+    older = client.get(reverse("awards:award_amounts"), {"date": "2023-07-15"}).content.decode()
+    assert older.count("chưa kiểm chứng</span>") == 7 + 2  # the 7 NĐ 91/2017 rows, its rounding article and start
+    assert "NĐ 91/2017/NĐ-CP, Điều 72<" in older and "(cần kiểm chứng)" not in older
+    assert older.count('<li id="amount-note-') <= 4  # the rows' shared note is one footnote

@@ -67,12 +67,19 @@ def test_dossier_pdfs_2023(tn, django_capture_on_commit_callbacks, tmp_path):
     # ND 91/2017 in 2023: 0.3 × 1,800,000 individual, 0.6 × 1,800,000 collective.
     assert flat.count("540.000") >= 3 and "1.080.000" in flat
     assert "Tổng số tiền thưởng: 2.700.000 đồng" in flat
+    # ND 91/2017 rows are unverified: the amount and the decree are printed, never the research
+    # note nor a guessed article (finding 8); the counts say what there is.
+    assert "Mức tiền thưởng:" in flat and "làm tròn lên; NĐ 91/2017/NĐ-CP." in flat
+    assert "kiểm chứng" not in flat and "Điều 72" not in flat
+    assert "cho 01 tập thể và 03 cá nhân đã có thành tích" in flat
     decision_text = _flat(_text(by_kind["decision"][0].file.path))
     for expected in ["QUYẾT ĐỊNH", "Số: 12/QĐ-UBND", "Tam Nông, ngày 15 tháng 7 năm 2023",
                      "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN TAM NÔNG", "Tờ trình số 05/TTr-UBND", "DANH SÁCH", "Trần Thanh Nam"]:
         assert expected in decision_text, expected
     for n in noms:
         assert n.nominee_name in decision_text
+    assert "cho 01 tập thể và 03 cá nhân đã có thành tích trong sơ kết 6 tháng phong trào thi đua Chuyên đề “Tăng cường" in decision_text
+    assert "phong trào thi đua Phát động" not in decision_text and "kiểm chứng" not in decision_text
     # The Chủ tịch's own Giấy khen decision: signed "CHỦ TỊCH", not on behalf of the UBND.
     assert decision.signer_title == "CHỦ TỊCH" and "TM. ỦY BAN NHÂN DÂN" not in decision_text
     minutes = _flat(_text(by_kind["minutes"][0].file.path))
@@ -345,3 +352,46 @@ def test_meeting_end_time_is_the_one_entered(client, tn):
     client.post(url, {"ended_at": "2023-07-12T10:45"})
     meeting.refresh_from_db()
     assert meeting.status == "closed" and timezone.localtime(meeting.ended_at).strftime("%d/%m/%Y %H:%M") == "12/07/2023 10:45"
+
+
+def test_to_trinh_form_screen_and_text_before_printing(tn, client):
+    """Finding 8 of the new-user trial: "Cơ quan trình" left blank defaults to the Phòng
+    Nội vụ under the deciding UBND (never the UBND to its own Chủ tịch; choosing it is
+    refused); a list of individuals only reads "cho 02 cá nhân"; the screen numbers the
+    rows 1, 2 … and warns staff of unverified amounts the PDF does not annotate."""
+    from django.urls import reverse
+
+    from awards.documents import document_html, proposal_context, render_html
+    from awards.models import Decision
+
+    noms = [tn.nominate(tn.officer_pc, person=p) for p in tn.people("DT-TAMNONG-PHUCUONG", 2)]
+    meeting = tn.meeting()
+    for n in noms:
+        tn.to_council(n)
+        services.record_tally(meeting, n, actor=tn.staff, yes=5, no=0)
+    services.close_meeting(meeting, actor=tn.staff)
+    client.force_login(tn.staff)
+    url = reverse("awards:decision_create", args=[tn.round.pk])
+    post = {"proposal_number": "5", "proposal_symbol": "TTr-PNV", "proposal_date": "2023-07-13"}
+    page = client.post(url, {**post, "proposal_unit": tn.units["DT-TAMNONG"].pk}, follow=True).content.decode()
+    assert "Ủy ban nhân dân huyện Tam Nông quyết định khen thưởng nên không tự trình mình" not in page  # short name
+    assert "UBND huyện Tam Nông quyết định khen thưởng nên không tự trình mình" in page
+    assert not Decision.objects.filter(round=tn.round).exists()
+    client.post(url, post)
+    decision = Decision.objects.get(round=tn.round)
+    assert decision.proposal_unit.code == "DT-TAMNONG-PNV"
+
+    html = " ".join(render_html("awards/print/proposal.html", proposal_context(decision)).split())
+    assert "Phòng Nội vụ huyện Tam Nông kính trình Chủ tịch Ủy ban nhân dân huyện Tam Nông xem xét" in html
+    assert "cho 02 cá nhân đã có thành tích" in html and "00 tập thể" not in html and "kiểm chứng" not in html
+
+    detail = client.get(reverse("awards:decision_detail", args=[decision.pk])).content.decode()
+    stt = re.findall(r"<tr><td>(\d+)</td>", detail)
+    assert stt == ["1", "2"]
+    warning = detail.split('id="amount-warnings"')[1].split("</div>")[0]
+    assert "Chưa đối chiếu được văn bản NĐ 91/2017" in warning and "(cần kiểm chứng)" not in warning
+
+    empty = services.create_decision(tn.round2, actor=tn.staff, proposal_date=date(2023, 12, 20),
+                                     proposal_unit=tn.units["DT-TAMNONG-PNV"])
+    with pytest.raises(ValueError, match="Tờ trình chưa có tập thể, cá nhân nào để đề nghị"):
+        document_html(GeneratedDocument(kind=DocumentKind.PROPOSAL, decision=empty))
