@@ -208,7 +208,7 @@ def award_amount(award_form: AwardForm, decision_date: date, subject: str | None
 _CAVEAT = re.compile(r"kiểm chứng|suy theo|chưa xác định|chưa tìm được|chưa đối chiếu|domain\.md|\(|\?", re.IGNORECASE)
 _CHECK_TAILS = [
     re.compile(r"\s*\(\s*cần kiểm chứng\s*\)", re.IGNORECASE),          # "Điều 72 (cần kiểm chứng)"
-    re.compile(r"\s*[–-]\s*(?:cần|chưa) kiểm chứng", re.IGNORECASE),       # "… – cần kiểm chứng"
+    re.compile(r"\s*[–-]\s*(?:điều khoản )?(?:cần|chưa) kiểm chứng", re.IGNORECASE),  # "… – (điều khoản) cần kiểm chứng"
     re.compile(r",\s*chưa kiểm chứng", re.IGNORECASE),                      # "…, chưa kiểm chứng."
     re.compile(r"(?:^|(?<=[.;]))\s*(?:cần|chưa) kiểm chứng\s*\.?", re.IGNORECASE),  # a sentence of its own
 ]

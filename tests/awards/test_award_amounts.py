@@ -129,5 +129,8 @@ def test_page_shows_unverified_figures_as_a_badge_with_a_footnote(config, client
     assert not any("kiểm chứng" in n for n in notes) and "cần kiểm chứng" not in page.lower() and "))" not in page
     older = client.get(reverse("awards:award_amounts"), {"date": "2023-07-15"}).content.decode()
     assert older.count("chưa kiểm chứng</span>") == 7 + 2  # the 7 NĐ 91/2017 rows, its rounding article and start
-    assert "NĐ 91/2017/NĐ-CP, Điều 72<" in older and "(cần kiểm chứng)" not in older
-    assert older.count('<li id="amount-note-') <= 4  # the rows' shared note is one footnote
+    assert "NĐ 91/2017/NĐ-CP, Điều 72<" in older and "cần kiểm chứng" not in older.lower()
+    assert "– làm tròn lên hàng chục nghìn đồng <span" in older  # the rounding basis inline, its tail a badge
+    # The 7 rows share one note: one footnote, the badge's tooltip on each row.
+    assert re.findall(r'<li id="amount-note-\d+">([^<]*)</li>', older) == ["Chưa đối chiếu được văn bản NĐ 91/2017"]
+    assert older.count('title="Chưa đối chiếu được văn bản NĐ 91/2017"') == 7
