@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -83,7 +84,13 @@ def _awards(tn: TamNong) -> list[Stored]:
                             file_name=f"bao-cao-thanh-tich-{nomination.pk}.pdf")
     doc.file.save(doc.file_name, ContentFile(PDF), save=False)
     doc.save()
+    # The scanned decision of a higher level (an upward Tờ trình's answer): staff of the round only.
+    decision = services.create_decision(tn.round, actor=tn.staff, proposal_date=date(2023, 7, 13), proposal_number="5")
+    decision.scan.save("qd-cap-tren.pdf", ContentFile(PDF), save=False)
+    decision.scan_name = "QĐ của UBND tỉnh.pdf"
+    decision.save()
     return [
+        Stored(decision, "scan", reverse("awards:decision_scan", args=[decision.pk]), tn.staff, tn.officer_pc),
         Stored(attachment, "file", reverse("awards:attachment_download", args=[nomination.pk, attachment.pk]),
                tn.officer_pc, tn.officer_al),
         Stored(doc, "file", reverse("awards:document_download", args=[doc.pk]), tn.officer_pc, tn.officer_al,
