@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -14,6 +15,8 @@ admin.site.index_title = "Dữ liệu danh mục"
 
 urlpatterns = [
     path("", home, name="home"),
+    # browsers and pages without base.html's <link rel="icon"> ask for /favicon.ico (trial finding 14)
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("dang-nhap/", signin.SignInView.as_view(), name="login"),
     path("dang-nhap/ma-xac-thuc/", signin.verify, name="signin_verify"),
     path("tai-khoan/dang-nhap-hai-buoc/", signin.second_factor_setup, name="second_factor_setup"),

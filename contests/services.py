@@ -466,6 +466,19 @@ def unassign_judge(assignment: JudgeAssignment, *, actor: Any) -> None:
     assignment.delete()
 
 
+def scoring_closed_reason(contest: ContestSettings, *, today: date | None = None) -> str:
+    """Why a judge cannot save scores now ("" when they can): the contest is not in
+    its judging stage, or ``today`` is after ``judging_deadline`` (staff extend it on
+    the contest page, ``extend_judging_deadline``). The score form shows it before
+    anything is typed; ``save_scores`` refuses with it."""
+    if contest.stage != ContestStage.JUDGING:
+        return "Cuộc thi không trong giai đoạn chấm thi."
+    if (today or timezone.localdate()) > contest.judging_deadline:
+        return (f"Đã hết hạn chấm thi ({formats.date(contest.judging_deadline)}). "
+                "Đề nghị cán bộ thi đua gia hạn hạn chấm thi trên trang cuộc thi.")
+    return ""
+
+
 @transaction.atomic
 def save_scores(
     assignment: JudgeAssignment, *, actor: Any, values: dict[int, Decimal | None], comment: str = "",
@@ -477,13 +490,9 @@ def save_scores(
     (``extend_judging_deadline``)."""
     require(actor, "contests.score_entry", assignment, "Chỉ giám khảo được phân công mới được chấm bài này.")
     contest = settings_of(assignment.entry.contest)
-    if contest.stage != ContestStage.JUDGING:
-        raise ContestError("Cuộc thi không trong giai đoạn chấm thi.")
-    if (today or timezone.localdate()) > contest.judging_deadline:
-        raise ContestError(
-            f"Đã hết hạn chấm thi ({formats.date(contest.judging_deadline)}). "
-            "Đề nghị cán bộ thi đua gia hạn hạn chấm thi trên trang cuộc thi."
-        )
+    closed = scoring_closed_reason(contest, today=today)
+    if closed:
+        raise ContestError(closed)
     criteria = list(contest.rubric.all())
     errors = []
     for c in criteria:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 
 from core import formats
 from organization.choices import Role
@@ -20,14 +22,22 @@ def todo_items(user: Any) -> list[TodoItem]:
         return []
     items: list[TodoItem] = []
     if has_role(user, Role.JUDGE):
+        # "Bài cần chấm": one item per contest in judging with entries this judge has not
+        # scored, named by the contest's title; past the deadline it says so (staff extend it).
         pending = (JudgeAssignment.objects.filter(judge=user, scored_at__isnull=True,
                                                   entry__contest__contest_settings__stage=ContestStage.JUDGING)
-                   .values_list("entry__contest__code", flat=True))
-        by_code: dict[str, int] = {}
-        for code in pending:
-            by_code[code] = by_code.get(code, 0) + 1
-        for code, count in by_code.items():
-            items.append(TodoItem(f"Bài dự thi chờ chấm ({code})", reverse("contests:detail", args=[code]), count, "warn"))
+                   .values("entry__contest__code", "entry__contest__title",
+                           "entry__contest__contest_settings__judging_deadline")
+                   .annotate(n=Count("pk")).order_by("entry__contest__contest_settings__judging_deadline"))
+        today = timezone.localdate()
+        for row in pending:
+            deadline = row["entry__contest__contest_settings__judging_deadline"]
+            title = row["entry__contest__title"][:80]
+            if deadline < today:
+                text, level = f"Bài cần chấm – “{title}”: đã hết hạn chấm {formats.date(deadline)}, đề nghị gia hạn", "bad"
+            else:
+                text, level = f"Bài cần chấm – “{title}”, hạn chấm {formats.date(deadline)}", "warn"
+            items.append(TodoItem(text, reverse("contests:detail", args=[row["entry__contest__code"]]), row["n"], level))
     if has_role(user, Role.OFFICER):
         root = scope_unit(user)
         open_contests = ContestSettings.objects.filter(

@@ -279,7 +279,9 @@ def score(request, code: str, pk: int):
     current = {s.criterion_id: s.value for s in assignment.scores.all()}
     rows = []
     errors = []
-    if request.method == "POST":
+    closed_reason = services.scoring_closed_reason(contest)
+    posted = request.method == "POST" and not closed_reason  # closed: the stored scores stay on screen
+    if posted:
         values: dict[int, Decimal | None] = {}
         for c in criteria:
             if request.POST.get(f"na_{c.pk}"):
@@ -304,10 +306,11 @@ def score(request, code: str, pk: int):
     for c in criteria:
         v = current.get(c.pk, "")
         rows.append({"criterion": c, "value": v, "na": c.pk in current and current[c.pk] is None,
-                     "raw": request.POST.get(f"score_{c.pk}", "") if request.method == "POST" else (v if v is not None else "")})
+                     "raw": request.POST.get(f"score_{c.pk}", "") if posted else (v if v is not None else "")})
     return render(request, "contests/score_form.html", {
         "campaign": campaign, "contest": contest, "entry": entry, "assignment": assignment, "rows": rows,
-        "errors": errors, "editable": contest.stage == ContestStage.JUDGING,
+        # shown before anything is typed: after the deadline the form is read-only
+        "errors": errors, "closed_reason": closed_reason, "editable": not closed_reason,
     })
 
 

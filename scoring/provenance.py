@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -145,20 +146,35 @@ def _person(user: Any) -> str:
     return (user.get_full_name() or user.username).strip()
 
 
+_IDENTIFIER = re.compile(r"\b[a-z_][a-z0-9_]*\b")
+
+
+def expression_text(expression: str) -> str:
+    """An expression as a reader sees it: each data element by its Vietnamese label from
+    ``data_elements.json`` ("resolved_early + resolved_on_time" → "Giải quyết trước hạn
+    + Giải quyết đúng hạn"); operators and numbers kept. The stored code is not changed."""
+    return _IDENTIFIER.sub(lambda m: BY_CODE[m.group(0)].label if m.group(0) in BY_CODE else m.group(0), expression)
+
+
 def formula_text(defn: IndicatorDefinition) -> str:
-    """The formula in words: "Giá trị = 100 × Σ(tử số) / Σ(mẫu số)" and the like."""
+    """The formula in words: "Giá trị = 100 × Σ(tử số) / Σ(mẫu số)" and the like, data
+    elements and component indicators named in Vietnamese (codes stay in the JSON form)."""
     kind = defn.formula_kind
     factor = formats.number(defn.factor)
     if kind == FormulaKind.RATIO:
+        numerator = expression_text(defn.numerator)
         if defn.denominator.strip():
-            return (f"Giá trị = {factor} × Σ tử số / Σ mẫu số, tử số = {defn.numerator}, mẫu số = {defn.denominator}; "
+            return (f"Giá trị = {factor} × Σ tử số / Σ mẫu số, tử số = {numerator}, "
+                    f"mẫu số = {expression_text(defn.denominator)}; "
                     "cộng tử số và mẫu số trên mọi tháng của kỳ và mọi đơn vị trực thuộc rồi mới chia.")
-        return f"Giá trị = {factor} × Σ ({defn.numerator}) trên mọi tháng của kỳ và mọi đơn vị trực thuộc."
+        return f"Giá trị = {factor} × Σ ({numerator}) trên mọi tháng của kỳ và mọi đơn vị trực thuộc."
     if kind == FormulaKind.POINTS:
         return ("Điểm nhóm = Σ điểm các thành phần; mỗi thành phần = min(điểm tối đa, điểm tối đa × tỷ lệ / tỷ lệ đạt "
                 "tối đa), tỷ lệ = Σ tử số / Σ mẫu số trên kỳ và đơn vị trực thuộc.")
     if kind == FormulaKind.SUM:
-        return "Tổng điểm = Σ điểm các chỉ số thành phần đã có số liệu: " + ", ".join((defn.params or {}).get("indicators", []))
+        codes = (defn.params or {}).get("indicators", [])
+        names = dict(IndicatorDefinition.objects.filter(code__in=codes).values_list("code", "name"))
+        return "Tổng điểm = Σ điểm các chỉ số thành phần đã có số liệu: " + ", ".join(names.get(c, c) for c in codes)
     return "Kết quả công bố hằng năm của cơ quan có thẩm quyền, nhập hoặc tải lên (không tính từ số liệu một cửa)."
 
 

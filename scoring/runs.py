@@ -95,6 +95,16 @@ class RunCancelled(Exception):
     """Raised inside a run's transaction when staff cancelled it meanwhile."""
 
 
+def reason_label(reason: str) -> str:
+    """The run's reason as a reader sees it: the stored machine reason
+    ``"import:110"`` (set by ``scoring.onestop.services`` on commit) → "Tải lên số liệu
+    #110"; any other reason is already Vietnamese text and is returned unchanged."""
+    kind, _, ref = reason.partition(":")
+    if kind == "import" and ref:
+        return f"Tải lên số liệu #{ref}"
+    return reason
+
+
 def progress_key(run_id: int) -> str:
     """Cache key of a running run's progress (0–100): the run row itself is inside
     the open transaction, so pages read the progress from the cache."""

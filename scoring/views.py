@@ -359,6 +359,7 @@ def runs(request):
         run.live_progress = live.get(progress_key(run.pk), run.progress)
         run.may_cancel = run.status in RUN_ACTIVE and allowed(request.user, "scoring.cancel_run", run)
         run.duration_text = _duration_text(run.duration)
+        run.reason_text = run_services.reason_label(run.reason)  # "import:110" → "Tải lên số liệu #110"
     return render(request, "scoring/runs.html", {
         "listing": listing, "page": listing.page, "run_list": listing.rows, "status": status,
         "statuses": RunStatus.choices, "max_attempts": settings.SCORING_RUN_MAX_ATTEMPTS,

@@ -7,8 +7,11 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.db.models import Min
 from django.utils import timezone
 
+from campaigns.choices import CampaignStatus
+from campaigns.models import Campaign
 from core import formats
 from core.periods import add_months, month_key, parse_month
 from organization.models import Unit
@@ -16,11 +19,23 @@ from organization.models import Unit
 from . import parsing
 from .models import ImportKind
 
+#: Months the upload form always offers (this one and the 23 before it) …
+RECENT_MONTHS = 24
+#: … and at most this many, however old an open campaign is (ten years).
+MAX_MONTHS = 120
 
-def _month_choices() -> list[tuple[str, str]]:
-    """This month and the 35 before it, newest first ("2026-03" → "03/2026")."""
-    this_month = timezone.localdate()
-    months = [add_months(this_month, -i) for i in range(36)]
+
+def _month_choices(user) -> list[tuple[str, str]]:
+    """This month back to the earliest month of a campaign the user sees
+    (``Campaign.objects.for_user``) that is not yet closed (a 2023 campaign still
+    collects its 2023 figures), at least ``RECENT_MONTHS`` and at most
+    ``MAX_MONTHS``, newest first ("2026-03" → "03/2026")."""
+    this_month = timezone.localdate().replace(day=1)
+    count = RECENT_MONTHS
+    earliest = Campaign.objects.for_user(user).exclude(status=CampaignStatus.CLOSED).aggregate(m=Min("start_date"))["m"]
+    if earliest is not None:
+        count = max(count, (this_month.year - earliest.year) * 12 + this_month.month - earliest.month + 1)
+    months = [add_months(this_month, -i) for i in range(min(count, MAX_MONTHS))]
     return [("", "— theo số liệu trong tệp —"), *((month_key(m), formats.month(m)) for m in months)]
 
 
@@ -36,7 +51,7 @@ class UploadForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.for_user(user).order_by("path")
-        self.fields["month"].choices = _month_choices()
+        self.fields["month"].choices = _month_choices(user)
         self.fields["file"].widget.attrs["accept"] = ".xlsx,.xls,.ods"
 
     def clean_file(self):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from contests import results, services
@@ -298,7 +299,29 @@ def test_todo_items_for_judges_and_officers(contest, entries, staff, judge, offi
     services.assign_judge(entries[0], actor=staff, judge=judge)
     _judging(contest, staff)
     [item] = todo_items(judge)
-    assert item.count == 1 and "chờ chấm" in item.title
+    assert item.count == 1 and item.title.startswith(f"Bài cần chấm – “{contest.title[:80]}”, hạn chấm ")
+    assert item.level == "warn"
+
+
+def test_score_form_after_the_deadline_is_read_only_with_the_reason_and_the_todo_says_so(
+        client, contest, entries, staff, judge):
+    from contests.todo import todo_items
+
+    a = services.assign_judge(entries[1], actor=staff, judge=judge)
+    _judging(contest, staff)
+    client.force_login(judge)
+    url = reverse("contests:score", args=[contest.code, entries[1].pk])
+    assert "Lưu điểm" in client.get(url).content.decode()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    ContestSettings.objects.filter(campaign=contest).update(judging_deadline=yesterday)
+    html = client.get(url).content.decode()
+    assert 'id="scoring-closed"' in html and f"Đã hết hạn chấm thi ({yesterday:%d/%m/%Y})" in html
+    assert "Lưu điểm" not in html and html.count("disabled") == 2 * 3 + 1  # 3 scores, 3 N/A, the comment
+    criteria = list(services.settings_of(contest).rubric.all())
+    html = client.post(url, {f"score_{c.pk}": "4.5" for c in criteria}).content.decode()
+    assert not a.scores.exists() and 'value="4.5"' not in html and "Đã hết hạn chấm thi" in html
+    [item] = todo_items(judge)
+    assert item.level == "bad" and f"đã hết hạn chấm {yesterday:%d/%m/%Y}, đề nghị gia hạn" in item.title
 
 
 def test_staff_contest_page_queries_do_not_grow_with_entries(client, contest, entries, staff, officer_b, tree):

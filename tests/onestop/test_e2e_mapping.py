@@ -61,6 +61,10 @@ def test_officer_maps_an_unrecognised_column_and_next_month_is_mapped_automatica
     row = page.locator("#mapping-table tbody tr", has=select)
     assert "Mốc cam kết" in row.inner_text() and "05/03/2023" in row.inner_text()
     assert select.input_value() == ""  # bỏ qua
+    # Each mapping select is at least 14rem wide on the phone, enough for a field's name (trial finding 5:
+    # they were cut to "Mã…"); the table scrolls inside its box instead (_assert_fits_the_phone).
+    widths = page.eval_on_selector_all("#mapping-table select", "ss => ss.map(s => s.getBoundingClientRect().width)")
+    assert widths and min(widths) >= 14 * 16, widths
     gaps = page.locator("#cannot-measure").inner_text()
     assert "Không có cột ngày hẹn trả: không tính được tỷ lệ đúng hạn, số hồ sơ trễ hạn" in gaps
     assert "Không có cột mức độ hài lòng" in gaps

@@ -4,6 +4,7 @@ completeness grid (constant queries) and lock actions; wrong-unit access is 404.
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -284,3 +285,32 @@ def test_unsure_columns_are_flagged_with_their_candidates(client, officer_a, com
     assert '<option value="due_on" selected>' in rows[4]
     assert "Chưa chắc chắn: có thể là Ngày trả kết quả, Ngày tiếp nhận" in rows[4]
     assert '<option value="" selected>' in rows[5] and "Chưa chắc chắn: có thể là Mức độ hài lòng" in rows[5]
+
+
+def test_upload_form_preselects_the_officers_unit_and_offers_the_open_campaigns_months(client, officer_a, tree):
+    """Trial finding 11: a commune officer's unit is chosen already; the months reach
+    back to the start of an open campaign the officer sees (a 2023 campaign still takes
+    2023 figures), 24 months at least, and a closed or another district's campaign does
+    not lengthen the list."""
+    from campaigns.choices import CampaignKind, CampaignStatus
+    from campaigns.models import Campaign
+    from core.periods import add_months, month_key
+
+    def months() -> list[str]:
+        html = client.get(reverse("onestop:upload_new")).content.decode()
+        assert '<option value="XA-A" selected>' in html
+        select = html.split('name="month"', 1)[1].split("</select>", 1)[0]
+        return [v for v in re.findall(r'<option value="([^"]*)"', select) if v]
+
+    client.force_login(officer_a)
+    this_month = timezone.localdate().replace(day=1)
+    assert months() == [month_key(add_months(this_month, -i)) for i in range(24)]
+    start = add_months(this_month, -40)
+    other = Unit.objects.create(code="H-KHAC", name="UBND huyện Khác", kind=UnitKind.DISTRICT, parent=tree["province"])
+    for code, issuer, status, day in (("khac", other, CampaignStatus.LAUNCHED, add_months(start, -12)),
+                                      ("cu", tree["district"], CampaignStatus.CLOSED, add_months(start, -24)),
+                                      ("mo", tree["district"], CampaignStatus.LAUNCHED, start.replace(day=15))):
+        Campaign.objects.create(code=code, title=f"Phong trào {code}", kind=CampaignKind.IMPROVEMENT, issuing_unit=issuer,
+                                status=status, start_date=day, end_date=add_months(this_month, 6))
+    offered = months()
+    assert len(offered) == 41 and offered[-1] == month_key(start)

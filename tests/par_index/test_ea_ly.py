@@ -146,6 +146,10 @@ def test_demo_is_idempotent_and_plan_is_linked_to_the_campaign(demo_data, client
     shown = [t for t in results.plan_targets(plan) if t.value is not None]
     links = re.findall(r'class="provenance-link" href="([^"]+)"', page)
     assert len(links) == len(shown) > 0
+    # Values with two decimals, no indicator codes on the page (trial finding 4).
+    values = re.findall(r'class="provenance-link" href="[^"]+" title="[^"]+">([^<]+)</a>', page)
+    assert values and all(re.fullmatch(r"\d{1,3}(\.\d{3})*,\d\d", v) for v in values), values
+    assert "<code>" not in page and "online_dossier_rate" not in page.replace("/online_dossier_rate/", "")
     for link in links:
         assert client.get(link.replace("&amp;", "&")).status_code == 200, link
     # The sibling commune cannot open Ea Ly's plan.

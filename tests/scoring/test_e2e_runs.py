@@ -45,6 +45,7 @@ def test_staff_see_the_runs_and_cancel_a_stuck_one(live_server, page, tree, staf
     assert row.locator(".run-status").inner_text() == "Hoàn thành"
     assert row.locator(".run-progress").inner_text() == "100%"
     assert row.locator(".run-duration").inner_text() == "1 phút 03 giây"
+    assert row.locator("td[data-label='Lý do']").inner_text() == "Tải lên số liệu #1"  # not "import:1"
     assert row.locator("button.cancel-run").count() == 0
     row = page.locator(f"#run-{failed.pk}")
     assert row.locator(".run-status").inner_text() == "Lỗi"

@@ -55,7 +55,10 @@ def test_page_shows_numerator_denominator_formula_months_and_uploads(client, imp
     # 1 dossier received by post among the 5 received for procedures deployed through BCCI.
     assert '<span id="provenance-numerator">1</span> / <span id="provenance-denominator">5</span>' in body
     assert '<span class="badge" id="provenance-value">20%</span>' in body
-    assert "Giá trị = 100 × Σ tử số / Σ mẫu số" in body and "postal_received_bcci_procedures" in body
+    # Data elements by their Vietnamese names (data_elements.json), never their codes (trial finding 4).
+    assert ("Giá trị = 100 × Σ tử số / Σ mẫu số, tử số = Tiếp nhận qua BCCI: hồ sơ của các TTHC triển khai qua BCCI, "
+            "mẫu số = Tiếp nhận trong kỳ: hồ sơ của các TTHC triển khai qua BCCI;") in body
+    assert "postal_received_bcci_procedures" not in body and "received_bcci_procedures" not in body
     assert "Kế hoạch nâng cao chỉ số CCHC (PAR INDEX) năm 2022 của UBND xã Ea Ly" in body  # the text it implements
     assert "03/2023" in body and "04/2023" in body and "UBND xã A" in body
     for name in TWO_MONTHS:
@@ -94,6 +97,7 @@ def test_every_value_links_to_its_provenance(client, imported, officer_a, staff)
     body = client.get(reverse("scoring:unit_dashboard", args=[imported.pk]) + "?" + PERIOD).content.decode()
     for code in ("online_dossier_rate", "bcci_received_rate", "qd766_total", "par_index"):
         assert f'href="{_url(imported, code)}"'.replace("&", "&amp;") in body, code
+        assert f">{code}<" not in body  # the indicator's name is shown, not its code (trial finding 4)
     api = json.loads(client.get(reverse("scoring:api_indicators") + f"?unit=XA-A&{PERIOD}").content)
     item = next(i for i in api["indicators"] if i["code"] == "late_dossiers")
     assert item["provenance"].endswith(reverse("scoring:api_provenance", args=["late_dossiers"]) + f"?unit=XA-A&{PERIOD}")
@@ -104,6 +108,8 @@ def test_every_value_links_to_its_provenance(client, imported, officer_a, staff)
     ])
     evaluate_participants(round_, participants)
     client.force_login(staff)
+    body = client.get(reverse("scoring:unit_dashboard", args=[imported.pk]) + "?" + PERIOD).content.decode()
+    assert f'<td data-label="Phong trào / đợt">{campaign.title}<br>' in body and f">{campaign.code}<" not in body
     board = client.get(reverse("scoring:leaderboard", args=[campaign.code, round_.pk])).content.decode()
     link = reverse("scoring:provenance", args=[imported.pk, "bcci_received_rate"]) + "?from=2023-01&amp;to=2023-12"
     assert f'href="{link}"' in board
@@ -181,6 +187,8 @@ def test_a_frozen_ranking_links_to_the_live_provenance_and_says_so(client, impor
     ])
     freeze_round(round_, actor=staff)
     client.force_login(staff)
+    body = client.get(reverse("scoring:unit_dashboard", args=[imported.pk]) + "?" + PERIOD).content.decode()
+    assert f'<td data-label="Phong trào / đợt">{campaign.title}<br>' in body and f">{campaign.code}<" not in body
     board = client.get(reverse("scoring:leaderboard", args=[campaign.code, round_.pk])).content.decode()
     link = (reverse("scoring:provenance", args=[imported.pk, "bcci_received_rate"])
             + "?from=2023-01&amp;to=2023-12&amp;dong-bang=1")

@@ -209,3 +209,9 @@ def test_orphaned_runs_are_those_nobody_claims(tree, indicators):
         other.close()
     alive.refresh_from_db()
     assert (alive.status, alive.attempts) == (RunStatus.RUNNING, 1)
+
+
+def test_reason_label_names_an_upload_in_vietnamese_and_keeps_other_reasons():
+    assert runs.reason_label("import:110") == "Tải lên số liệu #110"
+    assert runs.reason_label("Tính lại toàn bộ") == "Tính lại toàn bộ"
+    assert runs.reason_label("import:") == "import:"
