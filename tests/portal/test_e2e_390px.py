@@ -22,7 +22,8 @@ from tests.portal.test_link_walk import SKIP, shape
 pytestmark = pytest.mark.e2e
 
 WIDTH = 390
-ROLES = ["admin", "tamnong.thidua", "tamnong.hoidong", "tamnong.xa.phucuong", "dakrong.giamkhao1", "ealy.canbo"]
+ROLES = ["admin", "tamnong.thidua", "tamnong.chutich", "tamnong.hoidong", "tamnong.xa.phucuong", "dakrong.giamkhao1",
+         "ealy.canbo"]
 PAGES_PER_ROLE = 30
 
 #: The page's layout width, and the elements sticking out past the screen (for the message).
