@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from audit.services import record
@@ -537,22 +538,30 @@ def live_ranking(round_: Round, groups: list[ParticipantGroup]) -> dict[int, lis
     participants = list(
         Participant.objects.filter(campaign_id=round_.campaign_id, group_id__in=group_ids).select_related("unit", "person")
     )
-    results = list(
-        CriterionResult.objects.filter(round=round_, participant__group_id__in=group_ids).select_related("criterion")
+    criteria = {c.pk: c for c in Criterion.objects.filter(campaign_id=round_.campaign_id)}
+    # Plain tuples with only the two keys of ``detail`` a table shows: building 26,000
+    # model instances with their whole JSON detail was most of a province leaderboard's
+    # time (issue 14).
+    results = (
+        CriterionResult.objects.filter(round=round_, participant__group_id__in=group_ids)
+        .order_by()
+        .values_list("participant_id", "criterion_id", "met", "value", "points",
+                     KT("detail__explanation"), KT("detail__unit"))
     )
     rows: dict[int, Row] = {}
     for p in participants:
         rows[p.pk] = Row(p.pk, str(p.unit or p.person), p.unit_id, Decimal(0))
-    for r in results:
-        row = rows.get(r.participant_id)
+    for participant_id, criterion_id, met, value, points, explanation, unit_label in results:
+        row = rows.get(participant_id)
         if row is None:
             continue
-        row.score += _score(r)
-        row.criteria_met += 1 if r.met else 0
-        row.must_failed += 1 if (r.met is False and r.criterion.requirement == Requirement.MUST_MEET) else 0
-        row.unmeasured += 1 if r.met is None else 0
-        row.cells[r.criterion_id] = {"met": r.met, "value": r.value, "points": r.points, "explanation": r.explanation,
-                                     "unit": r.detail.get("unit", "")}
+        criterion = criteria[criterion_id]
+        row.score += points if points is not None else (criterion.weight if met else Decimal(0))  # as _score()
+        row.criteria_met += 1 if met else 0
+        row.must_failed += 1 if (met is False and criterion.requirement == Requirement.MUST_MEET) else 0
+        row.unmeasured += 1 if met is None else 0
+        row.cells[criterion_id] = {"met": met, "value": value, "points": points, "explanation": explanation or "",
+                                   "unit": unit_label or ""}
     by_group: dict[int, list[Row]] = {g: [] for g in group_ids}
     group_of = {p.pk: p.group_id for p in participants}
     for pk, row in rows.items():
