@@ -9,16 +9,20 @@ PDF and a message show a number the same way. Templates use the filters in
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats, translation
 
 
 def number(value: int | float | Decimal | None, decimals: int | None = None) -> str:
-    """"1.234.567" / "98,50" (``decimals`` fixes the places; ``None`` keeps the
-    value's own, trailing zeros of a Decimal dropped). ``None`` → ""."""
+    """"1.234.567" / "98,50" (``decimals`` fixes the places, rounding half up;
+    ``None`` keeps the value's own, trailing zeros of a Decimal dropped). ``None`` → ""."""
     if value is None:
         return ""
+    if decimals is not None and not isinstance(value, int):
+        # Django's number_format cuts the extra places (96.6667 → "96,66"); a shown
+        # figure is rounded half up, as a person rounds it (96.6667 → "96,67").
+        value = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if decimals is None and isinstance(value, Decimal):
         value = value.normalize()
         if value.as_tuple().exponent > 0:  # normalize() turns 100 into 1E+2
