@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from campaigns.choices import AwardType, Subject
 from core import formats
+from core.text import fold_words
 from organization.choices import UnitKind
 
 from .choices import DocumentKind, NominationStatus
@@ -88,6 +89,19 @@ EMULATION_LAW_2022_FROM = date(2024, 1, 1)
 
 def is_peoples_committee(unit) -> bool:
     return unit.kind in PEOPLES_COMMITTEES or unit.name.startswith("UBND")
+
+
+def agency_initials(name: str) -> str:
+    """The abbreviation a document symbol uses for an agency: the initials of its
+    words without the place ("Phòng Nội vụ huyện Tam Nông" → "PNV", "Văn phòng" →
+    "VP", "Phòng Văn hóa – Xã hội" → "PVHXH"; đ → D)."""
+    cut = min((i for word in PLACE_WORDS if (i := name.find(word)) > 0), default=len(name))
+    own = name[:cut].replace("Đ", "D").replace("đ", "d")
+    return "".join(word[0] for word in fold_words(own).split()).upper()
+
+
+#: Where an agency's name turns into its place (lower case: "Xã hội" is part of a name).
+PLACE_WORDS = (" huyện ", " tỉnh ", " xã ", " thành phố ", " quận ", " thị xã ", " thị trấn ", " phường ", " đặc khu ")
 
 
 def agency_lines(unit) -> tuple[str, str]:
@@ -295,7 +309,11 @@ def proposal_context(decision: Decision, nominations: list[Nomination] | None = 
             "addressee": expand(decision.addressee),
             "recipients": ["Như trên", "Lưu: VT."],
             "signer": signer_block(decision.proposal_signer_title or default_proposal_signer(decision.proposal_unit)),
-            "signer_name": decision.proposal_signer_name or ("" if decision.upward else decision.signer_name),
+            # The deciding authority's signer (the Chủ tịch) never signs for a Phòng: a
+            # Tờ trình of another agency without a typed name leaves the line to sign by hand.
+            "signer_name": decision.proposal_signer_name or (
+                decision.signer_name if not decision.upward and decision.proposal_unit_id == campaign.issuing_unit_id
+                else ""),
         },
         "decision": decision, "round": round_, "campaign": campaign, "meeting": decision.meeting,
         "proposer_name": expand(decision.proposal_unit.name), "issuer_name": expand(campaign.issuing_unit.name),

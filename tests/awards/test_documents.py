@@ -372,7 +372,8 @@ def test_to_trinh_form_screen_and_text_before_printing(tn, client):
     services.close_meeting(meeting, actor=tn.staff)
     client.force_login(tn.staff)
     url = reverse("awards:decision_create", args=[tn.round.pk])
-    post = {"proposal_number": "5", "proposal_symbol": "TTr-PNV", "proposal_date": "2023-07-13"}
+    # The symbol left at the form's "TTr-UBND": the Phòng's own is printed (second trial).
+    post = {"proposal_number": "5", "proposal_symbol": "TTr-UBND", "proposal_date": "2023-07-13"}
     page = client.post(url, {**post, "proposal_unit": tn.units["DT-TAMNONG"].pk}, follow=True).content.decode()
     assert "Ủy ban nhân dân huyện Tam Nông quyết định khen thưởng nên không tự trình mình" not in page  # short name
     assert "UBND huyện Tam Nông quyết định khen thưởng nên không tự trình mình" in page
@@ -380,6 +381,12 @@ def test_to_trinh_form_screen_and_text_before_printing(tn, client):
     client.post(url, post)
     decision = Decision.objects.get(round=tn.round)
     assert decision.proposal_unit.code == "DT-TAMNONG-PNV"
+    assert decision.proposal_symbol == "TTr-PNV"
+    # The deciding Chủ tịch never signs the Phòng's Tờ trình (second trial: "TRƯỞNG PHÒNG
+    # Trần Thanh Nam"): without a typed signer the name line stays blank.
+    decision.signer_name = "Trần Thanh Nam"
+    context = proposal_context(decision)
+    assert context["doc"]["signer_name"] == "" and context["doc"]["code"].endswith("/TTr-PNV")
 
     html = " ".join(render_html("awards/print/proposal.html", proposal_context(decision)).split())
     assert "Phòng Nội vụ huyện Tam Nông kính trình Chủ tịch Ủy ban nhân dân huyện Tam Nông xem xét" in html
