@@ -47,6 +47,10 @@ def todo_items(user: Any) -> list[TodoItem]:
               if role == Role.COUNCIL else None)
     for roles, status, title, level in NOMINATION_ITEMS:
         n = counts.get(status, 0) if role in roles else 0
+        if n and role == Role.COUNCIL and status == S.TO_COUNCIL and ballot is None:
+            # Voted already, or no meeting seats them yet: nothing waits for their vote
+            # (second trial: "chờ bỏ phiếu 1" stayed after the member had voted).
+            title, level = "Hồ sơ đã trình Hội đồng (không có phiếu nào chờ bạn bỏ)", "info"
         if n:
             link = (reverse("awards:meeting_vote", args=[ballot.pk])
                     if ballot is not None and role == Role.COUNCIL and status == S.TO_COUNCIL else f"{url}?status={status}")

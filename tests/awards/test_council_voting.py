@@ -156,6 +156,10 @@ def test_meeting_form_seats_the_council_accounts_who_then_vote(tn, client):
         services.close_meeting(meeting, actor=tn.council)
     client.post(f"/khen-thuong/hop/{meeting.pk}/bo-phieu/", {f"vote_{n.pk}": "1"})
     assert VoteTally.objects.get(meeting=meeting, nomination=n).yes == 1
+    # Voted: the to-do no longer says a vote waits (second trial), nor leads to the ballot.
+    home = client.get("/").content.decode()
+    assert "Hồ sơ trình Hội đồng chờ bỏ phiếu" not in home and f"/khen-thuong/hop/{meeting.pk}/bo-phieu/" not in home
+    assert "không có phiếu nào chờ bạn bỏ" in home
     # The secretary (staff) keeps the clerk's controls.
     client.force_login(tn.staff)
     assert "Kết thúc cuộc họp" in client.get(f"/khen-thuong/hop/{meeting.pk}/").content.decode()
