@@ -8,7 +8,6 @@ from organization.choices import Role
 from organization.models import Unit
 
 from .choices import PARTICULARS_COLLECTIVE, PARTICULARS_INDIVIDUAL, AttachmentKind
-from .documents import agency_initials, is_peoples_committee
 from .services import MEMBER_ROLES
 
 
@@ -247,12 +246,6 @@ class DecisionCreateForm(forms.Form):
                 data["proposal_unit"] = self._local_proposer(data.get("proposal_unit"))
             except forms.ValidationError as exc:
                 self.add_error("proposal_unit", exc)  # a field error: the page's message names the field
-        unit = data.get("proposal_unit")
-        if unit is not None and data.get("proposal_symbol", "TTr-UBND") == "TTr-UBND" and not is_peoples_committee(unit):
-            # The symbol is the proposing agency's own (ND 30/2020 Phụ lục III: "TTr-" and the
-            # agency's abbreviation): a Tờ trình of Phòng Nội vụ is "TTr-PNV", never "TTr-UBND"
-            # (second new-user trial).
-            data["proposal_symbol"] = "TTr-" + agency_initials(unit.short_name or unit.name)
         return data
 
     def _local_proposer(self, chosen: Unit | None) -> Unit | None:

@@ -47,7 +47,7 @@ from .choices import (
     NominationStatus,
     TallySource,
 )
-from .documents import document_html, html_to_pdf
+from .documents import agency_initials, document_html, html_to_pdf, is_peoples_committee
 from .eligibility import (
     attested_criteria,
     criterion_results,
@@ -744,6 +744,11 @@ def create_decision(round_: Round, *, actor: Any, proposal_date: date, proposal_
     # A superuser has no profile: the campaign's issuing unit presents the Tờ trình then.
     proposal_unit = proposal_unit or scope_unit(actor) or campaign.issuing_unit
     _require(unit_in_scope(actor, proposal_unit), "Cơ quan trình không thuộc phạm vi quản lý.")
+    if proposal_symbol.strip() == "TTr-UBND" and not is_peoples_committee(proposal_unit):
+        # The symbol is the proposing agency's own (ND 30/2020 Phụ lục III: "TTr-" and the
+        # agency's abbreviation): a Tờ trình of Phòng Nội vụ is "TTr-PNV", never "TTr-UBND"
+        # (second new-user trial).
+        proposal_symbol = "TTr-" + agency_initials(proposal_unit.short_name or proposal_unit.name)
     if meeting is None:
         meeting = round_.council_meetings.order_by("-held_at").first()
     signer_lines = (campaign.signer_title or "").splitlines()
